@@ -1,0 +1,47 @@
+// @ts-check
+import { satteri } from '@astrojs/markdown-satteri';
+import mdx from '@astrojs/mdx';
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+import { fileURLToPath } from 'node:url';
+import { readQuestionSources } from './src/lib/content-check.ts';
+import { contentCheck } from './src/lib/content-integration.ts';
+import { parseQuestionFileName } from './src/lib/question-files.ts';
+import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
+import { snippetPlugin } from './src/lib/snippet-plugin.ts';
+import { siteConfig } from './src/lib/site-config.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const config = siteConfig();
+const slugs = new Map(
+  readQuestionSources(root)
+    .map((f) => parseQuestionFileName(f.path.split('/').at(-1) ?? ''))
+    .filter((f) => f !== null)
+    .map((f) => [f.id, f.slug]),
+);
+
+export default defineConfig({
+  site: config.site,
+  base: config.base,
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  integrations: [
+    contentCheck(root),
+    mdx(),
+    // Redirect stubs (/q/N/) and the 404 page are not pages to index.
+    sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
+  ],
+  markdown: {
+    shikiConfig: {
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: false,
+    },
+    processor: satteri({
+      mdastPlugins: [
+        snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/` }),
+        questionLinkPlugin({ root, base: config.base, slugs }),
+      ],
+    }),
+  },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,25 @@
+import { defineConfig, devices } from '@playwright/test';
+import { launchOptions } from './tests/browser.ts';
+import { TEST_BASE, TEST_ORIGIN, TEST_PORT } from './tests/site-under-test.ts';
+
+/** Runs against the built site (`npm run build:test`), served under a sub-path. */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: 'list',
+  use: {
+    baseURL: `${TEST_ORIGIN}${TEST_BASE}`,
+    launchOptions: launchOptions(),
+    trace: 'retain-on-failure',
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: launchOptions() } }],
+  webServer: {
+    command: `npx astro preview --host 127.0.0.1 --port ${TEST_PORT}`,
+    url: `${TEST_ORIGIN}${TEST_BASE}`,
+    env: { BASE_PATH: TEST_BASE, SITE_URL: TEST_ORIGIN },
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+  },
+});

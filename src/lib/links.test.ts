@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeBase, questionPath, stablePath, withBase } from './links.ts';
+
+describe('normalizeBase', () => {
+  it.each([
+    [undefined, '/'], ['', '/'], ['/', '/'], ['handbook', '/handbook/'], ['/handbook', '/handbook/'], ['//a/b//', '/a/b/'],
+  ])('turns %j into %j', (input, expected) => {
+    expect(normalizeBase(input)).toBe(expected);
+  });
+});
+
+describe('withBase', () => {
+  it('prefixes paths at the root and under a sub-path', () => {
+    expect(withBase(questionPath('http-200-ok'), '/')).toBe('/questions/http-200-ok/');
+    expect(withBase(questionPath('http-200-ok'), '/handbook')).toBe('/handbook/questions/http-200-ok/');
+    expect(withBase('/' + stablePath(4), '/handbook/')).toBe('/handbook/q/4/');
+    expect(withBase('', '/handbook/')).toBe('/handbook/');
+  });
+
+  it('refuses absolute URLs, which must not get the base', () => {
+    expect(() => withBase('https://example.com/', '/')).toThrow(/site-relative/);
+    expect(() => withBase('//cdn.example.com/x', '/')).toThrow(/site-relative/);
+  });
+});

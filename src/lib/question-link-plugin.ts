@@ -1,0 +1,42 @@
+import { questionPath, withBase } from './links.ts';
+import type { Link } from 'mdast';
+import { location, type VisitorContext } from './mdast.ts';
+
+/**
+ * Lets an answer link another by number, `[Q59](q:59)`, so links survive slug
+ * changes and a sub-path base. A link to a question with no page yet is kept
+ * as plain text (with a build warning) until that answer lands.
+ */
+export interface QuestionLinkOptions {
+  root: string;
+  base: string;
+  /** Slugs of answered questions by id. */
+  slugs: ReadonlyMap<number, string>;
+  warn?: (message: string) => void;
+}
+
+const Q_LINK = /^q:(.*)$/;
+
+/** A Sätteri mdast plugin (Astro's Markdown processor). */
+export function questionLinkPlugin({ root, base, slugs, warn = console.warn }: QuestionLinkOptions) {
+  return {
+    name: 'handbook-question-links',
+    options: { position: true },
+    link(node: Readonly<Link>, ctx: VisitorContext) {
+      const match = Q_LINK.exec(node.url);
+      if (!match) return;
+      const where = location(root, ctx.fileURL, node);
+      const id = Number(match[1]);
+      if (!/^\d+$/.test(match[1]!) || id < 1 || id > 100) {
+        throw new Error(`${where}: link "q:${match[1]}" must name a question id from 1 to 100, like [Q59](q:59)`);
+      }
+      const slug = slugs.get(id);
+      if (slug) {
+        ctx.setProperty(node, 'url', withBase(questionPath(slug), base));
+      } else {
+        warn(`${where}: Q${id} has no answer yet, so its link is shown as plain text until it lands`);
+        ctx.replaceNode(node, node.children);
+      }
+    },
+  };
+}

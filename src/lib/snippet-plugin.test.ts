@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MdastNode, MdxJsxFlowElement } from 'satteri';
+import type { JsxElement, VisitorContext } from './mdast.ts';
+import { snippetPlugin } from './snippet-plugin.ts';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'snippets-'));
+  mkdirSync(join(root, 'snippets/http'), { recursive: true });
+  writeFileSync(join(root, 'snippets/http/ok.ts'), "// #region greet\nexport const hi = 'hi';\n// #endregion greet\n");
+});
+
+function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsxFlowElement {
+  const at = { line: 12, column: 1 };
+  return {
+    type: 'mdxJsxFlowElement',
+    name,
+    position: { start: at, end: at },
+    attributes: Object.entries(attrs).map(([n, value]) => ({ type: 'mdxJsxAttribute', name: n, value })),
+    children: [],
+  };
+}
+
+async function expand(node: MdxJsxFlowElement, run = async () => 'demo output'): Promise<MdastNode[] | undefined> {
+  let result: MdastNode[] | undefined;
+  const ctx = {
+    fileURL: new URL(`file://${root}/content/questions/004-a.mdx`),
+    replaceNode: vi.fn((_, replacement) => void (result = [replacement].flat() as MdastNode[])),
+    setProperty: vi.fn(),
+  } satisfies VisitorContext;
+  await snippetPlugin({ root, sourceUrl: 'https://example.com/blob/main/', run }).mdxJsxFlowElement(node, ctx);
+  return result;
+}
+
+describe('snippetPlugin', () => {
+  it('replaces <Snippet> with a captioned code block linking to the source lines', async () => {
+    const [figure] = (await expand(snippet({ file: 'http/ok.ts', region: 'greet' })))! as JsxElement[];
+    expect(figure!.name).toBe('figure');
+    expect(figure!.children[1]).toEqual({ type: 'code', lang: 'ts', meta: null, value: "export const hi = 'hi';" });
+    const link = (figure!.children[0] as JsxElement).children[0] as JsxElement;
+    expect(link.attributes).toContainEqual({ type: 'mdxJsxAttribute', name: 'href', value: 'https://example.com/blob/main/snippets/http/ok.ts#L2-L2' });
+  });
+
+  it('adds the module output when asked', async () => {
+    const nodes = (await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null })))!;
+    expect(nodes).toHaveLength(2);
+    expect((nodes[1] as JsxElement).children[1]).toMatchObject({ type: 'code', lang: 'text', value: 'demo output' });
+  });
+
+  it('leaves other elements alone', async () => {
+    expect(await expand(snippet({ file: 'x' }, 'Figure'))).toBeUndefined();
+  });
+
+  it('names the page, line, snippet and region when the region is missing', async () => {
+    await expect(expand(snippet({ file: 'http/ok.ts', region: 'nope' }))).rejects.toThrow(
+      'content/questions/004-a.mdx:12: <Snippet file="http/ok.ts" region="nope">: snippets/http/ok.ts: no region "nope" (regions in that file: greet)',
+    );
+  });
+
+  it('names the page and the path when the file is missing', async () => {
+    await expect(expand(snippet({ file: 'http/gone.ts', region: 'x' }))).rejects.toThrow(
+      'content/questions/004-a.mdx:12: <Snippet file="http/gone.ts"> points at snippets/http/gone.ts, which does not exist',
+    );
+  });
+
+  it('requires both attributes', async () => {
+    await expect(expand(snippet({ file: 'http/ok.ts' }))).rejects.toThrow(/004-a.mdx:12: <Snippet> needs file=.* and region="name"/);
+  });
+
+  it('fails when the demo fails', async () => {
+    const failing = async () => {
+      throw new Error('running "node x" exited with code 1');
+    };
+    await expect(expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), failing)).rejects.toThrow(
+      /004-a.mdx:12: <Snippet file="http\/ok.ts" output>: running "node x" exited with code 1/,
+    );
+  });
+});

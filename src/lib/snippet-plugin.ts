@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDemo } from './demo-output.ts';
+import type { MdastNode, MdxJsxFlowElement } from 'satteri';
+import { attribute, code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
+import { extractRegion } from './regions.ts';
+
+/**
+ * Turns `<Snippet file="http/status.ts" region="create" />` in MDX into the
+ * region's code (highlighted later by Shiki), captioned with its path and a
+ * link to the source lines. With `output`, the module is run during the
+ * build and its real output is shown below. Any mistake fails the build,
+ * naming the page, the line, the snippet and what to fix.
+ */
+export interface SnippetOptions {
+  /** Repository root: snippet paths and messages are relative to it. */
+  root: string;
+  /** Base for source links, like `https://github.com/o/r/blob/main/`. */
+  sourceUrl: string;
+  /** Runs a demo; replaced in tests. */
+  run?: (file: string) => Promise<string>;
+}
+
+export const SNIPPET_DIR = 'snippets';
+
+/** A Sätteri mdast plugin (Astro's Markdown processor). */
+export function snippetPlugin(options: SnippetOptions) {
+  const settings = { run: (file: string) => runDemo(file, { cwd: options.root }), ...options };
+  return {
+    name: 'handbook-snippets',
+    options: { position: true },
+    async mdxJsxFlowElement(node: Readonly<MdxJsxFlowElement>, ctx: VisitorContext) {
+      if (node.name !== 'Snippet') return;
+      ctx.replaceNode(node, await expandSnippet(node, location(settings.root, ctx.fileURL, node), settings));
+    },
+  };
+}
+
+/** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
+export async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run }: Required<SnippetOptions>): Promise<MdastNode[]> {
+  const file = attribute(node, 'file');
+  const region = attribute(node, 'region');
+  if (typeof file !== 'string' || typeof region !== 'string') {
+    throw new Error(`${where}: <Snippet> needs file="concern/module.ts" (under ${SNIPPET_DIR}/) and region="name", like <Snippet file="http/status.ts" region="create" />`);
+  }
+  const path = `${SNIPPET_DIR}/${file}`;
+  const absolute = join(root, path);
+  if (!existsSync(absolute)) {
+    throw new Error(`${where}: <Snippet file="${file}"> points at ${path}, which does not exist; create it or fix the path`);
+  }
+  let shown;
+  try {
+    shown = extractRegion(readFileSync(absolute, 'utf8'), path, region);
+  } catch (error) {
+    throw new Error(`${where}: <Snippet file="${file}" region="${region}">: ${(error as Error).message}`);
+  }
+
+  const source = element('figure', { class: 'snippet' }, [
+    element('figcaption', { 'data-pagefind-ignore': '' }, [
+      element('a', { href: `${sourceUrl}${path}#L${shown.startLine}-L${shown.endLine}`, class: 'snippet-path' }, [text(path)], false),
+      element('button', { type: 'button', class: 'copy js-only', 'data-copy': '', 'aria-label': `Copy code from ${path}` }, [text('Copy')], false),
+    ]),
+    code('ts', shown.code),
+  ]);
+  if (attribute(node, 'output') === undefined) return [source];
+
+  let output: string;
+  try {
+    output = await run(absolute);
+  } catch (error) {
+    throw new Error(`${where}: <Snippet file="${file}" output>: ${(error as Error).message.replaceAll(absolute, path)}`);
+  }
+  return [
+    source,
+    element('figure', { class: 'snippet-output' }, [
+      element('figcaption', { 'data-pagefind-ignore': '' }, [text('Output of '), element('code', {}, [text(`node ${path}`)], false)]),
+      code('text', output),
+    ]),
+  ];
+}

@@ -1,0 +1,61 @@
+// The one script every page loads: theme toggle, copy buttons, and the
+// search opener. Search itself (and Pagefind) is imported on first use.
+
+const root = document.documentElement;
+const prefersDark = matchMedia('(prefers-color-scheme: dark)');
+
+function currentTheme(): 'light' | 'dark' {
+  const chosen = root.dataset.theme;
+  if (chosen === 'light' || chosen === 'dark') return chosen;
+  return prefersDark.matches ? 'dark' : 'light';
+}
+
+const toggle = document.querySelector<HTMLButtonElement>('[data-theme-toggle]');
+function syncToggle(): void {
+  toggle?.setAttribute('aria-pressed', String(currentTheme() === 'dark'));
+}
+toggle?.addEventListener('click', () => {
+  const next = currentTheme() === 'dark' ? 'light' : 'dark';
+  root.dataset.theme = next;
+  try {
+    localStorage.setItem('theme', next);
+  } catch {
+    // Private modes may refuse storage; the choice then lasts for this page.
+  }
+  syncToggle();
+});
+prefersDark.addEventListener('change', syncToggle);
+syncToggle();
+
+document.addEventListener('click', async (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
+  const code = button?.closest('figure')?.querySelector('pre code');
+  if (!button || !code) return;
+  try {
+    await navigator.clipboard.writeText(code.textContent ?? '');
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Press Ctrl+C';
+    getSelection()?.selectAllChildren(code);
+  }
+  setTimeout(() => (button.textContent = 'Copy'), 2000);
+});
+
+let search: Promise<typeof import('./search.ts')> | undefined;
+const loadSearch = () => (search ??= import('./search.ts'));
+const openSearch = () => loadSearch().then((m) => m.openSearch());
+
+for (const opener of document.querySelectorAll('[data-search-open]')) {
+  opener.addEventListener('click', openSearch);
+  // Start fetching on intent, so the dialog opens without a wait.
+  opener.addEventListener('pointerenter', loadSearch, { once: true });
+  opener.addEventListener('focus', loadSearch, { once: true });
+}
+
+document.addEventListener('keydown', (event) => {
+  if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target as HTMLElement;
+  if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  event.preventDefault();
+  openSearch();
+});

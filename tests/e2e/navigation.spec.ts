@@ -1,0 +1,73 @@
+import { expect, Q4, Q42, Q97, test } from './fixtures.ts';
+
+test('home lists answered questions under their difficulty', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Backend Interview Handbook');
+  for (const [band, q] of [['Easy', Q4], ['Medium', Q42], ['Hard', Q97]] as const) {
+    const section = page.getByRole('region', { name: band });
+    await expect(section.getByRole('link', { name: new RegExp(`.`) }).first()).toBeVisible();
+    await expect(section.locator(`a[href$="/${q.path}"]`)).toHaveCount(1);
+  }
+});
+
+test('a difficulty page lists its answers and links back home', async ({ page }) => {
+  await page.goto('easy/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Easy questions');
+  await page.getByRole('link', { name: Q4.title }).click();
+  await expect(page).toHaveURL(new RegExp(`${Q4.path}$`));
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Home' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Backend Interview Handbook');
+});
+
+test('a question page shows its short answer, snippet, real output and table of contents', async ({ page }) => {
+  await page.goto(Q4.path);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(Q4.title);
+  await expect(page.getByRole('region', { name: 'Short answer' })).toContainText('200');
+  const snippet = page.locator('figure.snippet').first();
+  await expect(snippet.locator('figcaption a')).toHaveText(/^snippets\/http\/.+\.ts$/);
+  await expect(snippet.locator('pre code')).not.toContainText('#region');
+  await expect(page.locator('figure.snippet-output pre')).toContainText('201');
+  await expect(page.getByRole('navigation', { name: 'On this page' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Edit this page on GitHub' })).toHaveAttribute('href', /\/edit\/main\/content\/questions\/004-http-200-ok\.mdx$/);
+});
+
+test('the copy button copies the code without markers', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(Q4.path);
+  const snippet = page.locator('figure.snippet').first();
+  await snippet.getByRole('button', { name: /Copy code/ }).click();
+  await expect(snippet.getByRole('button', { name: /Copy code/ })).toHaveText('Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(await snippet.locator('pre code').textContent());
+  expect(copied).not.toContain('#region');
+});
+
+test('/q/<id>/ lands on the canonical question page', async ({ page }) => {
+  await page.goto(`q/${Q42.id}/`);
+  await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
+  await expect(page.locator('h1')).toBeVisible();
+});
+
+test('previous and next walk the answers in order', async ({ page }) => {
+  await page.goto(Q4.path);
+  await page.getByRole('navigation', { name: 'Previous and next question' }).getByRole('link', { name: /Next/ }).click();
+  await expect(page.locator('.question-meta .qnum')).not.toHaveText('Q4');
+});
+
+test('an unknown address gets the 404 page', async ({ page, consoleErrors }) => {
+  const response = await page.goto('no-such-page/');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  // The browser logs the 404 document itself; nothing else may be logged.
+  expect(consoleErrors).toEqual([expect.stringContaining('404')]);
+  consoleErrors.length = 0;
+});
+
+test('a phone-width page has no horizontal scroll', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  for (const path of ['./', 'hard/', Q4.path, Q42.path, Q97.path]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways`).toBe(0);
+  }
+});

@@ -1,0 +1,49 @@
+import { expect, Q42, Q97, test } from './fixtures.ts';
+
+test('the search UI ships no JavaScript until it is used', async ({ page }) => {
+  const loaded: string[] = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+  await page.goto(Q42.path);
+  await page.waitForLoadState('networkidle');
+  expect(loaded.filter((p) => /search|pagefind/.test(p))).toEqual([]);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('dialog', { name: 'Search the handbook' })).toBeVisible();
+  await expect.poll(() => loaded.some((p) => p.includes('/pagefind/'))).toBe(true);
+});
+
+test('search finds an answer by a word from its body and filters by difficulty', async ({ page }) => {
+  await page.goto('./');
+  await page.keyboard.press('/');
+  const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
+  await dialog.getByRole('searchbox', { name: 'Search answers' }).fill('timingSafeEqual');
+  const results = dialog.locator('.result');
+  await expect(results.filter({ hasText: 'Q42.' })).toHaveCount(1);
+  await expect(results.filter({ hasText: 'Q97.' })).toHaveCount(1);
+  await dialog.getByRole('radio', { name: 'Hard' }).check();
+  await expect(results.filter({ hasText: 'Q97.' })).toHaveCount(1);
+  await expect(results.filter({ hasText: 'Q42.' })).toHaveCount(0);
+  await expect(results.first().locator('.badge')).toHaveText('Hard');
+});
+
+test('search works by keyboard alone', async ({ page }) => {
+  await page.goto('./');
+  await page.keyboard.press('/');
+  const input = page.getByRole('searchbox', { name: 'Search answers' });
+  await expect(input).toBeFocused();
+  await input.fill('argon2id');
+  await expect(page.locator('.result').first()).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('.result').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
+});
+
+test('Escape closes the search dialog and returns focus', async ({ page }) => {
+  await page.goto(Q97.path);
+  const opener = page.getByRole('button', { name: 'Search' });
+  await opener.click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(opener).toBeFocused();
+});

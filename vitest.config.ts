@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Library units, every snippet's own test, and the content rules.
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'snippets/**/*.test.ts', 'tests/content/**/*.test.ts'],
+          // Password hashing does real work; give it room on 2 cores.
+          testTimeout: 20_000,
+        },
+      },
+      {
+        // The built site in dist/ (npm run build:test first).
+        test: { name: 'site', include: ['tests/site/**/*.test.ts'] },
+      },
+    ],
+  },
+});
