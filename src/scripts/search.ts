@@ -1,5 +1,5 @@
-// Search dialog over the Pagefind index. Loaded on first use by site.ts;
-// Pagefind's own script and index chunks load on the first query.
+// Search dialog over the Pagefind index. Loaded by site.ts when the reader
+// first opens search; Pagefind's script and index chunks load right after.
 
 interface PagefindData {
   url: string;
@@ -32,13 +32,6 @@ function loadPagefind(): Promise<Pagefind> {
     return pf;
   });
   return pagefind;
-}
-
-export function openSearch(): void {
-  if (!dialog.open) dialog.showModal();
-  input.focus();
-  input.select();
-  void loadPagefind().catch(() => {});
 }
 
 async function run(): Promise<void> {
@@ -125,3 +118,7 @@ dialog.querySelector('[data-search-close]')?.addEventListener('click', () => dia
 dialog.addEventListener('click', (event) => {
   if (event.target === dialog) dialog.close();
 });
+
+// Whatever was typed while this module loaded is searched now.
+void loadPagefind().catch(() => {});
+if (input.value) void run();

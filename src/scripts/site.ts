@@ -41,13 +41,23 @@ document.addEventListener('click', async (event) => {
   setTimeout(() => (button.textContent = 'Copy'), 2000);
 });
 
-let search: Promise<typeof import('./search.ts')> | undefined;
+// The dialog is in the page already, so it opens and takes keystrokes at
+// once; its behaviour (search.ts, then Pagefind) loads behind it.
+const dialog = document.getElementById('search') as HTMLDialogElement | null;
+let search: Promise<unknown> | undefined;
 const loadSearch = () => (search ??= import('./search.ts'));
-const openSearch = () => loadSearch().then((m) => m.openSearch());
+function openSearch(): void {
+  if (!dialog) return;
+  if (!dialog.open) dialog.showModal();
+  const input = dialog.querySelector<HTMLInputElement>('input[type="search"]');
+  input?.focus();
+  input?.select();
+  void loadSearch();
+}
 
 for (const opener of document.querySelectorAll('[data-search-open]')) {
   opener.addEventListener('click', openSearch);
-  // Start fetching on intent, so the dialog opens without a wait.
+  // Start fetching on intent, so results come without a wait.
   opener.addEventListener('pointerenter', loadSearch, { once: true });
   opener.addEventListener('focus', loadSearch, { once: true });
 }
