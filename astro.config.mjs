@@ -43,5 +43,17 @@ export default defineConfig({
       ],
     }),
   },
+  vite: {
+    build: {
+      rolldownOptions: {
+        // Astro marks each MDX module with "use astro:head-inject"; the
+        // bundler warns about it once per page. It is Astro's own marker.
+        onLog(level, log, handler) {
+          if (log.code === 'MODULE_LEVEL_DIRECTIVE' && log.message.includes('astro:head-inject')) return;
+          handler(level, log);
+        },
+      },
+    },
+  },
   devToolbar: { enabled: false },
 });

@@ -1,11 +1,11 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { questionSchema } from './lib/question-schema.ts';
+import { questionCollectionSchema } from './lib/question-schema.ts';
 
 /** One answer per file: content/questions/NNN-slug.mdx (rules: CONTRIBUTING.md). */
 const questions = defineCollection({
   loader: glob({ pattern: '*.mdx', base: './content/questions' }),
-  schema: questionSchema,
+  schema: questionCollectionSchema,
 });
 
 export const collections = { questions };

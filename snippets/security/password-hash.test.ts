@@ -191,11 +191,11 @@ describe('tampered stored hashes', () => {
     ['12-byte hash', '$argon2id$v=19$m=256,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAA', /hash must be 16-64 bytes, found 12/],
     ['oversized string', `$argon2id$v=19$m=256,t=1,p=1$${'A'.repeat(300)}$AAAA`, /at most 256 characters/],
   ])('throws PhcFormatError, before any hashing, for %s', async (_name, phc, message) => {
-    const started = performance.now();
+    // The parse error itself is the proof: an attempted 4 GiB hash would fail
+    // (or finish) with something else. No timing check: CI machines vary.
     await expect(verifyPassword('pw', phc)).rejects.toThrow(PhcFormatError);
     await expect(verifyPassword('pw', phc)).rejects.toThrow(message);
     expect(() => needsRehash(phc, FAST)).toThrow(PhcFormatError);
-    expect(performance.now() - started).toBeLessThan(50); // a real 4 GiB hash would not be
   });
 
   it('throws PhcFormatError for a stored value that is not a string', async () => {

@@ -65,6 +65,14 @@ describe('checkQuestions', () => {
     expect(problems.join('\n')).toMatch(/has unknown field tags; allowed: id, title/);
   });
 
+  it('reports a rule between fields alongside a failure of another field', () => {
+    const problems = problemsOf(page({ difficulty: 'hard', related: '[15, 13, 5, 33, 31, 60, 61]' }));
+    expect(problems).toEqual([
+      'content/questions/004-http-200-ok.mdx:4 difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard"',
+      'content/questions/004-http-200-ok.mdx:7 related takes at most six ids; found [15,13,5,33,31,60,61]',
+    ]);
+  });
+
   it('bounds the summary length', () => {
     expect(problemsOf(page({ summary: 'Too short.' }))[0]).toMatch(/summary is too short: the short answer needs 120–600 characters/);
   });

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 import { parseQuestionFileName, questionFileName } from './question-files.ts';
-import { type QuestionData, questionSchema } from './question-schema.ts';
+import { type FieldRuleIssue, fieldRuleIssues, type QuestionData, questionSchema } from './question-schema.ts';
 
 /** An answer file as read from disk: path relative to the repo, and its text. */
 export interface SourceFile {
@@ -41,6 +41,7 @@ export function checkQuestions(files: readonly SourceFile[]): { questions: Check
     if (earlier) problems.push({ file: q.file, line: 2, field: 'id', message: `${q.id} is already used by ${earlier}; each question has one page` });
     else firstFileById.set(q.id, q.file);
   }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { questions: questions.sort((a, b) => a.id - b.id), problems };
 }
 
@@ -66,19 +67,18 @@ function checkOne(file: SourceFile, problems: ContentProblem[]): CheckedQuestion
   }
   const data: unknown = doc.toJS();
   const result = questionSchema.safeParse(data);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const node = doc.getIn(issue.path as (string | number)[], true);
-      const offset = isNode(node) && node.range ? node.range[0] : keyOffset(doc, issue.path);
-      problems.push({
-        file: file.path,
-        line: offset === undefined ? 2 : lineCounter.linePos(offset).line + 1,
-        field: fieldPath(issue.path),
-        message: describe(issue, data),
-      });
-    }
-    return;
+  const issues = [...(result.error?.issues ?? []), ...fieldRuleIssues(data)];
+  for (const issue of issues) {
+    const node = doc.getIn(issue.path as (string | number)[], true);
+    const offset = isNode(node) && node.range ? node.range[0] : keyOffset(doc, issue.path);
+    problems.push({
+      file: file.path,
+      line: offset === undefined ? 2 : lineCounter.linePos(offset).line + 1,
+      field: fieldPath(issue.path),
+      message: describe(issue, data),
+    });
   }
+  if (!result.success || issues.length) return;
   if (result.data.id !== parsedName.id) {
     problems.push({
       file: file.path,
@@ -101,7 +101,7 @@ function fieldPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(frontmatter)';
 }
 
-function describe(issue: $ZodIssue, data: unknown): string {
+function describe(issue: $ZodIssue | FieldRuleIssue, data: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}; allowed: id, title, difficulty, summary, topics, related`;
   }

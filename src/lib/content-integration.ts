@@ -1,4 +1,5 @@
 import type { AstroIntegration } from 'astro';
+import { AstroError } from 'astro/errors';
 import { checkQuestions, formatProblems, readQuestionSources } from './content-check.ts';
 
 /**
@@ -12,7 +13,7 @@ export function contentCheck(root: string): AstroIntegration {
     hooks: {
       'astro:config:setup': ({ logger }) => {
         const { questions, problems } = checkQuestions(readQuestionSources(root));
-        if (problems.length) throw new Error(formatProblems(problems));
+        if (problems.length) throw new AstroError(formatProblems(problems), 'Fix each line above; CONTRIBUTING.md explains every field.');
         logger.info(`${questions.length} answers checked`);
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bandForId, DIFFICULTIES, FIRST_ID, LAST_ID } from './difficulty.ts';
+import { bandForId, type Difficulty, DIFFICULTIES, FIRST_ID, LAST_ID } from './difficulty.ts';
 import { seedQuestion } from './seed.ts';
 import { keepsMeaning } from './title-match.ts';
 
@@ -41,29 +41,46 @@ export const questionSchema = z
     /** Ids of questions a reader should go to next; shown once they are answered. */
     related: z.array(questionId).max(6, { error: 'takes at most six ids' }).default([]),
   })
-  .strict()
-  .superRefine((q, ctx) => {
-    const seed = seedQuestion(q.id);
-    if (!seed) return;
-    const band = bandForId(q.id);
-    if (q.difficulty !== band.difficulty) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['difficulty'],
-        message: `must be "${band.difficulty}" for id ${q.id} (ids ${band.first}–${band.last} are ${band.difficulty})`,
-      });
-    }
-    if (!keepsMeaning(q.title, seed.question)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['title'],
-        message: `changes the meaning of question ${q.id}, "${seed.question}"; copy-edit its grammar only`,
-      });
-    }
-    q.related.forEach((id, i) => {
-      if (id === q.id) ctx.addIssue({ code: 'custom', path: ['related', i], message: 'lists the question itself' });
-      if (q.related.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['related', i], message: `lists ${id} twice` });
-    });
-  });
+  .strict();
 
 export type QuestionData = z.infer<typeof questionSchema>;
+
+/** A rule between fields that failed: where, and what to fix. */
+export interface FieldRuleIssue {
+  code: 'custom';
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Rules between fields (difficulty and title against the seed, related ids
+ * against the id). They read the raw frontmatter, so they report even when
+ * another field is malformed: a contributor sees every problem at once.
+ */
+export function fieldRuleIssues(raw: unknown): FieldRuleIssue[] {
+  const q = (raw ?? {}) as Record<string, unknown>;
+  const seed = typeof q.id === 'number' ? seedQuestion(q.id) : undefined;
+  if (!seed) return [];
+  const issues: FieldRuleIssue[] = [];
+  const issue = (path: (string | number)[], message: string) => issues.push({ code: 'custom', path, message });
+  const band = bandForId(seed.id);
+  if (DIFFICULTIES.includes(q.difficulty as Difficulty) && q.difficulty !== band.difficulty) {
+    issue(['difficulty'], `must be "${band.difficulty}" for id ${seed.id} (ids ${band.first}–${band.last} are ${band.difficulty})`);
+  }
+  if (typeof q.title === 'string' && !keepsMeaning(q.title, seed.question)) {
+    issue(['title'], `changes the meaning of question ${seed.id}, "${seed.question}"; copy-edit its grammar only`);
+  }
+  const related = q.related;
+  if (Array.isArray(related)) {
+    related.forEach((id: unknown, i) => {
+      if (id === seed.id) issue(['related', i], 'lists the question itself');
+      else if (related.indexOf(id) !== i) issue(['related', i], `lists ${String(id)} twice`);
+    });
+  }
+  return issues;
+}
+
+/** The schema Astro's content collection uses: fields, then the rules between them. */
+export const questionCollectionSchema = questionSchema.superRefine((q, ctx) => {
+  for (const { path, message } of fieldRuleIssues(q)) ctx.addIssue({ code: 'custom', path, message });
+});
