@@ -5,10 +5,13 @@ import { TEST_BASE, TEST_ORIGIN, TEST_PORT } from './tests/site-under-test.ts';
 /** Runs against the built site (`npm run build:test`), served under a sub-path. */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Not test-results/ itself: Playwright empties its outputDir, and the
+  // Vitest reports that scripts/test-summary.ts reads live there too.
+  outputDir: 'test-results/e2e',
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  reporter: 'list',
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
     baseURL: `${TEST_ORIGIN}${TEST_BASE}`,
     launchOptions: launchOptions(),
