@@ -8,8 +8,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'snippets/**/*.test.ts', 'tests/content/**/*.test.ts'],
-          // Password hashing does real work; give it room on 2 cores.
+          // Password hashing does real work, and PGlite (PostgreSQL in WASM)
+          // takes seconds to start on a busy 2-core machine: give both room.
           testTimeout: 20_000,
+          hookTimeout: 60_000,
         },
       },
       {

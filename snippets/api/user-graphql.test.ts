@@ -1,0 +1,142 @@
+import { printSchema } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { executeUserQuery, userSchema } from './user-graphql.ts';
+import {
+  createMemoryUserRepository, MAX_BATCH, SAMPLE_USERS,
+  type RepositoryCall, type User,
+} from './user-repository.ts';
+
+function counted(users: readonly User[] = SAMPLE_USERS) {
+  const calls: RepositoryCall[] = [];
+  const repo = createMemoryUserRepository(users, (c) => calls.push(c));
+  return { repo, calls };
+}
+
+const TEAM = '{ users(ids: ["u2", "u3", "u4"]) { name manager { name } } }';
+
+/** 1 boss and `n` reports, each report managed by one of five leads. */
+function orgChart(n: number): User[] {
+  const person = (id: string, managerId: string | null): User =>
+    ({ id, name: `Name ${id}`, email: `${id}@example.com`, managerId });
+  const leads = Array.from({ length: 5 }, (_, i) => person(`lead${i}`, 'boss'));
+  const reports = Array.from({ length: n }, (_, i) => person(`r${i}`, `lead${i % 5}`));
+  return [person('boss', null), ...leads, ...reports];
+}
+
+describe('field selection', () => {
+  it('returns exactly the fields the query selects', async () => {
+    const { repo } = counted();
+    expect(await executeUserQuery(repo, '{ user(id: "u2") { name } }'))
+      .toEqual({ data: { user: { name: 'Grace Hopper' } } });
+    expect(await executeUserQuery(repo, '{ user(id: "u2") { email id } }'))
+      .toEqual({ data: { user: { email: 'grace@example.com', id: 'u2' } } });
+  });
+
+  it('follows a relation in the same request', async () => {
+    const { repo } = counted();
+    const result = await executeUserQuery(repo,
+      'query ($id: ID!) { user(id: $id) { name manager { name manager { name } } } }', { id: 'u4' });
+    expect(result).toEqual({ data: { user: {
+      name: 'Edsger Dijkstra',
+      manager: { name: 'Grace Hopper', manager: { name: 'Ada Lovelace' } },
+    } } });
+  });
+
+  it('publishes its contract as a typed schema', () => {
+    const sdl = printSchema(userSchema);
+    expect(sdl).toContain('manager: User');
+    expect(sdl).toContain('user(id: ID!): User');
+    expect(sdl).toContain('users(ids: [ID!]!): [User]');
+  });
+});
+
+describe('errors', () => {
+  it('treats an unknown user as data (null), not as an error', async () => {
+    const { repo } = counted();
+    expect(await executeUserQuery(repo, '{ user(id: "u9") { name } }'))
+      .toEqual({ data: { user: null } });
+  });
+
+  it('does not query storage for a malformed id', async () => {
+    const { repo, calls } = counted();
+    const result = await executeUserQuery(repo, '{ user(id: "../u1") { name } }');
+    expect(result).toEqual({ data: { user: null } });
+    expect(calls).toEqual([]);
+  });
+
+  it('rejects an unknown field at validation: errors, no data, no storage call', async () => {
+    const { repo, calls } = counted();
+    const result = await executeUserQuery(repo, '{ user(id: "u2") { salary } }');
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.message).toBe('Cannot query field "salary" on type "User".');
+    expect(calls).toEqual([]);
+  });
+
+  it('rejects a missing required variable before execution', async () => {
+    const { repo, calls } = counted();
+    const result = await executeUserQuery(repo, 'query ($id: ID!) { user(id: $id) { name } }');
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.message).toMatch(/\$id/);
+    expect(calls).toEqual([]);
+  });
+
+  it('returns partial data with a located error when one field fails', async () => {
+    const { repo } = counted();
+    const tooMany = JSON.stringify(Array.from({ length: MAX_BATCH + 1 }, (_, i) => `u${i}`));
+    const result = await executeUserQuery(repo,
+      `{ user(id: "u1") { name } users(ids: ${tooMany}) { name } }`);
+    expect(result.data).toEqual({ user: { name: 'Ada Lovelace' }, users: null });
+    expect(result.errors?.map((e) => [e.message, e.path])).toEqual([
+      [`ids: at most ${MAX_BATCH} per query`, ['users']],
+    ]);
+  });
+
+  it('keeps list order and marks missing users with null', async () => {
+    const { repo } = counted();
+    const result = await executeUserQuery(repo, '{ users(ids: ["u3", "u9", "u1"]) { id } }');
+    expect(result).toEqual({ data: { users: [{ id: 'u3' }, null, { id: 'u1' }] } });
+  });
+});
+
+describe('the N+1 problem', () => {
+  it('naive resolvers make 1 call for the list plus 1 per manager', async () => {
+    const { repo, calls } = counted();
+    await executeUserQuery(repo, TEAM, {}, { batch: false });
+    expect(calls.map((c) => c.method)).toEqual(['findByIds', 'findById', 'findById', 'findById']);
+  });
+
+  it('the per-request loader makes 2 calls, with each manager fetched once', async () => {
+    const { repo, calls } = counted();
+    await executeUserQuery(repo, TEAM);
+    expect(calls).toEqual([
+      { method: 'findByIds', ids: ['u2', 'u3', 'u4'] },
+      { method: 'findByIds', ids: ['u1', 'u2'] },
+    ]);
+  });
+
+  it('returns the same data either way', async () => {
+    const naive = await executeUserQuery(counted().repo, TEAM, {}, { batch: false });
+    const batched = await executeUserQuery(counted().repo, TEAM);
+    expect(batched).toEqual(naive);
+    expect(batched.errors).toBeUndefined();
+  });
+
+  it('grows with N when naive and stays flat when batched', async () => {
+    const users = orgChart(60);
+    const query = `{ users(ids: ${JSON.stringify(users.slice(6).map((u) => u.id))}) {
+      name manager { name manager { name } } } }`;
+    const naive = counted(users);
+    await executeUserQuery(naive.repo, query, {}, { batch: false });
+    expect(naive.calls).toHaveLength(1 + 60 + 60); // list, managers, their managers
+    const batched = counted(users);
+    await executeUserQuery(batched.repo, query);
+    expect(batched.calls.map((c) => c.ids.length)).toEqual([60, 5, 1]); // one per level
+  });
+
+  it('starts every request with an empty cache', async () => {
+    const { repo, calls } = counted();
+    await executeUserQuery(repo, '{ user(id: "u1") { name } }');
+    await executeUserQuery(repo, '{ user(id: "u1") { name } }');
+    expect(calls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * The idempotency-key store behind an idempotent POST: one row per
+ * (tenant, key) that is claimed atomically, completed in the same
+ * transaction as the side effect, and replayed until it expires.
+ * @see https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
+ * @see https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT
+ */
+import { createHash } from 'node:crypto';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+
+// #region schema
+export const IDEMPOTENCY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  tenant_id    text        NOT NULL,
+  key          text        NOT NULL,
+  fingerprint  text        NOT NULL,  -- sha256(method, path, body)
+  state        text        NOT NULL
+               CHECK (state IN ('in_flight', 'completed')),
+  lease_token  uuid,                  -- the one request allowed to finish
+  locked_until timestamptz,           -- lease end: a crash frees the key
+  status       int,
+  headers      jsonb,
+  body         text,
+  expires_at   timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, key),
+  CHECK (state = 'in_flight' OR status IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_expiry
+  ON idempotency_keys (expires_at);`;
+
+/** Method, path and the body in canonical form: key order doesn't count. */
+export function fingerprint(method: string, path: string, body: unknown) {
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
+}
+// #endregion schema
+
+/** JSON with object keys sorted by UTF-16 code unit, as RFC 8785 does. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError(`not a JSON value: ${value}`);
+  return text;
+}
+
+export type Db = Pick<PGlite, 'query' | 'transaction'>;
+export interface StoredResponse {
+  status: number; headers: Record<string, string>; body: string;
+}
+export interface KeyRef { tenant: string; key: string; fingerprint: string }
+export interface ClaimOptions {
+  now: () => number; // ms since the epoch; injected so tests control time
+  newToken: () => string; // a UUID; crypto.randomUUID in production
+  ttlMs: number; // how long a key is remembered (Stripe: at least 24 h)
+  leaseMs: number; // how long an in-flight claim holds without progress
+}
+export type Claim =
+  | { kind: 'owned'; token: string }
+  | { kind: 'in-flight'; retryAfterSeconds: number }
+  | { kind: 'mismatch' }
+  | { kind: 'replay'; response: StoredResponse };
+
+/** The lease was taken over: this request must not commit its effect. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
+interface Row {
+  fingerprint: string; state: string; locked_until: Date | null;
+  status: number | null; headers: Record<string, string> | null;
+  body: string | null;
+}
+
+// #region claim
+/** Claims `ref.key` for this request, or says why another one has it. */
+export async function claimKey(db: Db, ref: KeyRef, opts: ClaimOptions)
+  : Promise<Claim> {
+  checkOptions(opts, ref);
+  const now = opts.now();
+  const token = opts.newToken();
+  const lease = new Date(now + opts.leaseMs);
+  const expires = new Date(now + opts.ttlMs);
+  const id = [ref.tenant, ref.key, ref.fingerprint, token, lease, expires];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // The primary key makes this atomic: one insert wins, the rest see 0.
+    const fresh = await db.query(`
+      INSERT INTO idempotency_keys (tenant_id, key, fingerprint, state,
+        lease_token, locked_until, expires_at)
+      VALUES ($1, $2, $3, 'in_flight', $4, $5, $6)
+      ON CONFLICT (tenant_id, key) DO NOTHING
+      RETURNING key`, id);
+    if (fresh.rows.length === 1) return { kind: 'owned', token };
+    // Expired, or in flight past its lease with the same request: take over.
+    const taken = await db.query(`
+      UPDATE idempotency_keys SET fingerprint = $3, state = 'in_flight',
+        lease_token = $4, locked_until = $5, expires_at = $6,
+        status = NULL, headers = NULL, body = NULL
+      WHERE tenant_id = $1 AND key = $2 AND (expires_at <= $7
+        OR (state = 'in_flight' AND locked_until <= $7
+            AND fingerprint = $3))
+      RETURNING key`, [...id, new Date(now)]);
+    if (taken.rows.length === 1) return { kind: 'owned', token };
+    const { rows: [row] } = await db.query<Row>(`
+      SELECT fingerprint, state, locked_until, status, headers, body
+      FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`,
+    [ref.tenant, ref.key]);
+    if (!row) continue; // released by a failed owner a moment ago: retry
+    if (row.fingerprint !== ref.fingerprint) return { kind: 'mismatch' };
+    if (row.state === 'in_flight') {
+      const left = (row.locked_until?.getTime() ?? now) - now;
+      return { kind: 'in-flight',
+        retryAfterSeconds: Math.max(1, Math.ceil(left / 1000)) };
+    }
+    return { kind: 'replay', response: {
+      status: row.status ?? 500, headers: row.headers ?? {},
+      body: row.body ?? '' } };
+  }
+  return { kind: 'in-flight', retryAfterSeconds: 1 };
+}
+// #endregion claim
+
+// #region complete
+/**
+ * Runs `work` and stores its response in one transaction, so the side
+ * effect and the "done" mark commit together or not at all.
+ */
+export async function completeKey(db: Db, ref: KeyRef, token: string,
+  work: (tx: Transaction) => Promise<StoredResponse>)
+  : Promise<StoredResponse> {
+  return db.transaction(async (tx) => {
+    // Fencing: the row lock makes a takeover wait until we commit.
+    const fence = await tx.query(`
+      SELECT 1 FROM idempotency_keys WHERE tenant_id = $1 AND key = $2
+        AND lease_token = $3 AND state = 'in_flight' FOR UPDATE`,
+    [ref.tenant, ref.key, token]);
+    if (fence.rows.length === 0) {
+      throw new LeaseLostError(`lease on key ${ref.key} was taken over`);
+    }
+    const response = await work(tx);
+    await tx.query(`
+      UPDATE idempotency_keys SET state = 'completed', status = $3,
+        headers = $4, body = $5, lease_token = NULL, locked_until = NULL
+      WHERE tenant_id = $1 AND key = $2`, [ref.tenant, ref.key,
+      response.status, JSON.stringify(response.headers), response.body]);
+    return response;
+  });
+}
+
+/** Frees a key whose work failed and rolled back, so a retry can run. */
+export async function releaseKey(db: Db, ref: KeyRef, token: string) {
+  await db.query(`DELETE FROM idempotency_keys WHERE tenant_id = $1
+    AND key = $2 AND lease_token = $3 AND state = 'in_flight'`,
+  [ref.tenant, ref.key, token]);
+}
+// #endregion complete
+
+/** Deletes expired keys; run it on a schedule. Returns how many went. */
+export async function purgeExpired(db: Db, now: number): Promise<number> {
+  const res = await db.query(
+    'DELETE FROM idempotency_keys WHERE expires_at <= $1', [new Date(now)]);
+  return res.affectedRows ?? 0;
+}
+
+function checkOptions({ ttlMs, leaseMs }: ClaimOptions, ref: KeyRef): void {
+  for (const field of ['tenant', 'key', 'fingerprint'] as const) {
+    const value = ref[field];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 255) {
+      throw new TypeError(`${field} must be a string of 1-255 characters`);
+    }
+  }
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000) {
+    throw new RangeError(`leaseMs must be an integer >= 1000, got ${leaseMs}`);
+  }
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= leaseMs) {
+    throw new RangeError(`ttlMs must be an integer > leaseMs, got ${ttlMs}`);
+  }
+}

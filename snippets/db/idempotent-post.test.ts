@@ -1,0 +1,191 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PROBLEM_JSON } from '../http/problem.ts';
+import { claimKey, fingerprint } from './idempotency-keys.ts';
+import {
+  createPaymentsApp, idempotent, parseIdempotencyKey, PAYMENTS_SCHEMA,
+} from './idempotent-post.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const DAY = 86_400_000;
+const KEY = '8e03978e-40d5-43e8-bc93-6894a57f9324';
+const BODY = { amount_cents: 1200, currency: 'EUR' };
+
+let db: PGlite;
+let clock: number;
+let tokens: number;
+const newToken = () => `00000000-0000-4000-8000-${String(++tokens).padStart(12, '0')}`;
+const deps = () => ({
+  db, now: () => clock, newToken,
+  tenantOf: (c: { req: { header(name: string): string | undefined } }) =>
+    c.req.header('X-Account') ?? 'acct_a',
+});
+
+beforeAll(async () => {
+  db = new PGlite();
+  await db.exec(PAYMENTS_SCHEMA);
+}, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
+afterAll(async () => { await db.close(); });
+beforeEach(async () => {
+  await db.exec('TRUNCATE idempotency_keys, payments');
+  clock = T0;
+  tokens = 0;
+});
+
+function post(app: Hono, body: unknown = BODY, headers: Record<string, string> = { 'Idempotency-Key': `"${KEY}"` }) {
+  return app.request('/payments', {
+    method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+const payments = async () =>
+  (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments')).rows[0]?.n;
+
+describe('parseIdempotencyKey', () => {
+  it('accepts the draft\'s quoted sf-string and a bare token', () => {
+    expect(parseIdempotencyKey(`"${KEY}"`)).toBe(KEY);
+    expect(parseIdempotencyKey('KG5LxwFBepaKHyUD')).toBe('KG5LxwFBepaKHyUD');
+    expect(parseIdempotencyKey('x'.repeat(255))).toBe('x'.repeat(255));
+  });
+
+  it.each([
+    ['missing', undefined], ['empty', ''], ['empty string', '""'],
+    ['unbalanced quote', '"abc'], ['too long', 'x'.repeat(256)],
+    ['two keys (a repeated header)', '"a", "b"'], ['inner space', 'a b'],
+    ['SQL', "k'; DROP TABLE payments;--"], ['control character', 'a\u0000b'],
+  ])('rejects %s', (_, value) => {
+    expect(parseIdempotencyKey(value)).toBeUndefined();
+  });
+});
+
+describe('POST /payments with Idempotency-Key', () => {
+  it('creates the payment once and replays status, headers and body to a retry', async () => {
+    const app = createPaymentsApp(deps());
+    const first = await post(app);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+    const retry = await post(app);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(retry.headers.get('Location')).toBe(first.headers.get('Location'));
+    expect(await retry.text()).toBe(await first.text());
+    expect(await payments()).toBe(1);
+  });
+
+  it('treats the same body with keys in another order as the same request', async () => {
+    const app = createPaymentsApp(deps());
+    await post(app, '{"amount_cents":1200,"currency":"EUR"}');
+    const retry = await post(app, '{ "currency": "EUR", "amount_cents": 1200 }');
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await payments()).toBe(1);
+  });
+
+  it('creates exactly one payment when ten duplicates arrive at once', async () => {
+    const app = createPaymentsApp(deps());
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post(app)));
+    const fresh = responses.filter((r) => r.status === 201 && !r.headers.has('Idempotent-Replayed'));
+    expect(fresh).toHaveLength(1);
+    for (const res of responses) expect([201, 409]).toContain(res.status);
+    expect(await payments()).toBe(1);
+  });
+
+  it('answers 409 with Retry-After while another request holds the key', async () => {
+    const app = createPaymentsApp(deps());
+    const ref = { tenant: 'acct_a', key: KEY, fingerprint: fingerprint('POST', '/payments', BODY) };
+    await claimKey(db, ref, { now: () => clock, newToken, ttlMs: DAY, leaseMs: 30_000 });
+    clock += 5_000;
+    const res = await post(app);
+    expect(res.status).toBe(409);
+    expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+    expect(res.headers.get('Retry-After')).toBe('25');
+    expect(await res.json()).toMatchObject({ status: 409, type: expect.stringMatching(/request-in-flight$/) });
+    expect(await payments()).toBe(0);
+  });
+
+  it('answers 422 when the key is reused with a different body', async () => {
+    const app = createPaymentsApp(deps());
+    await post(app);
+    const res = await post(app, { ...BODY, amount_cents: 9900 });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ status: 422, type: expect.stringMatching(/idempotency-key-reused$/) });
+    expect(await payments()).toBe(1);
+  });
+
+  it('answers 400 problem+json without a key and never runs the handler', async () => {
+    const app = createPaymentsApp(deps());
+    const cases: Record<string, string>[] = [
+      {}, { 'Idempotency-Key': '' }, { 'Idempotency-Key': '"a", "b"' }];
+    for (const headers of cases) {
+      const res = await post(app, BODY, headers);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+    }
+    expect(await payments()).toBe(0);
+  });
+
+  it('does not burn the key on an invalid body, so the corrected retry goes through', async () => {
+    const app = createPaymentsApp(deps());
+    expect((await post(app, '{"amount_cents": 12')).status).toBe(400);
+    expect((await post(app, { ...BODY, currency: 'XXX' })).status).toBe(400);
+    expect((await post(app, { ...BODY, extra: true })).status).toBe(400);
+    const fixed = await post(app);
+    expect(fixed.status).toBe(201);
+    expect(fixed.headers.get('Idempotent-Replayed')).toBeNull();
+  });
+
+  it('keeps keys apart per tenant', async () => {
+    const app = createPaymentsApp(deps());
+    const key = { 'Idempotency-Key': KEY };
+    expect((await post(app, BODY, { ...key, 'X-Account': 'acct_a' })).status).toBe(201);
+    const other = await post(app, BODY, { ...key, 'X-Account': 'acct_b' });
+    expect(other.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await payments()).toBe(2);
+  });
+
+  it('runs the request again once the key has expired', async () => {
+    const app = createPaymentsApp(deps());
+    await post(app);
+    clock += DAY - 1;
+    expect((await post(app)).headers.get('Idempotent-Replayed')).toBe('true');
+    clock += 1;
+    expect((await post(app)).headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await payments()).toBe(2);
+  });
+});
+
+describe('idempotent() when the work fails', () => {
+  it('rolls back, frees the key and lets the retry do the work once', async () => {
+    let failNext = true;
+    const app = new Hono();
+    app.post('/payments', idempotent({ ...deps(), schema: z.object({ amount_cents: z.number() }) },
+      async ({ tx, input, tenant }) => {
+        await tx.query("INSERT INTO payments (tenant_id, amount_cents, currency) VALUES ($1, $2, 'EUR')",
+          [tenant, input.amount_cents]);
+        if (failNext) { failNext = false; throw new Error('ledger unavailable'); }
+        return { status: 201, headers: {}, body: '{}' };
+      }));
+    app.onError((_, c) => c.body(null, 500));
+    expect((await post(app)).status).toBe(500);
+    expect(await payments()).toBe(0);
+    const retry = await post(app);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(await payments()).toBe(1);
+  });
+
+  it('stores and replays a non-2xx result the handler chose to return', async () => {
+    let calls = 0;
+    const app = new Hono();
+    app.post('/payments', idempotent({ ...deps(), schema: z.object({ amount_cents: z.number() }) },
+      async () => {
+        calls++;
+        return { status: 402, headers: { 'Content-Type': PROBLEM_JSON }, body: '{"title":"Card declined"}' };
+      }));
+    expect((await post(app)).status).toBe(402);
+    const retry = await post(app);
+    expect(retry.status).toBe(402);
+    expect(await retry.json()).toEqual({ title: 'Card declined' });
+    expect(calls).toBe(1);
+  });
+});

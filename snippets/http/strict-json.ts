@@ -1,0 +1,145 @@
+/**
+ * `JSON.parse` plus the two checks it skips. RFC 8259 allows duplicate
+ * member names (behaviour "unpredictable", §4) and numbers of any size
+ * (§6); `JSON.parse` keeps the last duplicate and rounds big integers,
+ * both silently. An API that must read one exact value rejects both.
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-4
+ * @see https://www.rfc-editor.org/rfc/rfc7493#section-2.2
+ */
+
+export type JsonInputProblem =
+  | 'syntax' | 'duplicate-key' | 'unsafe-integer' | 'out-of-range';
+
+/** Input that is not one exact JSON value; `message` is safe to return. */
+export class JsonInputError extends Error {
+  override name = 'JsonInputError';
+  readonly problem: JsonInputProblem;
+  constructor(problem: JsonInputProblem, message: string) {
+    super(message);
+    this.problem = problem;
+  }
+}
+
+/** The primitive's source text, passed by Node 22 and later (TC39 "JSON.parse
+ * source text access"); TypeScript's lib does not declare it yet. */
+interface ReviverContext { source?: string }
+
+// #region parse
+/** Parses `text`, or throws JsonInputError saying what made it ambiguous. */
+export function parseStrictJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text, exactNumbers);
+  } catch (error) {
+    if (error instanceof JsonInputError) throw error;
+    // V8's message can quote the body (a password, say): keep the offset.
+    const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new JsonInputError('syntax',
+      `Not valid JSON${at === undefined ? '' : ` at position ${at}`}.`);
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new JsonInputError('duplicate-key',
+      `Duplicate key at ${clip(duplicate)}; send each member once.`);
+  }
+  return value;
+}
+
+// The reviver sees the parsed double *and* the digits that were sent.
+function exactNumbers(_key: string, value: unknown, ctx?: ReviverContext) {
+  if (typeof value !== 'number') return value;
+  const source = ctx?.source ?? String(value);
+  if (!Number.isFinite(value)) {
+    throw new JsonInputError('out-of-range',
+      `${clip(source)} overflows a double.`);
+  }
+  // Only 2^53 - 1 and below round-trip exactly (RFC 8259 §6).
+  if (/^-?\d+$/.test(source) && !Number.isSafeInteger(value)) {
+    throw new JsonInputError('unsafe-integer', `${clip(source)} would be `
+      + `rounded to ${value}; send integers past 2^53 - 1 as strings.`);
+  }
+  return value;
+}
+// #endregion parse
+
+const TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\],]/g;
+type Frame =
+  | { kind: 'object'; keys: Set<string>; key: string; expectKey: boolean }
+  | { kind: 'array'; index: number };
+
+/**
+ * JSON Pointer (RFC 6901) to the first repeated member name, if any.
+ * Runs on text that already parsed, so only strings and punctuation
+ * matter; names compare after unescaping, so "a" and "\u0061" collide.
+ */
+export function findDuplicateKey(text: string): string | undefined {
+  const stack: Frame[] = [];
+  for (const [token] of text.matchAll(TOKEN)) {
+    const top = stack.at(-1);
+    if (token === '{') {
+      stack.push({ kind: 'object', keys: new Set(), key: '',
+        expectKey: true });
+    } else if (token === '[') {
+      stack.push({ kind: 'array', index: 0 });
+    } else if (token === '}' || token === ']') {
+      stack.pop();
+    } else if (token === ',') {
+      if (top?.kind === 'array') top.index += 1;
+      else if (top) top.expectKey = true;
+    } else if (top?.kind === 'object' && top.expectKey) {
+      top.key = JSON.parse(token) as string;
+      top.expectKey = false;
+      if (top.keys.has(top.key)) return jsonPointer(pathOf(stack));
+      top.keys.add(top.key);
+    }
+  }
+  return undefined;
+}
+
+
+function pathOf(stack: Frame[]): (string | number)[] {
+  return stack.map((f) => (f.kind === 'array' ? f.index : f.key));
+}
+
+const token = (key: PropertyKey) =>
+  String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** RFC 6901 JSON Pointer for a path: `["a/b", 0]` becomes `/a~1b/0`. */
+export function jsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((key) => `/${token(key)}`).join('');
+}
+
+/** The URI fragment form (RFC 6901 §6) that RFC 9457 uses: `#/a%20b`. */
+export function pointerFragment(path: readonly PropertyKey[]): string {
+  return '#' + path.map((key) =>
+    `/${encodeURIComponent(token(key).toWellFormed())}`).join('');
+}
+
+/** Error messages quote input; a 60 KB key should not come back whole. */
+function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+if (import.meta.main) {
+  const inputs = [
+    '{"id": 9007199254740991}',
+    '{"id": 9007199254740993}',
+    '{"id": "9007199254740993"}',
+    '{"amount": 1e400}',
+    '{"role": "user", "role": "admin"}',
+    '{"items": [{"sku": "a", "s\\u006bu": "b"}]}',
+    '{"id": 1,}',
+  ];
+  for (const input of inputs) {
+    let shown: string;
+    try {
+      shown = `ok ${JSON.stringify(parseStrictJson(input))}`;
+    } catch (error) {
+      shown = `${(error as JsonInputError).problem}: `
+        + (error as Error).message;
+    }
+    console.log(`${input.padEnd(44)} -> ${shown}`);
+  }
+  console.log('JSON.parse alone:',
+    JSON.stringify(JSON.parse('{"id": 9007199254740993, "a": 1, "a": 2}')));
+}

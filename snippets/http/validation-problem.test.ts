@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ErrorLogEntry } from './error-middleware.ts';
+import { PROBLEM_JSON } from './problem.ts';
+import {
+  createSignupApp, FIELD_CODES, fieldErrors, MAX_FIELD_ERRORS, toPointer,
+  type FieldError,
+} from './validation-problem.ts';
+
+/** Reads an RFC 6901 §6 fragment back into its reference tokens. */
+function fromPointer(pointer: string): string[] {
+  expect(pointer.startsWith('#')).toBe(true);
+  const json = decodeURIComponent(pointer.slice(1));
+  if (json === '') return [];
+  return json.slice(1).split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+describe('toPointer (RFC 6901)', () => {
+  // The §6 examples, for the §5 document {"foo": [...], "": 0, "a/b": 1, ...}.
+  it.each<[PropertyKey[], string]>([
+    [[], '#'],
+    [['foo'], '#/foo'],
+    [['foo', 0], '#/foo/0'],
+    [[''], '#/'],
+    [['a/b'], '#/a~1b'],
+    [['c%d'], '#/c%25d'],
+    [['e^f'], '#/e%5Ef'],
+    [['g|h'], '#/g%7Ch'],
+    [['i\\j'], '#/i%5Cj'],
+    [['k"l'], '#/k%22l'],
+    [[' '], '#/%20'],
+    [['m~n'], '#/m~0n'],
+  ])('%j -> %s', (path, pointer) => {
+    expect(toPointer(path)).toBe(pointer);
+  });
+
+  it.each(['~01', '/~', '~1', 'a/b~c/d', 'é', '名前', '🦄', '#?&=+', '..'])(
+    'round-trips the key %j', (key) => {
+      expect(fromPointer(toPointer([key, 3, key]))).toEqual([key, '3', key]);
+    });
+
+  it('does not throw on a lone surrogate, which JSON allows', () => {
+    const key = JSON.parse('"\\ud800x"') as string;
+    expect(toPointer([key])).toBe('#/%EF%BF%BDx');
+  });
+
+  it('rejects symbols, which JSON cannot carry', () => {
+    expect(() => toPointer([Symbol('k')])).toThrow(TypeError);
+  });
+});
+
+describe('fieldErrors', () => {
+  const schema = z.strictObject({
+    name: z.string().min(2).max(5),
+    age: z.number().int().min(0).max(150),
+    email: z.email(),
+    color: z.enum(['red', 'green']),
+    tags: z.array(z.string()).min(1).max(2),
+    items: z.array(z.object({ sku: z.string().regex(/^[A-Z]+$/) })),
+    id: z.union([z.string(), z.number()]),
+  });
+  const valid = { name: 'Ann', age: 30, email: 'ann@example.com', color: 'red',
+    tags: ['a'], items: [{ sku: 'ABC' }], id: 1 };
+
+  function errorsFor(input: unknown): FieldError[] {
+    const parsed = schema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    return fieldErrors(parsed.error!.issues, input);
+  }
+  const only = (input: unknown) => {
+    const errors = errorsFor(input);
+    expect(errors).toHaveLength(1);
+    return errors[0]!;
+  };
+
+  it.each<[string, unknown, string, string]>([
+    ['a missing string', { ...valid, name: undefined }, '#/name', 'required'],
+    ['a missing enum', { ...valid, color: undefined }, '#/color', 'required'],
+    ['a missing union', { ...valid, id: undefined }, '#/id', 'required'],
+    ['null is a value, not absent', { ...valid, name: null }, '#/name', 'invalid_type'],
+    ['a wrong type', { ...valid, age: '30' }, '#/age', 'invalid_type'],
+    ['a short string', { ...valid, name: 'A' }, '#/name', 'too_short'],
+    ['a long string', { ...valid, name: 'Annabel' }, '#/name', 'too_long'],
+    ['a small number', { ...valid, age: -1 }, '#/age', 'too_small'],
+    ['a large number', { ...valid, age: 151 }, '#/age', 'too_large'],
+    ['an empty array', { ...valid, tags: [] }, '#/tags', 'too_short'],
+    ['a long array', { ...valid, tags: ['a', 'b', 'c'] }, '#/tags', 'too_long'],
+    ['a bad email', { ...valid, email: 'ann@' }, '#/email', 'invalid_format'],
+    ['an unknown option', { ...valid, color: 'blue' }, '#/color', 'not_allowed'],
+    ['a nested field', { ...valid, items: [{ sku: 'ABC' }, { sku: 'x' }] },
+      '#/items/1/sku', 'invalid_format'],
+    ['a missing nested field', { ...valid, items: [{}] }, '#/items/0/sku', 'required'],
+    ['no union member fits', { ...valid, id: true }, '#/id', 'invalid'],
+  ])('%s', (_, input, pointer, code) => {
+    const clean = JSON.parse(JSON.stringify(input)) as unknown; // as if sent
+    expect(only(clean)).toMatchObject({ pointer, code });
+  });
+
+  it('lists each unknown key on its own, escaped', () => {
+    const errors = errorsFor({ ...valid, 'is/admin': true, '~x': 1 });
+    expect(errors).toEqual([
+      { pointer: '#/is~1admin', code: 'unknown_field', detail: expect.any(String) },
+      { pointer: '#/~0x', code: 'unknown_field', detail: expect.any(String) },
+    ]);
+  });
+
+  it('points at the whole document when the body is not an object', () => {
+    expect(only([1, 2])).toMatchObject({ pointer: '#', code: 'invalid_type' });
+  });
+
+  it('reports every bad field at once', () => {
+    const errors = errorsFor({ name: 'A', age: 'x', email: 'no', color: 'blue',
+      tags: [], items: [], id: 1 });
+    expect(errors.map((e) => e.pointer).sort())
+      .toEqual(['#/age', '#/color', '#/email', '#/name', '#/tags']);
+  });
+
+  it('uses only the documented codes', () => {
+    const errors = errorsFor({ name: 1, age: 1.5, extra: 1, color: 'x',
+      tags: Array(9).fill(1), items: [{ sku: 1 }], id: {} });
+    for (const e of errors) expect(FIELD_CODES).toContain(e.code);
+  });
+
+  it('passes through a rule code the schema declares, and only a sane one', () => {
+    const rule = (code: unknown) => z.object({ a: z.number(), b: z.number() })
+      .refine((v) => v.a < v.b, { path: ['b'], message: 'b must exceed a.',
+        params: { code } });
+    const errorOf = (code: unknown) =>
+      fieldErrors(rule(code).safeParse({ a: 2, b: 1 }).error!.issues, {})[0];
+    expect(errorOf('b_not_after_a')).toEqual(
+      { pointer: '#/b', code: 'b_not_after_a', detail: 'b must exceed a.' });
+    for (const bad of [undefined, 42, 'Has Spaces', 'x', '<script>']) {
+      expect(errorOf(bad)?.code).toBe('invalid');
+    }
+  });
+});
+
+describe('POST /signups', () => {
+  function setup() {
+    const logged: ErrorLogEntry[] = [];
+    let n = 0;
+    const app = createSignupApp({ log: (e) => logged.push(e), newId: () => `req-${++n}` });
+    const post = (body: string, type = 'application/json') =>
+      app.request('/signups', { method: 'POST', body, headers: { 'Content-Type': type } });
+    return { post, logged };
+  }
+  const valid = { email: 'ann@example.com', password: 'correct horse battery',
+    plan: 'free' };
+
+  async function problem(res: Response) {
+    expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+    return (await res.json()) as {
+      type: string; status: number; detail: string; errors?: FieldError[];
+    };
+  }
+
+  it('creates the account from a valid body', async () => {
+    const res = await setup().post(JSON.stringify(valid));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('Location')).toBe('/accounts/1');
+    expect(await res.json()).toEqual({ email: 'ann@example.com', plan: 'free' });
+  });
+
+  it.each(['{"email": "ann@', '', 'null,', "{'email': 'x'}", '{"a":1}}'])(
+    'answers unreadable JSON %j with 400 and no errors list', async (body) => {
+      const res = await setup().post(body);
+      expect(res.status).toBe(400);
+      const p = await problem(res);
+      expect(p.type).toBe('https://api.example.com/problems/malformed-request');
+      expect(p).not.toHaveProperty('errors');
+    });
+
+  it.each(['hunter2-secret', '{"password": hunter2-secret}'])(
+    'never echoes the unreadable body %j, which V8 would quote', async (body) => {
+      let message = '';
+      try { JSON.parse(body); } catch (e) { message = (e as Error).message; }
+      expect(message).toContain('hunter2'); // the leak this guards against
+      const res = await setup().post(body);
+      expect(await res.text()).not.toContain('hunter2');
+    });
+
+  it.each(['text/plain', 'application/x-www-form-urlencoded', ''])(
+    'answers Content-Type %j with 415', async (type) => {
+      const res = await setup().post(JSON.stringify(valid), type);
+      expect(res.status).toBe(415);
+    });
+
+  it('accepts a charset parameter and any case', async () => {
+    const res = await setup().post(JSON.stringify(valid), 'Application/JSON; charset=utf-8');
+    expect(res.status).toBe(201);
+  });
+
+  it('answers valid JSON that breaks the schema with 422 and every field', async () => {
+    const res = await setup().post(JSON.stringify(
+      { email: 'ann@example', password: 'short', seats: 0, role: 'admin' }));
+    expect(res.status).toBe(422);
+    const p = await problem(res);
+    expect(p.type).toBe('https://api.example.com/problems/validation-failed');
+    expect(p.detail).toBe('5 field(s) failed validation.');
+    expect(p.errors?.map((e) => [e.pointer, e.code])).toEqual([
+      ['#/email', 'invalid_format'], ['#/password', 'too_short'],
+      ['#/plan', 'required'], ['#/seats', 'too_small'],
+      ['#/role', 'unknown_field'],
+    ]);
+  });
+
+  it('answers JSON that is not an object with 422 at "#"', async () => {
+    const p = await problem(await setup().post('[]'));
+    expect(p.status).toBe(422);
+    expect(p.errors).toEqual([expect.objectContaining({ pointer: '#' })]);
+  });
+
+  it('reports a business rule with its own stable code', async () => {
+    const p = await problem(await setup().post(JSON.stringify({ ...valid, plan: 'team' })));
+    expect(p.errors).toEqual([{ pointer: '#/seats', code: 'seats_required_for_team',
+      detail: 'A team plan needs a seat count.' }]);
+  });
+
+  // zod skips an object's refinements while a field is missing or of the
+  // wrong type, but still runs them when a field only fails a check.
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a missing field hides the rule', { plan: 'team', email: undefined }, ['required']],
+    ['a mistyped field hides the rule', { plan: 'team', email: 7 }, ['invalid_type']],
+    ['a failed check does not', { plan: 'team', email: 'nope' },
+      ['invalid_format', 'seats_required_for_team']],
+  ])('%s', async (_, change, codes) => {
+    const p = await problem(await setup().post(JSON.stringify({ ...valid, ...change })));
+    expect(p.errors?.map((e) => e.code)).toEqual(codes);
+  });
+
+  it('never echoes rejected values', async () => {
+    const res = await setup().post(JSON.stringify(
+      { email: 'secret-user@@corp', password: 'hunter2', plan: '<img src=x>' }));
+    const text = await res.text();
+    for (const value of ['secret-user', 'hunter2', '<img']) {
+      expect(text).not.toContain(value);
+    }
+  });
+
+  it(`lists at most ${MAX_FIELD_ERRORS} errors but counts them all`, async () => {
+    const extra = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`junk${i}`, i]));
+    const p = await problem(await setup().post(JSON.stringify({ ...valid, ...extra })));
+    expect(p.errors).toHaveLength(MAX_FIELD_ERRORS);
+    expect(p.detail).toBe('200 field(s) failed validation.');
+  });
+
+  it('logs validation failures as info, without the body', async () => {
+    const { post, logged } = setup();
+    await post(JSON.stringify({ ...valid, password: 'hunter2' }));
+    expect(logged).toEqual([expect.objectContaining(
+      { level: 'info', status: 422, code: 'validation-failed' })]);
+    expect(JSON.stringify(logged)).not.toContain('hunter2');
+  });
+});
