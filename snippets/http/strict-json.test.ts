@@ -162,3 +162,46 @@ describe('jsonPointer and pointerFragment', () => {
     expect(pointerFragment(['\uD800'])).toBe('#/%EF%BF%BD');
   });
 });
+
+/** Reads an RFC 6901 §6 fragment back into its reference tokens. */
+function fromPointer(pointer: string): string[] {
+  expect(pointer.startsWith('#')).toBe(true);
+  const json = decodeURIComponent(pointer.slice(1));
+  if (json === '') return [];
+  return json.slice(1).split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+describe('pointerFragment against RFC 6901 §6', () => {
+  // The §6 examples, for the §5 document {"foo": [...], "": 0, "a/b": 1, ...}.
+  it.each<[PropertyKey[], string]>([
+    [[], '#'],
+    [['foo'], '#/foo'],
+    [['foo', 0], '#/foo/0'],
+    [[''], '#/'],
+    [['a/b'], '#/a~1b'],
+    [['c%d'], '#/c%25d'],
+    [['e^f'], '#/e%5Ef'],
+    [['g|h'], '#/g%7Ch'],
+    [['i\\j'], '#/i%5Cj'],
+    [['k"l'], '#/k%22l'],
+    [[' '], '#/%20'],
+    [['m~n'], '#/m~0n'],
+  ])('%j -> %s', (path, pointer) => {
+    expect(pointerFragment(path)).toBe(pointer);
+  });
+
+  it.each(['~01', '/~', '~1', 'a/b~c/d', 'é', '名前', '🦄', '#?&=+', '..'])(
+    'round-trips the key %j', (key) => {
+      expect(fromPointer(pointerFragment([key, 3, key]))).toEqual([key, '3', key]);
+    });
+
+  it('does not throw on a lone surrogate, which JSON allows', () => {
+    const key = JSON.parse('"\\ud800x"') as string;
+    expect(pointerFragment([key])).toBe('#/%EF%BF%BDx');
+  });
+
+  it('rejects symbols, which JSON cannot carry', () => {
+    expect(() => pointerFragment([Symbol('k')])).toThrow(TypeError);
+  });
+});

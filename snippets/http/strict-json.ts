@@ -101,19 +101,28 @@ function pathOf(stack: Frame[]): (string | number)[] {
   return stack.map((f) => (f.kind === 'array' ? f.index : f.key));
 }
 
-const token = (key: PropertyKey) =>
-  String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+// #region pointer
+/** One reference token (RFC 6901 §4): `~` before `/`, or "/" becomes ~01. */
+function token(key: PropertyKey): string {
+  if (typeof key === 'symbol') throw new TypeError('JSON keys are strings');
+  return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+}
 
 /** RFC 6901 JSON Pointer for a path: `["a/b", 0]` becomes `/a~1b/0`. */
 export function jsonPointer(path: readonly PropertyKey[]): string {
   return path.map((key) => `/${token(key)}`).join('');
 }
 
-/** The URI fragment form (RFC 6901 §6) that RFC 9457 uses: `#/a%20b`. */
+/**
+ * The URI-fragment form (§6) that RFC 9457's example uses: `#/a~1b/0`, a
+ * space as `%20`. A lone surrogate is legal in JSON but would make
+ * `encodeURIComponent` throw, turning a 422 into a 500: hence toWellFormed.
+ */
 export function pointerFragment(path: readonly PropertyKey[]): string {
   return '#' + path.map((key) =>
     `/${encodeURIComponent(token(key).toWellFormed())}`).join('');
 }
+// #endregion pointer
 
 /** Error messages quote input; a 60 KB key should not come back whole. */
 function clip(text: string, max = 40): string {

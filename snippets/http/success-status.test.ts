@@ -5,7 +5,7 @@ interface Problem {
   type: string;
   status: number;
   detail: string;
-  errors?: { path: string; message: string }[];
+  errors?: { pointer: string; detail: string }[];
 }
 
 const bodyOf = async <T>(res: Response) => (await res.json()) as T;
@@ -218,7 +218,7 @@ describe('failures are 4xx with a problem body, never 200', () => {
     const res = await app.request('/notes', send('POST', '{"title":"","body":7}'));
     expect(res.status).toBe(422);
     const { errors = [] } = await bodyOf<Problem>(res);
-    expect(errors.map((e) => e.path).sort()).toEqual(['body', 'title']);
+    expect(errors.map((e) => e.pointer).sort()).toEqual(['#/body', '#/title']);
   });
 
   it('stores nothing when a create is rejected', async () => {

@@ -3,52 +3,9 @@ import { z } from 'zod';
 import type { ErrorLogEntry } from './error-middleware.ts';
 import { PROBLEM_JSON } from './problem.ts';
 import {
-  createSignupApp, FIELD_CODES, fieldErrors, MAX_FIELD_ERRORS, toPointer,
+  createSignupApp, FIELD_CODES, fieldErrors, MAX_FIELD_ERRORS,
   type FieldError,
 } from './validation-problem.ts';
-
-/** Reads an RFC 6901 §6 fragment back into its reference tokens. */
-function fromPointer(pointer: string): string[] {
-  expect(pointer.startsWith('#')).toBe(true);
-  const json = decodeURIComponent(pointer.slice(1));
-  if (json === '') return [];
-  return json.slice(1).split('/')
-    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-describe('toPointer (RFC 6901)', () => {
-  // The §6 examples, for the §5 document {"foo": [...], "": 0, "a/b": 1, ...}.
-  it.each<[PropertyKey[], string]>([
-    [[], '#'],
-    [['foo'], '#/foo'],
-    [['foo', 0], '#/foo/0'],
-    [[''], '#/'],
-    [['a/b'], '#/a~1b'],
-    [['c%d'], '#/c%25d'],
-    [['e^f'], '#/e%5Ef'],
-    [['g|h'], '#/g%7Ch'],
-    [['i\\j'], '#/i%5Cj'],
-    [['k"l'], '#/k%22l'],
-    [[' '], '#/%20'],
-    [['m~n'], '#/m~0n'],
-  ])('%j -> %s', (path, pointer) => {
-    expect(toPointer(path)).toBe(pointer);
-  });
-
-  it.each(['~01', '/~', '~1', 'a/b~c/d', 'é', '名前', '🦄', '#?&=+', '..'])(
-    'round-trips the key %j', (key) => {
-      expect(fromPointer(toPointer([key, 3, key]))).toEqual([key, '3', key]);
-    });
-
-  it('does not throw on a lone surrogate, which JSON allows', () => {
-    const key = JSON.parse('"\\ud800x"') as string;
-    expect(toPointer([key])).toBe('#/%EF%BF%BDx');
-  });
-
-  it('rejects symbols, which JSON cannot carry', () => {
-    expect(() => toPointer([Symbol('k')])).toThrow(TypeError);
-  });
-});
 
 describe('fieldErrors', () => {
   const schema = z.strictObject({

@@ -9,22 +9,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from './error-catalog.ts';
 import { useProblemErrors, type ErrorLog, type ProblemEnv } from './error-middleware.ts';
+import { pointerFragment } from './strict-json.ts';
 
-// #region pointer
-/**
- * RFC 6901 JSON Pointer in its URI-fragment form (§6), as RFC 9457's own
- * example writes it: `["a/b", 0]` becomes `#/a~1b/0`, a space `%20`.
- */
-export function toPointer(path: readonly PropertyKey[]): string {
-  return '#' + path.map((key) => {
-    if (typeof key === 'symbol') throw new TypeError('JSON keys are strings');
-    // Escape ~ before /, or "/" would come out as ~01 (§4).
-    const token = String(key).replaceAll('~', '~0').replaceAll('/', '~1');
-    // A lone surrogate is legal in JSON but would make encoding throw.
-    return '/' + encodeURIComponent(token.toWellFormed());
-  }).join('');
-}
-// #endregion pointer
 
 export interface FieldError {
   pointer: string;
@@ -73,11 +59,11 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[],
   return issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        pointer: toPointer([...issue.path, key]),
+        pointer: pointerFragment([...issue.path, key]),
         code: 'unknown_field', detail: 'Not a field of this resource.',
       }));
     }
-    const pointer = toPointer(issue.path);
+    const pointer = pointerFragment(issue.path);
     // zod reports an absent key as a wrong type; clients want "required".
     if (ABSENT_AS.has(issue.code) && isMissing(input, issue.path)) {
       return [{ pointer, code: 'required', detail: 'Required.' }];
