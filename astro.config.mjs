@@ -8,17 +8,20 @@ import { readQuestionSources } from './src/lib/content-check.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
 import { parseQuestionFileName } from './src/lib/question-files.ts';
 import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
-import { snippetPlugin } from './src/lib/snippet-plugin.ts';
+import { prefetchPageDemos, snippetPlugin } from './src/lib/snippet-plugin.ts';
 import { siteConfig } from './src/lib/site-config.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const config = siteConfig();
+const sources = readQuestionSources(root);
 const slugs = new Map(
-  readQuestionSources(root)
+  sources
     .map((f) => parseQuestionFileName(f.path.split('/').at(-1) ?? ''))
     .filter((f) => f !== null)
     .map((f) => [f.id, f.slug]),
 );
+
+prefetchPageDemos(root, sources);
 
 export default defineConfig({
   site: config.site,

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from './demo-output.ts';
+import { prefetchDemos, runDemo } from './demo-output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 function module(name: string, body: string): string {
@@ -29,5 +29,20 @@ describe('runDemo', () => {
   it('stops a demo that hangs', async () => {
     const file = module('hang.ts', 'setInterval(() => {}, 1000);\n');
     await expect(runDemo(file, { cwd: dir, timeoutMs: 300 })).rejects.toThrow(/was stopped after 300 ms/);
+  });
+});
+
+describe('prefetchDemos', () => {
+  it('starts demos whose results runDemo then returns, without waiting twice', async () => {
+    const file = module('count.ts', "import { appendFileSync } from 'node:fs';\nappendFileSync(process.argv[1] + '.runs', 'x');\nconsole.log('ran');\n");
+    prefetchDemos([file], { cwd: dir });
+    await expect(runDemo(file, { cwd: dir })).resolves.toBe('ran');
+    expect(readFileSync(`${file}.runs`, 'utf8')).toBe('x');
+  });
+
+  it('swallows a prefetch failure until a page asks for that demo', async () => {
+    const file = module('prefail.ts', 'process.exit(2);\n');
+    prefetchDemos([file], { cwd: dir });
+    await expect(runDemo(file, { cwd: dir })).rejects.toThrow(/exited with code 2/);
   });
 });

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * Runs a snippet module the way a reader would (`node file.ts`) and returns
  * what it printed, so a page shows real output rather than a pasted copy.
- * Results are cached per file and modification time for the build.
+ * Results are cached per file and modification time for the build, and at
+ * most one demo per core runs at a time (some start a whole PostgreSQL).
  */
 const cache = new Map<string, Promise<string>>();
+const slots = { free: availableParallelism(), waiting: [] as (() => void)[] };
 
 export interface DemoOptions {
   /** Folder to run in; output is easier to read with paths relative to it. */
@@ -19,10 +22,31 @@ export function runDemo(file: string, { cwd, timeoutMs = 30_000 }: DemoOptions):
   const key = `${file}@${statSync(file).mtimeMs}`;
   let result = cache.get(key);
   if (!result) {
-    result = execDemo(file, cwd, timeoutMs);
+    result = withSlot(() => execDemo(file, cwd, timeoutMs));
     cache.set(key, result);
   }
   return result;
+}
+
+/**
+ * Starts every demo a build will show, so they run side by side while Astro
+ * compiles pages, not one page at a time. Failures surface when the page
+ * that shows the demo awaits it, with that page named in the error.
+ */
+export function prefetchDemos(files: Iterable<string>, options: DemoOptions): void {
+  for (const file of files) runDemo(file, options).catch(() => {});
+}
+
+async function withSlot<T>(task: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  try {
+    return await task();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
 }
 
 function execDemo(file: string, cwd: string, timeoutMs: number): Promise<string> {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDemo } from './demo-output.ts';
+import { prefetchDemos, runDemo } from './demo-output.ts';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { attribute, code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
+import { snippetRefs } from './snippet-usage.ts';
 
 /**
  * Turns `<Snippet file="http/status.ts" region="create" />` in MDX into the
@@ -34,6 +35,13 @@ export function snippetPlugin(options: SnippetOptions) {
       ctx.replaceNode(node, await expandSnippet(node, location(settings.root, ctx.fileURL, node), settings));
     },
   };
+}
+
+/** Starts the demos every page shows with `output`, before pages compile. */
+export function prefetchPageDemos(root: string, pages: readonly { text: string }[]): void {
+  const files = pages.flatMap((page) =>
+    snippetRefs(page.text).filter((ref) => ref.output).map((ref) => join(root, SNIPPET_DIR, ref.file)));
+  prefetchDemos(new Set(files), { cwd: root });
 }
 
 /** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
