@@ -5,13 +5,12 @@
  * never into the response.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Error_Handling_Cheat_Sheet.html
  */
-import { STATUS_CODES } from 'node:http';
 import { inspect } from 'node:util';
 import { Hono, type Context, type Env } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId, type RequestIdVariables } from 'hono/request-id';
 import { AppError, toProblem } from './error-catalog.ts';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 /** The context variables this module relies on. */
 export interface ProblemEnv extends Env { Variables: RequestIdVariables }
@@ -109,10 +108,6 @@ function expected(at: Seen, err: AppError, log: ErrorLog): Response {
 // Hono's own middleware (bearerAuth, bodyLimit, timeout) throw these.
 // Keep the status and the headers it set, not the message text.
 const KEPT = ['WWW-Authenticate', 'Allow', 'Retry-After'];
-// Node's table predates RFC 9110, which renamed these two.
-const PHRASES: Record<number, string | undefined> = {
-  ...STATUS_CODES, 413: 'Content Too Large', 422: 'Unprocessable Content',
-};
 
 function fromHono(at: Seen, err: HTTPException, log: ErrorLog): Response {
   const status = err.status as number;
@@ -127,9 +122,8 @@ function fromHono(at: Seen, err: HTTPException, log: ErrorLog): Response {
     const value = err.res?.headers.get(name);
     if (value) headers[name] = value;
   }
-  // about:blank: "no semantics beyond the status code" (RFC 9457 §4.2.1).
-  return problem({ type: 'about:blank', title: PHRASES[status] ?? 'Error',
-    status, requestId: line.requestId }, headers);
+  return statusProblem(status, undefined, headers,
+    { requestId: line.requestId });
 }
 
 // #region unexpected

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 import {
   JsonInputError, parseStrictJson, pointerFragment,
 } from './strict-json.ts';
@@ -18,17 +18,9 @@ export type BodyResult<T> =
   | { ok: true; data: T }
   | { ok: false; response: Response };
 
-const TITLES = {
-  400: 'Bad Request',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-} as const;
-
-function reject(status: keyof typeof TITLES, detail: string,
-  extra: Record<string, unknown> = {}): { ok: false; response: Response } {
-  const body = { type: 'about:blank', title: TITLES[status], status, detail };
-  return { ok: false, response: problem({ ...body, ...extra }) };
+function reject(status: 400 | 413 | 415 | 422, detail: string,
+  extensions: Record<string, unknown> = {}): { ok: false; response: Response } {
+  return { ok: false, response: statusProblem(status, detail, {}, extensions) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -4,7 +4,7 @@ import { createApp, readBearer, SCHEMA, type Principal } from './layered-route.t
 
 interface Problem {
   type: string; title: string; status: number; detail: string;
-  errors?: { path: string; message: string }[];
+  errors?: { pointer: string; detail: string }[];
 }
 
 let db: PGlite;
@@ -213,7 +213,7 @@ describe('validation', () => {
   it('names the failing field in a 422', async () => {
     const res = await post(app(), { body: '{"title":""}' });
     const { errors = [] } = await expectProblem(res, 422);
-    expect(errors.map((e) => e.path)).toEqual(['title']);
+    expect(errors.map((e) => e.pointer)).toEqual(['#/title']);
   });
 
   it('refuses an oversized body with 413 before parsing it', async () => {

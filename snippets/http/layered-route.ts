@@ -9,7 +9,8 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
+import { pointerFragment } from './strict-json.ts';
 
 export interface Principal { userId: string }
 /** Resolves a bearer token to its user, or null; JWT checks plug in (Q43). */
@@ -46,10 +47,6 @@ CREATE TABLE tasks (
   done       boolean NOT NULL DEFAULT false,
   created_by text NOT NULL);`;
 
-const fail = (status: number, title: string, detail: string,
-  headers: Record<string, string> = {}) =>
-  problem({ type: 'about:blank', title, status, detail }, headers);
-
 /** RFC 6750 §2.1 b64token; anything else after "Bearer" is malformed. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -70,18 +67,17 @@ const taskInput = z.strictObject({ title: z.string().trim().min(1).max(200) });
 async function readTask(c: Context): Promise<z.infer<typeof taskInput> | Response> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
-    return fail(415, 'Unsupported Media Type', 'Send the task as application/json.');
+    return statusProblem(415, 'Send the task as application/json.');
   }
   let raw: unknown;
   try { raw = await c.req.json(); } catch {
-    return fail(400, 'Bad Request', 'The request body is not valid JSON.');
+    return statusProblem(400, 'The request body is not valid JSON.');
   }
   const parsed = taskInput.safeParse(raw);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((i) =>
-    ({ path: i.path.join('.'), message: i.message }));
-  return problem({ type: 'about:blank', title: 'Unprocessable Content',
-    status: 422, detail: 'The task failed validation.', errors });
+    ({ pointer: pointerFragment(i.path), detail: i.message }));
+  return statusProblem(422, 'The task failed validation.', {}, { errors });
 }
 
 /** Builds the app; tests drive it with `app.request()`, no socket needed. */
@@ -105,7 +101,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }); // ids and outcomes only: no token, no body (OWASP)
   });
 
-  app.onError((_err, c) => fail(500, 'Internal Server Error',
+  app.onError((_err, c) => statusProblem(500,
     `Something failed on our side; quote ${c.var.requestId}.`));
   // #endregion envelope
 
@@ -116,15 +112,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use('/projects/*', async (c, next) => {
     const credentials = readBearer(c.req.header('Authorization'));
     if (credentials.kind === 'none') { // no error code: RFC 6750 §3
-      return fail(401, 'Unauthorized', 'Send a bearer token.', challenge());
+      return statusProblem(401, 'Send a bearer token.', challenge());
     }
     if (credentials.kind === 'malformed') {
-      return fail(400, 'Bad Request', 'The Authorization header is malformed.',
+      return statusProblem(400, 'The Authorization header is malformed.',
         challenge('invalid_request'));
     }
     const user = await verifyToken(credentials.token);
     if (!user) {
-      return fail(401, 'Unauthorized', 'The token is invalid or expired.',
+      return statusProblem(401, 'The token is invalid or expired.',
         challenge('invalid_token'));
     }
     c.set('user', user);
@@ -134,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   // #region route
   const limitBody = bodyLimit({ maxSize: 16 * 1024, onError: () =>
-    fail(413, 'Content Too Large', 'A task body is at most 16 KiB.') });
+    statusProblem(413, 'A task body is at most 16 KiB.') });
 
   app.post('/projects/:id/tasks', limitBody, async (c) => {
     const projectId = c.req.param('id');
@@ -144,9 +140,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { rows: [member] } = await db.query<{ role: string }>(
       'SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2',
       [projectId, userId]);
-    if (!member) return fail(404, 'Not Found', `No project ${projectId}.`);
+    if (!member) return statusProblem(404, `No project ${projectId}.`);
     if (member.role === 'viewer') {
-      return fail(403, 'Forbidden', 'Viewers cannot add tasks.');
+      return statusProblem(403, 'Viewers cannot add tasks.');
     }
 
     const input = await readTask(c); // validate: 415, 400 or 422
@@ -169,7 +165,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return row!;
     });
     if (!task) {
-      return fail(409, 'Conflict',
+      return statusProblem(409,
         `The project has ${maxOpen} open tasks; close one first.`);
     }
 

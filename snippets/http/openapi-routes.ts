@@ -8,7 +8,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { readJsonBody } from './json-body.ts';
-import { problem } from './problem.ts';
+import { problem, statusTitle } from './problem.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -72,16 +72,6 @@ export function defineRoute<P extends Shape, B extends z.ZodType,
   return spec as unknown as Route;
 }
 
-// Reason phrases (RFC 9110 §15; 429 from RFC 6585 §4): RFC 9457 §4.2.1
-// wants them as the title of an `about:blank` problem.
-const REASON: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden',
-  404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
-  413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
-};
-
 /** The route's own responses plus those the wrapper can send for it. */
 export function responsesOf(route: Route): Responses {
   const implied: Responses = {};
@@ -116,7 +106,7 @@ export function mountRoutes(app: Hono, routes: readonly Route[]): void {
 function send(route: Route, reply: AnyReply): Response {
   const { status, headers = {} } = reply;
   if (status >= 400) {
-    return problem({ type: 'about:blank', title: REASON[status] ?? 'Error',
+    return problem({ type: 'about:blank', title: statusTitle(status),
       status, detail: reply.detail ?? responsesOf(route)[status]?.description },
     headers);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problem, PROBLEM_JSON } from './problem.ts';
+import { problem, PROBLEM_JSON, statusProblem, statusTitle } from './problem.ts';
 
 describe('problem', () => {
   it('sends the details as application/problem+json with the status', async () => {
@@ -22,5 +22,25 @@ describe('problem', () => {
 
   it.each([200, 302, 399, 600, 404.5])('rejects status %s', (status) => {
     expect(() => problem({ type: 'about:blank', title: 'x', status })).toThrow(RangeError);
+  });
+});
+
+describe('statusProblem', () => {
+  it('titles an about:blank problem with the RFC 9110 reason phrase', async () => {
+    for (const [status, title] of [[404, 'Not Found'], [413, 'Content Too Large'], [422, 'Unprocessable Content'], [429, 'Too Many Requests']] as const) {
+      expect(statusTitle(status)).toBe(title);
+      const res = statusProblem(status, 'Because.');
+      expect(await res.json()).toEqual({ type: 'about:blank', title, status, detail: 'Because.' });
+    }
+  });
+
+  it('carries headers and extensions, and leaves out an absent detail', async () => {
+    const res = statusProblem(503, undefined, { 'Retry-After': '120' }, { requestId: 'r1' });
+    expect(res.headers.get('Retry-After')).toBe('120');
+    expect(await res.json()).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, requestId: 'r1' });
+  });
+
+  it('falls back to a neutral title for a code without a phrase', () => {
+    expect(statusTitle(499)).toBe('Error');
   });
 });

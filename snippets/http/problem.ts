@@ -1,8 +1,10 @@
 /**
  * RFC 9457 problem details: the one error body every handler in these
- * snippets sends. Other modules import `problem` and `PROBLEM_JSON`.
+ * snippets sends. Other modules import `problem`, or `statusProblem` for a
+ * problem that means no more than its status code.
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3
  */
+import { STATUS_CODES } from 'node:http';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -34,6 +36,29 @@ export function problem(details: ProblemDetails, headers: Record<string, string>
   const all = new Headers(headers);
   all.set('Content-Type', PROBLEM_JSON);
   return new Response(JSON.stringify(details), { status: details.status, headers: all });
+}
+
+// Node's table predates RFC 9110, which renamed these two (§15.5.14, 15.5.21).
+const PHRASES: Record<number, string | undefined> = {
+  ...STATUS_CODES, 413: 'Content Too Large', 422: 'Unprocessable Content',
+};
+
+/** The status's reason phrase: the title an `about:blank` problem SHOULD use. */
+export function statusTitle(status: number): string {
+  return PHRASES[status] ?? 'Error';
+}
+
+/**
+ * An `about:blank` problem, "no semantics beyond the status code" (RFC 9457
+ * §4.2.1): the phrase as title, `detail` for this occurrence.
+ */
+export function statusProblem(status: number, detail?: string,
+  headers: Record<string, string> = {},
+  extensions: Record<string, unknown> = {}): Response {
+  return problem({
+    type: 'about:blank', title: statusTitle(status), status,
+    ...(detail === undefined ? {} : { detail }), ...extensions,
+  }, headers);
 }
 
 if (import.meta.main) {

@@ -5,7 +5,7 @@ import {
   createProfileApp, memoryProfileStore, type Profile, type ProfileStore,
 } from './put-patch-resource.ts';
 
-interface Problem { type: string; title: string; status: number; detail: string; errors?: { path: string }[] }
+interface Problem { type: string; title: string; status: number; detail: string; errors?: { pointer: string }[] }
 
 const ADA: Profile = { name: 'Ada', email: 'ada@example.com', bio: 'Analyst', tags: ['math'] };
 
@@ -72,7 +72,7 @@ describe('PUT replaces the whole state', () => {
     const { etag } = await current(app);
     const res = await app.request('/profiles/ada', put('{"name":"Ada L."}', { 'If-Match': etag }));
     const body = await expectProblem(res, 422);
-    expect(body.errors?.map((e) => e.path).sort()).toEqual(['email', 'tags']);
+    expect(body.errors?.map((e) => e.pointer).sort()).toEqual(['#/email', '#/tags']);
     expectUnchanged(store);
   });
 

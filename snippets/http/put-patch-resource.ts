@@ -11,7 +11,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { etagOf, ifMatchHolds, ifNoneMatchHits } from './etag.ts';
 import { MERGE_PATCH_JSON, mergePatch, type JsonValue } from './merge-patch.ts';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
+import { pointerFragment } from './strict-json.ts';
 
 /** The whole state of a profile: what PUT must send and PATCH must leave. */
 export const profileSchema = z.strictObject({
@@ -35,10 +36,6 @@ export interface ProfileAppOptions {
 
 const MAX_BODY = 16 * 1024;
 
-const fail = (status: number, title: string, detail: string,
-  headers: Record<string, string> = {}, extra: object = {}) =>
-  problem({ type: 'about:blank', title, status, detail, ...extra }, headers);
-
 /** 415 unless the body is declared as `type` (parameters ignored). */
 function refuseMediaType(c: Context, type: string): Response | undefined {
   const sent = c.req.header('Content-Type')?.split(';')[0]?.trim();
@@ -46,14 +43,14 @@ function refuseMediaType(c: Context, type: string): Response | undefined {
   // RFC 5789 §2.2: tell a PATCH client which patch formats do work.
   const headers: Record<string, string> =
     type === MERGE_PATCH_JSON ? { 'Accept-Patch': MERGE_PATCH_JSON } : {};
-  return fail(415, 'Unsupported Media Type', `Send ${type}.`, headers);
+  return statusProblem(415, `Send ${type}.`, headers);
 }
 
 function parseJson(text: string): JsonValue | Response {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    return fail(400, 'Bad Request', 'The body is not valid JSON.');
+    return statusProblem(400, 'The body is not valid JSON.');
   }
 }
 
@@ -61,9 +58,9 @@ function validProfile(value: unknown): Profile | Response {
   const parsed = profileSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((issue) =>
-    ({ path: issue.path.join('.'), message: issue.message }));
-  return fail(422, 'Unprocessable Content',
-    'The result is not a valid profile.', {}, { errors });
+    ({ pointer: pointerFragment(issue.path), detail: issue.message }));
+  return statusProblem(422, 'The result is not a valid profile.', {},
+    { errors });
 }
 
 // #region preconditions
@@ -76,7 +73,7 @@ function preconditionFailure(c: Context, current: Profile | undefined,
   const ifMatch = c.req.header('If-Match');
   const ifNoneMatch = c.req.header('If-None-Match');
   if (required && ifMatch === undefined && ifNoneMatch === undefined) {
-    return fail(428, 'Precondition Required', 'Send If-Match with the '
+    return statusProblem(428, 'Send If-Match with the '
       + 'ETag you last read, or If-None-Match: * to create.');
   }
   const tag = current === undefined ? undefined : etagOf(current);
@@ -84,7 +81,7 @@ function preconditionFailure(c: Context, current: Profile | undefined,
   const exists = ifNoneMatch !== undefined && tag !== undefined
     && ifNoneMatchHits(ifNoneMatch, tag); // "*" hits anything that exists
   if (!changed && !exists) return undefined;
-  return fail(412, 'Precondition Failed', 'The profile is not in the '
+  return statusProblem(412, 'The profile is not in the '
     + 'state this request expects; GET it again and reapply your change.');
 }
 // #endregion preconditions
@@ -94,11 +91,11 @@ export function createProfileApp(store: ProfileStore,
   { requireConditional = true }: ProfileAppOptions = {}) {
   const app = new Hono();
   const notFound = (c: Context) =>
-    fail(404, 'Not Found', `No profile at ${c.req.path}.`);
+    statusProblem(404, `No profile at ${c.req.path}.`);
 
   app.use('/profiles/:id', bodyLimit({
     maxSize: MAX_BODY,
-    onError: () => fail(413, 'Content Too Large', `Limit: ${MAX_BODY} bytes.`),
+    onError: () => statusProblem(413, `Limit: ${MAX_BODY} bytes.`),
   }));
 
   app.get('/profiles/:id', (c) => {
@@ -181,9 +178,9 @@ if (import.meta.main) {
       { method, body, headers: { 'Content-Type': type, ...headers } });
     const text = await res.text();
     const error = res.ok ? undefined
-      : JSON.parse(text) as { title: string; errors?: { path: string }[] };
+      : JSON.parse(text) as { title: string; errors?: { pointer: string }[] };
     const shown = !error ? text : error.errors
-      ? `invalid: ${error.errors.map((e) => e.path).join(', ')}` : error.title;
+      ? `invalid: ${error.errors.map((e) => e.pointer).join(', ')}` : error.title;
     const etag = res.headers.has('ETag') ? ' +ETag' : '';
     console.log(`${label} -> ${res.status}${etag} ${shown}`);
     return res.headers.get('ETag') ?? '';

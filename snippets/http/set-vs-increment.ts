@@ -7,30 +7,27 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 const sku = z.string().regex(/^[a-z0-9-]{1,40}$/);
 const setLine = z.strictObject({ quantity: z.int().min(0).max(99) });
 const addLine = z.strictObject({ sku, quantity: z.int().min(1).max(99) });
 
-const fail = (status: number, title: string, detail: string) =>
-  problem({ type: 'about:blank', title, status, detail });
-
 /** The body as `schema` describes it, or the 4xx that says what was wrong. */
 async function read<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim();
   if (type?.toLowerCase() !== 'application/json') {
-    return fail(415, 'Unsupported Media Type', 'Send application/json.');
+    return statusProblem(415, 'Send application/json.');
   }
   let raw: unknown;
   try {
     raw = await c.req.json();
   } catch {
-    return fail(400, 'Bad Request', 'The body is not valid JSON.');
+    return statusProblem(400, 'The body is not valid JSON.');
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  return fail(422, 'Unprocessable Content', z.prettifyError(parsed.error));
+  return statusProblem(422, z.prettifyError(parsed.error));
 }
 
 /** A cart API; `cart` maps SKU to quantity and is injected for tests. */
@@ -43,7 +40,7 @@ export function createCartApp(cart = new Map<string, number>()) {
   // Set: the body is the end state. One copy or five, the line says 2.
   app.put('/cart/items/:sku', async (c) => {
     const id = sku.safeParse(c.req.param('sku'));
-    if (!id.success) return fail(404, 'Not Found', 'No such product.');
+    if (!id.success) return statusProblem(404, 'No such product.');
     const input = await read(c, setLine);
     if (input instanceof Response) return input;
     cart.set(id.data, input.quantity);

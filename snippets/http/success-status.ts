@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 import { pointerFragment } from './strict-json.ts';
 
 export interface Note { id: string; title: string; body: string }
@@ -36,39 +36,26 @@ const noteInput = z.strictObject({
   body: z.string().max(10_000).default(''),
 });
 
-const TITLES = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-} as const;
-
-/** An RFC 9457 error body (see Q61) with the status's standard title. */
-function fail(status: keyof typeof TITLES, detail: string,
-  errors?: { pointer: string; detail: string }[]): Response {
-  const body = { type: 'about:blank', title: TITLES[status], status, detail };
-  return problem(errors ? { ...body, errors } : body);
-}
-
-const notFound = (c: Context) => fail(404, `Nothing at ${c.req.path}.`);
+const notFound = (c: Context) =>
+  statusProblem(404, `Nothing at ${c.req.path}.`);
 
 /** Body → validated input, or the 4xx response that says what was wrong. */
 async function readNote(c: Context): Promise<NoteInput | Response> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim();
   if (type?.toLowerCase() !== 'application/json') {
-    return fail(415, 'Send the note as application/json.');
+    return statusProblem(415, 'Send the note as application/json.');
   }
   let raw: unknown;
   try {
     raw = await c.req.json();
   } catch {
-    return fail(400, 'The request body is not valid JSON.');
+    return statusProblem(400, 'The request body is not valid JSON.');
   }
   const parsed = noteInput.safeParse(raw);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((i) =>
     ({ pointer: pointerFragment(i.path), detail: i.message }));
-  return fail(422, 'The note failed validation.', errors);
+  return statusProblem(422, 'The note failed validation.', {}, { errors });
 }
 
 /** True when a `Prefer` header (RFC 7240 §4.2) asks for `return=minimal`. */
