@@ -51,6 +51,13 @@ export async function readJsonBody<S extends z.ZodType>(request: Request,
   return reject(422, 'The body failed validation.', { errors });
 }
 
+/** For handlers: the validated body, or the problem `Response` to return. */
+export async function bodyOrProblem<S extends z.ZodType>(request: Request,
+  schema: S, maxBytes = DEFAULT_MAX_BYTES): Promise<z.output<S> | Response> {
+  const body = await readJsonBody(request, schema, maxBytes);
+  return body.ok ? body.data : body.response;
+}
+
 // Counts bytes as they arrive: Content-Length can be absent or a lie.
 async function readAtMost(request: Request, max: number) {
   if (Number(request.headers.get('Content-Length')) > max) return undefined;

@@ -5,12 +5,12 @@
  * one structured log line behind.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
+import { bodyOrProblem } from './json-body.ts';
 import { statusProblem } from './problem.ts';
-import { pointerFragment } from './strict-json.ts';
 
 export interface Principal { userId: string }
 /** Resolves a bearer token to its user, or null; JWT checks plug in (Q43). */
@@ -62,23 +62,6 @@ export function readBearer(header: string | undefined): Credentials {
 }
 
 const taskInput = z.strictObject({ title: z.string().trim().min(1).max(200) });
-
-/** The body as validated input, or the 4xx that says what was wrong. */
-async function readTask(c: Context): Promise<z.infer<typeof taskInput> | Response> {
-  const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') {
-    return statusProblem(415, 'Send the task as application/json.');
-  }
-  let raw: unknown;
-  try { raw = await c.req.json(); } catch {
-    return statusProblem(400, 'The request body is not valid JSON.');
-  }
-  const parsed = taskInput.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) =>
-    ({ pointer: pointerFragment(i.path), detail: i.message }));
-  return statusProblem(422, 'The task failed validation.', {}, { errors });
-}
 
 /** Builds the app; tests drive it with `app.request()`, no socket needed. */
 export function createApp(deps: AppDeps): Hono<Env> {
@@ -145,7 +128,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return statusProblem(403, 'Viewers cannot add tasks.');
     }
 
-    const input = await readTask(c); // validate: 415, 400 or 422
+    const input = await bodyOrProblem(c.req.raw, taskInput); // 415/400/422
     if (input instanceof Response) return input;
 
     // Rule and write in one transaction; the row lock queues concurrent

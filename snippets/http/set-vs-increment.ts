@@ -5,30 +5,14 @@
  * every request arrive twice sooner or later, so the difference matters.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
+import { bodyOrProblem } from './json-body.ts';
 import { statusProblem } from './problem.ts';
 
 const sku = z.string().regex(/^[a-z0-9-]{1,40}$/);
 const setLine = z.strictObject({ quantity: z.int().min(0).max(99) });
 const addLine = z.strictObject({ sku, quantity: z.int().min(1).max(99) });
-
-/** The body as `schema` describes it, or the 4xx that says what was wrong. */
-async function read<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
-  const type = c.req.header('Content-Type')?.split(';')[0]?.trim();
-  if (type?.toLowerCase() !== 'application/json') {
-    return statusProblem(415, 'Send application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return statusProblem(400, 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  return statusProblem(422, z.prettifyError(parsed.error));
-}
 
 /** A cart API; `cart` maps SKU to quantity and is injected for tests. */
 export function createCartApp(cart = new Map<string, number>()) {
@@ -41,7 +25,7 @@ export function createCartApp(cart = new Map<string, number>()) {
   app.put('/cart/items/:sku', async (c) => {
     const id = sku.safeParse(c.req.param('sku'));
     if (!id.success) return statusProblem(404, 'No such product.');
-    const input = await read(c, setLine);
+    const input = await bodyOrProblem(c.req.raw, setLine);
     if (input instanceof Response) return input;
     cart.set(id.data, input.quantity);
     return c.json({ sku: id.data, quantity: input.quantity });
@@ -50,7 +34,7 @@ export function createCartApp(cart = new Map<string, number>()) {
   // Increment: the body is a change relative to what is there now,
   // so every copy that arrives adds again.
   app.post('/cart/items', async (c) => {
-    const input = await read(c, addLine);
+    const input = await bodyOrProblem(c.req.raw, addLine);
     if (input instanceof Response) return input;
     const quantity = (cart.get(input.sku) ?? 0) + input.quantity;
     cart.set(input.sku, quantity);

@@ -7,8 +7,8 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { bodyOrProblem } from './json-body.ts';
 import { statusProblem } from './problem.ts';
-import { pointerFragment } from './strict-json.ts';
 
 export interface Note { id: string; title: string; body: string }
 export type NoteInput = Omit<Note, 'id'>;
@@ -39,25 +39,6 @@ const noteInput = z.strictObject({
 const notFound = (c: Context) =>
   statusProblem(404, `Nothing at ${c.req.path}.`);
 
-/** Body → validated input, or the 4xx response that says what was wrong. */
-async function readNote(c: Context): Promise<NoteInput | Response> {
-  const type = c.req.header('Content-Type')?.split(';')[0]?.trim();
-  if (type?.toLowerCase() !== 'application/json') {
-    return statusProblem(415, 'Send the note as application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    return statusProblem(400, 'The request body is not valid JSON.');
-  }
-  const parsed = noteInput.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const errors = parsed.error.issues.map((i) =>
-    ({ pointer: pointerFragment(i.path), detail: i.message }));
-  return statusProblem(422, 'The note failed validation.', {}, { errors });
-}
-
 /** True when a `Prefer` header (RFC 7240 §4.2) asks for `return=minimal`. */
 function prefersMinimal(prefer: string | undefined): boolean {
   return (prefer ?? '').split(',').some((p) =>
@@ -81,7 +62,7 @@ export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
 
   // #region create
   app.post('/notes', async (c) => {
-    const input = await readNote(c);
+    const input = await bodyOrProblem(c.req.raw, noteInput);
     if (input instanceof Response) return input;
     const note = store.insert(input);
     // Without Location, the client must take the target URI (/notes)
@@ -95,7 +76,7 @@ export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
   // Ids are server-assigned, so PUT only replaces; PUT-to-create would
   // owe the client a 201 (RFC 9110 §9.3.4).
   app.put('/notes/:id', async (c) => {
-    const input = await readNote(c);
+    const input = await bodyOrProblem(c.req.raw, noteInput);
     if (input instanceof Response) return input;
     const note = store.replace(c.req.param('id'), input);
     if (!note) return notFound(c);
