@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTransferApp, DEFAULT_MAX_BYTES, readJsonBody, transferInput } from './json-body.ts';
+import { bodyOrProblem, createTransferApp, DEFAULT_MAX_BYTES, readJsonBody, transferInput } from './json-body.ts';
 
 interface Problem {
   type: string;
@@ -285,5 +285,30 @@ describe('the output side (what JSON.stringify does with values JSON lacks)', ()
     expect(() => JSON.stringify({ id: 2n ** 63n - 1n })).toThrow(TypeError);
     expect(JSON.stringify({ a: undefined, b: 1 })).toBe('{"b":1}');
     expect(JSON.stringify({ at: new Date('2025-03-01T09:30:00+01:00') })).toBe('{"at":"2025-03-01T08:30:00.000Z"}');
+  });
+});
+
+describe('bodyOrProblem', () => {
+  const schema = z.strictObject({ title: z.string().min(1) });
+  const post = (body: string, type = 'application/json') =>
+    new Request('http://x/', { method: 'POST', body, headers: { 'Content-Type': type } });
+
+  it('returns the validated body itself', async () => {
+    expect(await bodyOrProblem(post('{"title":"a"}'), schema)).toEqual({ title: 'a' });
+  });
+
+  it.each([
+    ['{"title":""}', 'application/json', 422],
+    ['{"title":', 'application/json', 400],
+    ['{"title":"a"}', 'text/plain', 415],
+  ])('returns the problem response for %j as %s: %i', async (body, type, status) => {
+    const result = await bodyOrProblem(post(body, type), schema);
+    expect(result).toBeInstanceOf(Response);
+    expect((result as Response).status).toBe(status);
+  });
+
+  it('applies the byte limit it is given', async () => {
+    const result = await bodyOrProblem(post(`{"title":"${'a'.repeat(100)}"}`), schema, 50);
+    expect((result as Response).status).toBe(413);
   });
 });
