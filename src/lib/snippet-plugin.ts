@@ -45,7 +45,7 @@ export function prefetchPageDemos(root: string, pages: readonly { text: string }
 }
 
 /** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
-export async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run }: Required<SnippetOptions>): Promise<MdastNode[]> {
+async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run }: Required<SnippetOptions>): Promise<MdastNode[]> {
   const file = attribute(node, 'file');
   const region = attribute(node, 'region');
   if (typeof file !== 'string' || typeof region !== 'string') {
