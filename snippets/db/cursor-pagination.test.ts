@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createApp, decodeCursor, DEFAULT_LIMIT, encodeCursor, listOrdersByOffset,
@@ -10,7 +11,7 @@ interface Page { items: Order[]; nextCursor: string | null }
 let db: PGlite;
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(SCHEMA);
 }, 60_000);
 

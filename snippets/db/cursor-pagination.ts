@@ -141,8 +141,8 @@ export function createApp(db: Db): Hono {
 // #endregion endpoint
 
 if (import.meta.main) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const { openDatabase } = await import('./database.ts');
+  const db = await openDatabase();
   await db.exec(SCHEMA);
   const add = (n: number, from: string) => db.query(
     `INSERT INTO orders (customer, total_cents, created_at)

@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   canonicalJson, claimKey, completeKey, fingerprint, IDEMPOTENCY_SCHEMA,
@@ -26,7 +27,7 @@ const ref = (over: Partial<KeyRef> = {}): KeyRef => ({
 });
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(IDEMPOTENCY_SCHEMA);
   await db.exec('CREATE TABLE effects (id serial PRIMARY KEY, note text NOT NULL)');
 }, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner

@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './database.ts';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -24,7 +25,7 @@ const deps = () => ({
 });
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(PAYMENTS_SCHEMA);
 }, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
 afterAll(async () => { await db.close(); });

@@ -135,8 +135,8 @@ export function createPaymentsApp(deps: Pick<IdempotentOptions<unknown>,
 }
 
 if (import.meta.main) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const { openDatabase } = await import('./database.ts');
+  const db = await openDatabase();
   await db.exec(PAYMENTS_SCHEMA);
   let n = 0;
   const deps = { db, now: () => Date.UTC(2026, 0, 1),

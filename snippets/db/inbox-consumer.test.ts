@@ -1,4 +1,5 @@
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { openDatabase } from './database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { consumeOnce, INBOX_SCHEMA, pruneInbox } from './inbox-consumer.ts';
 
@@ -9,7 +10,7 @@ const MSG: Credit = { id: 'msg-1', account: 'acct_a', cents: 500, transfer: 'tr_
 let db: PGlite;
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(`${INBOX_SCHEMA}
     CREATE TABLE balances (account text PRIMARY KEY, cents int NOT NULL);
     CREATE TABLE credits (transfer text PRIMARY KEY, account text NOT NULL);`);

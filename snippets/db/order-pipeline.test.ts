@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from './database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withRetries } from '../http/retry-idempotent.ts';
 import {
@@ -14,7 +15,7 @@ let ids: number;
 const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(PIPELINE_SCHEMA);
 }, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
 afterAll(async () => { await db.close(); });

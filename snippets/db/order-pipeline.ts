@@ -114,9 +114,9 @@ export function shipOrder(db: Db, event: OrderPlaced, now: number)
 // #endregion shipping
 
 if (import.meta.main) {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { openDatabase } = await import('./database.ts');
   const { withRetries } = await import('../http/retry-idempotent.ts');
-  const db = new PGlite();
+  const db = await openDatabase();
   await db.exec(PIPELINE_SCHEMA);
   const now = Date.UTC(2026, 0, 1);
   let n = 0;

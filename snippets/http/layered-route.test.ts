@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from '../db/database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, readBearer, SCHEMA, type Principal } from './layered-route.ts';
 
@@ -17,7 +18,7 @@ const TOKENS: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await openDatabase();
   await db.exec(SCHEMA);
 }, 60_000);
 

@@ -162,8 +162,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
 }
 
 if (import.meta.main) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite();
+  const { openDatabase } = await import('../db/database.ts');
+  const db = await openDatabase();
   await db.exec(`${SCHEMA} INSERT INTO projects VALUES ('p1', 'Launch');
     INSERT INTO memberships VALUES ('p1', 'ana', 'editor'), ('p1', 'bo', 'viewer');`);
   const lines: string[] = [];
