@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { etagOf, ifNoneMatchHits } from '../http/etag.ts';
-import { problem } from '../http/problem.ts';
+import { statusProblem } from '../http/problem.ts';
 import {
   createMemoryUserRepository, isUserId, SAMPLE_USERS,
   type User, type UserRepository,
@@ -30,9 +30,8 @@ export function createUserRestApp(repo: UserRepository): Hono {
     const id = c.req.param('id');
     const user = isUserId(id) ? await repo.findById(id) : undefined;
     if (!user) {
-      return problem({ type: 'about:blank', title: 'Not Found',
-        status: 404, detail: 'There is no user with this id.',
-        instance: c.req.path });
+      return statusProblem(404, 'There is no user with this id.', {},
+        { instance: c.req.path });
     }
     const body = userRepresentation(user);
     const etag = etagOf(body);
@@ -46,10 +45,10 @@ export function createUserRestApp(repo: UserRepository): Hono {
   });
   // #endregion rest
   // Any other method on a user: 405 with Allow (RFC 9110 §15.5.6).
-  app.all('/users/:id', () => problem({ type: 'about:blank',
-    title: 'Method Not Allowed', status: 405 }, { Allow: 'GET, HEAD' }));
-  app.notFound((c) => problem({ type: 'about:blank', title: 'Not Found',
-    status: 404, instance: c.req.path }));
+  app.all('/users/:id', () =>
+    statusProblem(405, undefined, { Allow: 'GET, HEAD' }));
+  app.notFound((c) =>
+    statusProblem(404, undefined, {}, { instance: c.req.path }));
   return app;
 }
 

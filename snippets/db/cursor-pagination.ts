@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import type { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
-import { problem } from '../http/problem.ts';
+import { statusProblem } from '../http/problem.ts';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -101,8 +101,7 @@ export async function listOrdersByOffset(db: Db, limit: number, offset: number) 
   return rows.map((r) => r.id);
 }
 
-const badRequest = (detail: string) =>
-  problem({ type: 'about:blank', title: 'Bad Request', status: 400, detail });
+const badRequest = (detail: string) => statusProblem(400, detail);
 
 // #region endpoint
 const pageParams = z.object({

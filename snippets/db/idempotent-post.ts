@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from '@electric-sql/pglite';
 import { Hono, type Context, type Handler } from 'hono';
 import { z } from 'zod';
-import { problem } from '../http/problem.ts';
+import { problem, statusProblem } from '../http/problem.ts';
 import {
   claimKey, completeKey, fingerprint, IDEMPOTENCY_SCHEMA, LeaseLostError,
   releaseKey, type Db, type StoredResponse,
@@ -129,8 +129,7 @@ export function createPaymentsApp(deps: Pick<IdempotentOptions<unknown>,
         headers: { 'Content-Type': 'application/json',
           Location: `/payments/${id}` } };
     }));
-  app.onError(() => problem({ type: 'about:blank',
-    title: 'Internal Server Error', status: 500 }));
+  app.onError(() => statusProblem(500));
   return app;
 }
 

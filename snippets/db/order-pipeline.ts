@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { problem } from '../http/problem.ts';
+import { statusProblem } from '../http/problem.ts';
 import { IDEMPOTENCY_SCHEMA, type Db } from './idempotency-keys.ts';
 import { idempotent, type IdempotentOptions } from './idempotent-post.ts';
 import { consumeOnce, INBOX_SCHEMA, type Outcome } from './inbox-consumer.ts';
@@ -76,8 +76,7 @@ export function createOrdersApp({ newId = randomUUID, ...deps }: AppDeps) {
       headers: { 'Content-Type': 'application/json',
         Location: `/orders/${id}` } };
   }));
-  app.onError(() => problem({ type: 'about:blank',
-    title: 'Internal Server Error', status: 500 }));
+  app.onError(() => statusProblem(500));
   return app;
 }
 // #endregion orders

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import {
   resource, withoutContent, type Handler, type OwnMethod,
 } from './http-methods.ts';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 export type Params = Record<string, string>;
 
@@ -25,8 +25,7 @@ export interface Endpoint {
 
 export const notFound = (req: Request) => {
   const path = new URL(req.url).pathname;
-  return problem({ type: 'about:blank', title: 'Not Found', status: 404,
-    detail: `Nothing at ${path}.`, instance: path });
+  return statusProblem(404, `Nothing at ${path}.`, {}, { instance: path });
 };
 
 /**

@@ -5,7 +5,7 @@
  * 405, and a method the server has never heard of refused with 501.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9
  */
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 // #region table
 /** What a method promises, whatever resource it is sent to. */
@@ -57,10 +57,8 @@ export async function withoutContent(res: Response): Promise<Response> {
   return new Response(null, { status: res.status, headers: res.headers });
 }
 
-const refuse = (status: 405 | 501, detail: string, headers = {}) => problem({
-  type: 'about:blank', status, detail,
-  title: status === 405 ? 'Method Not Allowed' : 'Not Implemented',
-}, headers);
+const refuse = (status: 405 | 501, detail: string, headers = {}) =>
+  statusProblem(status, detail, headers);
 
 // #region resource
 /** One handler for one resource, from a handler per method it supports. */

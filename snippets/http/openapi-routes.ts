@@ -8,7 +8,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { readJsonBody } from './json-body.ts';
-import { problem, statusTitle } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -106,9 +106,8 @@ export function mountRoutes(app: Hono, routes: readonly Route[]): void {
 function send(route: Route, reply: AnyReply): Response {
   const { status, headers = {} } = reply;
   if (status >= 400) {
-    return problem({ type: 'about:blank', title: statusTitle(status),
-      status, detail: reply.detail ?? responsesOf(route)[status]?.description },
-    headers);
+    return statusProblem(status,
+      reply.detail ?? responsesOf(route)[status]?.description, headers);
   }
   const schema = route.responses[status]?.schema;
   if (!schema) return new Response(null, { status, headers });

@@ -12,7 +12,7 @@ import { createRouter, endpoint, notFound, type Endpoint } from './endpoint-rout
 import { etagOf, ifNoneMatchHits } from './etag.ts';
 import { readJsonBody } from './json-body.ts';
 import { readBearer } from './layered-route.ts';
-import { problem } from './problem.ts';
+import { statusProblem } from './problem.ts';
 
 export interface Report {
   id: string;
@@ -51,9 +51,8 @@ async function caller(req: Request, deps: ReportDeps): Promise<string | Response
   // No credentials: a bare challenge; bad ones: say so (RFC 6750 §3).
   const challenge = credentials.kind === 'none' ? 'Bearer realm="reports"'
     : 'Bearer realm="reports", error="invalid_token"';
-  return problem({ type: 'about:blank', title: 'Unauthorized', status: 401,
-    detail: 'Send Authorization: Bearer <token>.' },
-  { 'WWW-Authenticate': challenge });
+  return statusProblem(401, 'Send Authorization: Bearer <token>.',
+    { 'WWW-Authenticate': challenge });
 }
 
 // #region show
@@ -68,9 +67,8 @@ async function showReport(req: Request, id: string, deps: ReportDeps) {
   // Accept: which representation. Vary tells caches the answer depends on it.
   const type = negotiate(req.headers.get('accept'), OFFERS);
   if (!type) {
-    return problem({ type: 'about:blank', title: 'Not Acceptable',
-      status: 406, detail: 'No representation matches Accept.',
-      available: OFFERS }, { Vary: 'Accept' });
+    return statusProblem(406, 'No representation matches Accept.',
+      { Vary: 'Accept' }, { available: OFFERS });
   }
   const body = type === OFFERS[0] ? JSON.stringify(report) : toCsv(report);
   const meta = { ETag: etagOf(body), Vary: 'Accept',
