@@ -4,5 +4,6 @@
  * tests and Playwright.
  */
 export const TEST_BASE = '/handbook/';
-export const TEST_PORT = 4391;
+/** Override with TEST_PORT to run two checkouts' suites side by side. */
+export const TEST_PORT = Number(process.env.TEST_PORT ?? 4391);
 export const TEST_ORIGIN = `http://127.0.0.1:${TEST_PORT}`;
