@@ -3,8 +3,8 @@
 // Usage: npm run bench
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { join, relative } from 'node:path';
+import { pageWeight } from '../src/lib/page-weight.ts';
 
 const DIST = 'dist';
 
@@ -21,22 +21,13 @@ function files(dir: string): string[] {
   );
 }
 
-interface Weight { raw: number; gzip: number; brotli: number }
-function weigh(text: string | Buffer): Weight {
-  const bytes = Buffer.from(text);
-  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes).length };
-}
-const sum = (ws: Weight[]): Weight => ws.reduce((a, w) => ({ raw: a.raw + w.raw, gzip: a.gzip + w.gzip, brotli: a.brotli + w.brotli }), { raw: 0, gzip: 0, brotli: 0 });
-
-/** What a question page costs before the reader interacts: HTML, its CSS, its scripts. */
-function pageWeight(file: string) {
+/** A question page as the browser loads it from dist/, served under `/`. */
+function questionPageWeight(file: string) {
   const html = readFileSync(file, 'utf8');
-  const local = (url: string) => join(DIST, url.replace(/^\/(?:[^/]+\/)*?(_astro\/)/, '$1'));
-  const css = [...html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => weigh(readFileSync(local(m[1]!))));
-  const inlineCss = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => weigh(m[1]!));
-  const js = [...html.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => weigh(readFileSync(local(m[1]!))));
-  const inlineJs = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => weigh(m[1]!));
-  return { html: weigh(html), css: sum([...css, ...inlineCss]), js: sum([...js, ...inlineJs]) };
+  const pageUrl = new URL(`/${relative(DIST, file)}`, 'http://bench.local').href;
+  // Built under any base: strip it by finding the file's suffix inside dist/.
+  const load = (pathname: string) => readFileSync(join(DIST, pathname.replace(/^\/(?:[^/]+\/)*?(_astro\/|pagefind\/|favicon)/, '$1')));
+  return pageWeight(html, pageUrl, load);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -48,9 +39,9 @@ const astroSeconds = timed('npx', ['astro', 'build']);
 const pagefindSeconds = timed('npx', ['pagefind', '--site', DIST]);
 
 const pages = files(join(DIST, 'questions')).filter((f) => f.endsWith('.html'));
-const weights = pages.map(pageWeight);
+const weights = pages.map(questionPageWeight);
 const pagefindBytes = files(join(DIST, 'pagefind')).reduce((n, f) => n + statSync(f).size, 0);
-const stat = (pick: (w: ReturnType<typeof pageWeight>) => number) => ({ median: median(weights.map(pick)), max: Math.max(...weights.map(pick)) });
+const stat = (pick: (w: ReturnType<typeof questionPageWeight>) => number) => ({ median: median(weights.map(pick)), max: Math.max(...weights.map(pick)) });
 
 const result = {
   date: new Date().toISOString(),
@@ -60,7 +51,7 @@ const result = {
   questionPage: {
     htmlRaw: stat((w) => w.html.raw), htmlGzip: stat((w) => w.html.gzip), htmlBrotli: stat((w) => w.html.brotli),
     cssGzip: stat((w) => w.css.gzip), jsRaw: stat((w) => w.js.raw), jsGzip: stat((w) => w.js.gzip),
-    totalGzip: stat((w) => w.html.gzip + w.css.gzip + w.js.gzip),
+    totalGzip: stat((w) => w.total.gzip),
   },
   pagefindIndexBytes: pagefindBytes,
 };
