@@ -11,6 +11,7 @@ function page(fields: Record<string, string>, name = '004-http-200-ok.mdx'): Sou
     summary: JSON.stringify(SUMMARY),
     topics: '[http]',
     related: '[15, 13]',
+    lastReviewed: '2026-11-01',
   };
   const merged = { ...base, ...fields };
   const yaml = Object.entries(merged)
@@ -71,6 +72,18 @@ describe('checkQuestions', () => {
       'content/questions/004-http-200-ok.mdx:4 difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard"',
       'content/questions/004-http-200-ok.mdx:7 related takes at most six ids; found [15,13,5,33,31,60,61]',
     ]);
+  });
+
+  it('takes lastReviewed as a real YYYY-MM-DD day, quoted or not, and never in the future', () => {
+    expect(problemsOf(page({ lastReviewed: '"2026-11-01"' }))).toEqual([]);
+    expect(problemsOf(page({ lastReviewed: '24/11/2026' }))).toEqual([
+      'content/questions/004-http-200-ok.mdx:8 lastReviewed must be a date written YYYY-MM-DD, like 2026-11-24; found "24/11/2026"',
+    ]);
+    expect(problemsOf(page({ lastReviewed: '2026-02-30' }))[0]).toMatch(/:8 lastReviewed must be a date written YYYY-MM-DD/);
+    expect(problemsOf(page({ lastReviewed: '2999-01-01' }))).toEqual([
+      'content/questions/004-http-200-ok.mdx:8 lastReviewed is in the future; use the day you checked the page against its sources; found "2999-01-01"',
+    ]);
+    expect(problemsOf(page({ lastReviewed: '<absent>' }))[0]).toMatch(/lastReviewed is required/);
   });
 
   it('bounds the summary length', () => {

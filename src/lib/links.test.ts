@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeBase, questionPath, stablePath, withBase } from './links.ts';
+import { normalizeBase, questionPath, stablePath, topicPath, withBase } from './links.ts';
 
 describe('normalizeBase', () => {
   it.each([
@@ -20,5 +20,12 @@ describe('withBase', () => {
   it('refuses absolute URLs, which must not get the base', () => {
     expect(() => withBase('https://example.com/', '/')).toThrow(/site-relative/);
     expect(() => withBase('//cdn.example.com/x', '/')).toThrow(/site-relative/);
+  });
+});
+
+describe('topicPath', () => {
+  it('points at the topic index or one topic, under the base', () => {
+    expect(withBase(topicPath(), '/handbook/')).toBe('/handbook/topics/');
+    expect(withBase(topicPath('api-design'), '/handbook/')).toBe('/handbook/topics/api-design/');
   });
 });

@@ -32,3 +32,8 @@ export function stablePath(id: number): string {
 export function difficultyPath(difficulty: string): string {
   return `${difficulty}/`;
 }
+
+/** The index of topics, and the listing page of one topic. */
+export function topicPath(topic?: string): string {
+  return topic ? `topics/${topic}/` : 'topics/';
+}

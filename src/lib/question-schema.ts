@@ -2,15 +2,31 @@ import { z } from 'zod';
 import { bandForId, type Difficulty, DIFFICULTIES, FIRST_ID, LAST_ID } from './difficulty.ts';
 import { seedQuestion } from './seed.ts';
 import { keepsMeaning } from './title-match.ts';
+import { TOPICS } from './topics.ts';
 
-/** Subjects a question can be filed under; a page lists one to three. */
-export const TOPICS = [
-  'http', 'api-design', 'databases', 'security', 'auth', 'reliability', 'architecture',
-  'operations', 'observability', 'testing', 'tooling', 'performance', 'data',
-] as const;
+export { TOPICS };
+
 
 export const SUMMARY_MIN = 120;
 export const SUMMARY_MAX = 600;
+
+/** A review can be dated at most this many days ahead of UTC today (time zones). */
+const REVIEW_SLACK_DAYS = 1;
+
+/**
+ * `lastReviewed`: the day a maintainer last checked the page against its
+ * sources. YAML may hand over a Date (unquoted) or a string (quoted); both
+ * become `YYYY-MM-DD`. A day in the future fails: it would hide staleness.
+ */
+const reviewDay = z.preprocess(
+  (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 10) : value),
+  z.iso
+    .date({ error: 'must be a date written YYYY-MM-DD, like 2026-11-24' })
+    // A malformed day parses to NaN and passes here: the format check reports it.
+    .refine((day) => !(Date.parse(day) > Date.now() + REVIEW_SLACK_DAYS * 86_400_000), {
+      error: 'is in the future; use the day you checked the page against its sources',
+    }),
+);
 
 const questionId = z
   .number({ error: 'must be a number, like `id: 4`' })
@@ -40,6 +56,8 @@ export const questionSchema = z
       .max(3, { error: 'takes at most three topics' }),
     /** Ids of questions a reader should go to next; shown once they are answered. */
     related: z.array(questionId).max(6, { error: 'takes at most six ids' }).default([]),
+    /** The day the page was last checked against its sources (see src/lib/freshness.ts). */
+    lastReviewed: reviewDay,
   })
   .strict();
 

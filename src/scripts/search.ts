@@ -23,6 +23,7 @@ const input = document.getElementById('search-input') as HTMLInputElement;
 const status = document.getElementById('search-status') as HTMLElement;
 const list = document.getElementById('search-results') as HTMLOListElement;
 const filters = dialog.querySelectorAll<HTMLInputElement>('input[name="search-difficulty"]');
+const topicSelect = document.getElementById('search-topic') as HTMLSelectElement;
 
 let pagefind: Promise<Pagefind> | undefined;
 function loadPagefind(): Promise<Pagefind> {
@@ -37,7 +38,8 @@ function loadPagefind(): Promise<Pagefind> {
 async function run(): Promise<void> {
   const term = input.value.trim();
   const difficulty = [...filters].find((f) => f.checked)?.value ?? '';
-  if (!term && !difficulty) {
+  const topic = topicSelect.value;
+  if (!term && !difficulty && !topic) {
     list.replaceChildren();
     status.textContent = '';
     return;
@@ -51,14 +53,17 @@ async function run(): Promise<void> {
   }
   const found = await pf.debouncedSearch(
     term || null,
-    { filters: difficulty ? { difficulty } : {}, ...(term ? {} : { sort: { number: 'asc' } }) },
+    {
+      filters: { ...(difficulty && { difficulty }), ...(topic && { topic }) },
+      ...(term ? {} : { sort: { number: 'asc' } }),
+    },
     120,
   );
   if (found === null) return; // A newer keystroke superseded this query.
   const pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
   list.replaceChildren(...pages.map(renderResult));
   const count = found.results.length;
-  status.textContent = count === 0 ? `No answers match “${term}”.` : `${count} ${count === 1 ? 'answer' : 'answers'}`;
+  status.textContent = count === 0 ? `No answers match${term ? ` “${term}”` : ''} with these filters.` : `${count} ${count === 1 ? 'answer' : 'answers'}`;
 }
 
 function renderResult(page: PagefindData): HTMLLIElement {
@@ -90,7 +95,7 @@ function resultLinks(): HTMLAnchorElement[] {
 }
 
 input.addEventListener('input', () => void run());
-for (const filter of filters) filter.addEventListener('change', () => void run());
+for (const filter of [...filters, topicSelect]) filter.addEventListener('change', () => void run());
 
 input.addEventListener('keydown', (event) => {
   const first = resultLinks()[0];
@@ -119,6 +124,7 @@ dialog.addEventListener('click', (event) => {
   if (event.target === dialog) dialog.close();
 });
 
-// Whatever was typed while this module loaded is searched now.
+// Whatever was typed or picked while this module loaded is searched now
+// (run() does nothing while the box and the filters are empty).
 void loadPagefind().catch(() => {});
-if (input.value) void run();
+void run();

@@ -41,6 +41,17 @@ document.addEventListener('click', async (event) => {
   setTimeout(() => (button.textContent = 'Copy'), 2000);
 });
 
+// A heading's "#" link navigates as usual and also copies its URL.
+const toast = document.querySelector<HTMLElement>('[data-toast]');
+document.addEventListener('click', (event) => {
+  const anchor = (event.target as Element).closest<HTMLAnchorElement>('a.anchor');
+  if (!anchor || !toast) return;
+  navigator.clipboard?.writeText(anchor.href).then(() => {
+    toast.textContent = 'Link copied';
+    setTimeout(() => (toast.textContent = ''), 2000);
+  }, () => {});
+});
+
 // The dialog is in the page already, so it opens and takes keystrokes at
 // once; its behaviour (search.ts, then Pagefind) loads behind it.
 const dialog = document.getElementById('search') as HTMLDialogElement | null;

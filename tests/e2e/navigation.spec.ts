@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, Q4, Q42, Q97, test } from './fixtures.ts';
 
 test('home lists answered questions under their difficulty', async ({ page }) => {
@@ -39,8 +40,28 @@ test('the copy button copies the code without markers', async ({ page, context }
   await snippet.getByRole('button', { name: /Copy code/ }).click();
   await expect(snippet.getByRole('button', { name: /Copy code/ })).toHaveText('Copied');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toBe(await snippet.locator('pre code').textContent());
+  // Exactly the region's lines in the source file, which the caption links.
+  const source = await snippet.locator('figcaption a').getAttribute('href');
+  const [, file, first, last] = /blob\/[^/]+\/(.+)#L(\d+)-L(\d+)$/.exec(source ?? '') ?? [];
+  const lines = readFileSync(file!, 'utf8').split('\n').slice(Number(first) - 1, Number(last));
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  expect(copied.trimEnd()).toBe(lines.map((l) => l.slice(indent).trimEnd()).join('\n').trimEnd());
   expect(copied).not.toContain('#region');
+});
+
+test('every section heading links to itself, and following the link copies it', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(Q42.path);
+  const headings = page.locator('.question h2, .question h3');
+  const anchors = page.locator('.question .heading > a.anchor');
+  expect(await anchors.count()).toBe(await headings.count());
+  const inCode = page.getByRole('link', { name: 'Link to section: In code' });
+  await inCode.focus();
+  await expect(inCode).toBeVisible();
+  await inCode.click();
+  await expect(page).toHaveURL(/#in-code$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
 });
 
 test('/q/<id>/ lands on the canonical question page', async ({ page }) => {

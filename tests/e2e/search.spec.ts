@@ -25,6 +25,22 @@ test('search finds an answer by a word from its body and filters by difficulty',
   await expect(results.first().locator('.badge')).toHaveText('Hard');
 });
 
+test("the topic filter lists a topic's answers in order, alone or with a word", async ({ page }) => {
+  await page.goto('./');
+  await page.keyboard.press('/');
+  const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
+  await dialog.getByRole('combobox', { name: 'Topic' }).selectOption({ label: 'Security' });
+  const results = dialog.locator('.result-title');
+  await expect(results.filter({ hasText: 'Q97.' })).toHaveCount(1);
+  const numbers = (await results.allTextContents()).map((t) => Number(/^Q(\d+)\./.exec(t)?.[1]));
+  expect(numbers).toContain(42);
+  expect(numbers).not.toContain(4);
+  expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+  await dialog.getByRole('searchbox', { name: 'Search answers' }).fill('signature');
+  await expect(results.filter({ hasText: 'Q97.' })).toHaveCount(1);
+  await expect(results.filter({ hasText: 'Q42.' })).toHaveCount(0);
+});
+
 test('search works by keyboard alone, keeping what is typed while it loads', async ({ page }) => {
   await page.goto('./');
   await page.keyboard.press('/');
