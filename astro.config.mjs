@@ -5,6 +5,7 @@ import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { readQuestionSources } from './src/lib/content-check.ts';
+import { bookIds } from './src/lib/book-integration.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
 import { headingAnchorPlugin } from './src/lib/heading-anchor-plugin.ts';
 import { parseQuestionFileName } from './src/lib/question-files.ts';
@@ -32,6 +33,7 @@ export default defineConfig({
   integrations: [
     contentCheck(root),
     mdx(),
+    bookIds(config.base, slugs),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
   ],

@@ -16,7 +16,8 @@ export default defineConfig({
       },
       {
         // The built site in dist/ (npm run build:test first).
-        test: { name: 'site', include: ['tests/site/**/*.test.ts'] },
+        // Reads every built page, the one-page book (~1 MB) among them.
+        test: { name: 'site', include: ['tests/site/**/*.test.ts'], testTimeout: 30_000 },
       },
     ],
   },

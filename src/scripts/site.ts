@@ -41,6 +41,8 @@ document.addEventListener('click', async (event) => {
   setTimeout(() => (button.textContent = 'Copy'), 2000);
 });
 
+document.querySelector('[data-print]')?.addEventListener('click', () => print());
+
 // A heading's "#" link navigates as usual and also copies its URL.
 const toast = document.querySelector<HTMLElement>('[data-toast]');
 document.addEventListener('click', (event) => {

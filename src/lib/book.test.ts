@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { scopeBook, scopeIds } from './book.ts';
+
+describe('scopeIds', () => {
+  it('prefixes ids, the attributes that refer to ids, and local fragment links', () => {
+    const html = '<div class="heading"><h2 id="in-code">In code</h2><a class="anchor" href="#in-code">#</a></div>'
+      + '<figure aria-describedby="d1 d2"><label for="x">X</label></figure><a href="https://example.com/#x">out</a>';
+    expect(scopeIds(html, 'q42')).toBe(
+      '<div class="heading"><h2 id="q42-in-code">In code</h2><a class="anchor" href="#q42-in-code">#</a></div>'
+      + '<figure aria-describedby="q42-d1 q42-d2"><label for="q42-x">X</label></figure><a href="https://example.com/#x">out</a>',
+    );
+  });
+});
+
+describe('scopeBook', () => {
+  const paths = new Map([['/handbook/questions/json/', 6], ['/handbook/questions/password-storage/', 42]]);
+  const page = [
+    '<main><nav><a href="#q6">Q6</a> <a href="#q42">Q42</a></nav>',
+    '<article class="book-answer" id="q6"><h2 id="in-code">In code</h2><a href="/handbook/questions/password-storage/#salt">salt</a></article>',
+    '<article class="book-answer" id="q42"><h2 id="in-code">In code</h2><a href="#in-code">here</a><a href="/handbook/questions/json/">JSON</a></article>',
+    '<!--book-end--><a href="/handbook/topics/">Topics</a></main>',
+  ].join('');
+
+  it('gives each answer its own ids, leaving the page outside the answers alone', () => {
+    const out = scopeBook(page, paths);
+    expect(out).toContain('<nav><a href="#q6">Q6</a> <a href="#q42">Q42</a></nav>');
+    expect(out).toContain('<article class="book-answer" id="q6"><h2 id="q6-in-code">');
+    expect(out).toContain('<article class="book-answer" id="q42"><h2 id="q42-in-code">In code</h2><a href="#q42-in-code">here</a>');
+    expect(out).toContain('<a href="/handbook/topics/">Topics</a>');
+  });
+
+  it('turns links to answers in the book into jumps, keeping their fragment', () => {
+    const out = scopeBook(page, paths);
+    expect(out).toContain('<a href="#q42-salt">salt</a>');
+    expect(out).toContain('<a href="#q6">JSON</a>');
+  });
+
+  it('says what is wrong when the page holds no answers', () => {
+    expect(() => scopeBook('<main></main>', paths)).toThrow(/book page has no <article class="book-answer"/);
+  });
+});

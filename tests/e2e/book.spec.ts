@@ -1,0 +1,32 @@
+import { expect, Q42, test } from './fixtures.ts';
+
+test('the whole handbook holds every answer in order, with unique ids and in-book links', async ({ page }) => {
+  await page.goto('book/');
+  const ids = await page.locator('article.book-answer').evaluateAll((els) => els.map((e) => Number(e.id.slice(1))));
+  expect(ids.length).toBeGreaterThan(10);
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  const duplicates = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('[id]')].map((e) => e.id);
+    return all.filter((id, i) => all.indexOf(id) !== i);
+  });
+  expect(duplicates).toEqual([]);
+  await page.getByRole('navigation', { name: 'Contents' }).getByRole('link', { name: 'How do you securely store passwords?' }).click();
+  await expect(page).toHaveURL(/#q42$/);
+  await expect(page.locator('#q42-title')).toBeInViewport();
+  // Answers link each other inside the book, not back to the site.
+  const crossLinks = await page.locator('.book-answer .prose a[href^="#q"]').count();
+  expect(crossLinks).toBeGreaterThan(0);
+});
+
+test('printing a question drops the chrome, wraps code and shows where links go', async ({ page }) => {
+  await page.goto(Q42.path);
+  await page.emulateMedia({ media: 'print' });
+  for (const chrome of ['.site-header', '.site-footer', '.toc', '.prev-next', 'button.copy', '.anchor']) {
+    await expect(page.locator(chrome).first()).toBeHidden();
+  }
+  const clipped = await page.locator('.prose pre').evaluateAll((pres) => pres.filter((p) => p.scrollWidth > p.clientWidth + 1).length);
+  expect(clipped).toBe(0);
+  const after = await page.locator('.prose a[href^="https://"]').first().evaluate((a) => getComputedStyle(a, '::after').content);
+  expect(after).toMatch(/\(https:\/\//);
+  await expect(page.locator('html')).toHaveCSS('color-scheme', 'light');
+});
