@@ -72,8 +72,11 @@ export async function measurePaint(browser: Browser, pageUrl: string): Promise<P
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(pageUrl, { waitUntil: 'load' });
-    // loadEventEnd is set once load handlers return, just after the event.
-    await page.waitForFunction(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd);
+    // Paint entries arrive when the frame is presented, and loadEventEnd once
+    // load handlers return: both can come just after the load event.
+    await page.waitForFunction(() =>
+      performance.getEntriesByType('paint').length >= 2
+      && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd);
     const timing = await page.evaluate(() => {
       const paint = (name: string) => performance.getEntriesByName(name, 'paint')[0]?.startTime ?? Number.NaN;
       const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];

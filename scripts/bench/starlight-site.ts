@@ -8,7 +8,7 @@
  * not work: Astro 7 reads an absolute path outside the project root as
  * root-relative, and fails to compile Starlight's components.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BANDS } from '../../src/lib/difficulty.ts';
@@ -64,6 +64,9 @@ export function writeStarlightSite(root: string, output: (file: string) => strin
   mkdirSync(join(dir, 'src/content/docs/questions'), { recursive: true });
   mkdirSync(join(dir, 'src/content/docs/difficulty'), { recursive: true });
   writeFileSync(join(dir, 'src/content.config.ts'), CONTENT_CONFIG);
+  // Starlight links /favicon.svg, which its starter ships in public/: ours stands in.
+  mkdirSync(join(dir, 'public'));
+  copyFileSync(join(root, 'public/favicon.svg'), join(dir, 'public/favicon.svg'));
 
   const questionDir = join(root, 'content/questions');
   const files = readdirSync(questionDir).filter((f) => f.endsWith('.mdx')).sort();
