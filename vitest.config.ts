@@ -7,7 +7,7 @@ export default defineConfig({
         // Library units, every snippet's own test, and the content rules.
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'snippets/**/*.test.ts', 'tests/content/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'snippets/**/*.test.ts', 'tests/content/**/*.test.ts', 'scripts/**/*.test.ts'],
           // Password hashing does real work, and PGlite (PostgreSQL in WASM)
           // takes seconds to start on a busy 2-core machine: give both room.
           testTimeout: 20_000,

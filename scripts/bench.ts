@@ -1,73 +1,157 @@
-// Builds the site from clean and reports build time and page weight, as a
-// table and as JSON in bench/results/. Not part of `npm test`: times vary.
-// Usage: npm run bench
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Builds the site from clean, and the same answers as a stock Starlight site,
+// then reports build time, memory, page weight, search and paint timings for
+// both, with ours ÷ Starlight per figure: a table, and JSON in bench/results/.
+// Not part of `npm test`: times vary with the machine.
+// Usage: npm run bench [-- --keep]   (--keep leaves the Starlight site in bench/tmp/)
+import { chromium } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { pageWeight } from '../src/lib/page-weight.ts';
+import { defaultDemoCache } from '../src/lib/demo-output.ts';
+import { demoCacheKey, readCachedDemo } from '../src/lib/demo-cache.ts';
+import { launchOptions } from '../tests/browser.ts';
+import { measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
+import { demoPhase } from './bench/demo-phase.ts';
+import { measure } from './bench/process-tree.ts';
+import { comparisonRows, type Metric, ratios } from './bench/report.ts';
+import { weighSite } from './bench/site-weight.ts';
+import { writeStarlightSite } from './bench/starlight-site.ts';
+import { serve } from './bench/static-server.ts';
+import { latency, median } from './bench/stats.ts';
 
-const DIST = 'dist';
+const root = process.cwd();
+const keep = process.argv.includes('--keep');
+const astro = join(root, 'node_modules/astro/bin/astro.mjs');
+const pagefind = join(root, 'node_modules/pagefind/lib/runner/bin.cjs');
+/** The page timed in the browser: one typical answer, the same on both sites. */
+const PAGE = '/questions/idempotency/';
+const demoCache = defaultDemoCache(root);
+if (!demoCache) throw new Error('unset DEMO_CACHE=off: the benchmark measures the build with its demo cache, cold and warm');
 
-function timed(command: string, args: string[]): number {
-  const start = performance.now();
-  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${run.status}`);
-  return (performance.now() - start) / 1000;
+/** Our build from clean: astro (with the demos) then pagefind. */
+async function buildOurs() {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  rmSync(join(root, '.astro'), { recursive: true, force: true });
+  const timings = join(root, 'bench/tmp/demo-timings.jsonl');
+  mkdirSync(join(root, 'bench/tmp'), { recursive: true });
+  rmSync(timings, { force: true });
+  const env = { ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' };
+  const astroRun = await measure(process.execPath, [astro, 'build'], { cwd: root, env });
+  const pagefindRun = await measure(process.execPath, [pagefind, '--site', 'dist'], { cwd: root });
+  const demos = demoPhase(existsSync(timings) ? readFileSync(timings, 'utf8') : '', root);
+  return {
+    astroSeconds: astroRun.seconds,
+    pagefindSeconds: pagefindRun.seconds,
+    totalSeconds: astroRun.seconds + pagefindRun.seconds,
+    peakRssBytes: Math.max(astroRun.peakRssBytes, pagefindRun.peakRssBytes),
+    demos,
+  };
 }
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-  );
+async function inBrowser(dist: string) {
+  const server = await serve(dist);
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const url = `${server.origin}${PAGE}`;
+    return { search: await measureSearch(browser, url), paint: await measurePaint(browser, url) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
-/** A question page as the browser loads it from dist/, served under `/`. */
-function questionPageWeight(file: string) {
-  const html = readFileSync(file, 'utf8');
-  const pageUrl = new URL(`/${relative(DIST, file)}`, 'http://bench.local').href;
-  // Built under any base: strip it by finding the file's suffix inside dist/.
-  const load = (pathname: string) => readFileSync(join(DIST, pathname.replace(/^\/(?:[^/]+\/)*?(_astro\/|pagefind\/|favicon)/, '$1')));
-  return pageWeight(html, pageUrl, load);
-}
+const summarizeBrowser = ({ search, paint }: { search: SearchSamples; paint: PaintSamples }) => ({
+  search: { coldMs: latency(search.coldMs), warmMs: latency(search.warmMs), coldQueryBytes: median(search.coldBytes) },
+  paint: { firstPaintMs: median(paint.firstPaintMs), firstContentfulPaintMs: median(paint.firstContentfulPaintMs), loadMs: median(paint.loadMs) },
+});
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+console.log('1/5 our build, cold: demo cache cleared, every snippet runs');
+rmSync(demoCache.dir, { recursive: true, force: true });
+const cold = await buildOurs();
+console.log('2/5 our build, warm: demo output from the cache');
+const warm = await buildOurs();
+const ours = weighSite(join(root, 'dist'));
+const oursBrowser = summarizeBrowser(await inBrowser(join(root, 'dist')));
 
-rmSync(DIST, { recursive: true, force: true });
-rmSync('.astro', { recursive: true, force: true });
-const astroSeconds = timed('npx', ['astro', 'build']);
-const pagefindSeconds = timed('npx', ['pagefind', '--site', DIST]);
+console.log('3/5 the Starlight peer: same answers, stock Starlight');
+const peerSite = writeStarlightSite(root, (file) => readCachedDemo(demoCache, demoCacheKey(file, demoCache)));
+const peerRun = await measure(process.execPath, [astro, 'build'], { cwd: peerSite.dir });
+const peer = weighSite(join(peerSite.dir, 'dist'));
+console.log('4/5 browser timings');
+const peerBrowser = summarizeBrowser(await inBrowser(join(peerSite.dir, 'dist')));
+if (keep) console.log(`kept the Starlight site in ${relative(root, peerSite.dir)}`);
+else rmSync(peerSite.dir, { recursive: true, force: true });
 
-const pages = files(join(DIST, 'questions')).filter((f) => f.endsWith('.html'));
-const weights = pages.map(questionPageWeight);
-const pagefindBytes = files(join(DIST, 'pagefind')).reduce((n, f) => n + statSync(f).size, 0);
-const stat = (pick: (w: ReturnType<typeof questionPageWeight>) => number) => ({ median: median(weights.map(pick)), max: Math.max(...weights.map(pick)) });
+const q = ours.questionPage;
+const p = peer.questionPage;
+const metrics: Metric[] = [
+  { name: 'build, cold (every snippet runs)', unit: 's', ours: cold.totalSeconds, peer: peerRun.seconds },
+  { name: 'build, warm (demo cache)', unit: 's', ours: warm.totalSeconds, peer: peerRun.seconds },
+  { name: 'build: astro, cold', unit: 's', ours: cold.astroSeconds, peer: null },
+  { name: 'build: snippet demos, wall', unit: 's', ours: cold.demos.wallSeconds, peer: null },
+  { name: 'build: snippet demos, sum', unit: 's', ours: cold.demos.sumSeconds, peer: null },
+  { name: 'build: pagefind', unit: 's', ours: cold.pagefindSeconds, peer: null },
+  { name: 'peak memory (RSS, sampled)', unit: 'bytes', ours: cold.peakRssBytes, peer: peerRun.peakRssBytes },
+  { name: 'pages', unit: 'count', ours: ours.pages, peer: peer.pages },
+  { name: 'question HTML raw, median', unit: 'bytes', ours: q.htmlRaw.median, peer: p.htmlRaw.median },
+  { name: 'question HTML gzip, median', unit: 'bytes', ours: q.htmlGzip.median, peer: p.htmlGzip.median },
+  { name: 'question HTML brotli, median', unit: 'bytes', ours: q.htmlBrotli.median, peer: p.htmlBrotli.median },
+  { name: 'question HTML gzip, max', unit: 'bytes', ours: q.htmlGzip.max, peer: p.htmlGzip.max },
+  { name: 'question CSS gzip, median', unit: 'bytes', ours: q.cssGzip.median, peer: p.cssGzip.median },
+  { name: 'question CSS brotli, median', unit: 'bytes', ours: q.cssBrotli.median, peer: p.cssBrotli.median },
+  { name: 'question JS before interaction, raw', unit: 'bytes', ours: q.jsRaw.median, peer: p.jsRaw.median },
+  { name: 'question JS before interaction, gzip', unit: 'bytes', ours: q.jsGzip.median, peer: p.jsGzip.median },
+  { name: 'question JS before interaction, brotli', unit: 'bytes', ours: q.jsBrotli.median, peer: p.jsBrotli.median },
+  { name: 'question page total gzip, median', unit: 'bytes', ours: q.totalGzip.median, peer: p.totalGzip.median },
+  { name: 'question page total gzip, max', unit: 'bytes', ours: q.totalGzip.max, peer: p.totalGzip.max },
+  { name: 'pagefind index (all files)', unit: 'bytes', ours: ours.pagefindIndexBytes, peer: peer.pagefindIndexBytes },
+  { name: 'bytes a cold query downloads, median', unit: 'bytes', ours: oursBrowser.search.coldQueryBytes, peer: peerBrowser.search.coldQueryBytes },
+  { name: 'search cold, median', unit: 'ms', ours: oursBrowser.search.coldMs.median, peer: peerBrowser.search.coldMs.median },
+  { name: 'search cold, p95', unit: 'ms', ours: oursBrowser.search.coldMs.p95, peer: peerBrowser.search.coldMs.p95 },
+  { name: 'search warm, median', unit: 'ms', ours: oursBrowser.search.warmMs.median, peer: peerBrowser.search.warmMs.median },
+  { name: 'search warm, p95', unit: 'ms', ours: oursBrowser.search.warmMs.p95, peer: peerBrowser.search.warmMs.p95 },
+  { name: 'first paint, median', unit: 'ms', ours: oursBrowser.paint.firstPaintMs, peer: peerBrowser.paint.firstPaintMs },
+  { name: 'first contentful paint, median', unit: 'ms', ours: oursBrowser.paint.firstContentfulPaintMs, peer: peerBrowser.paint.firstContentfulPaintMs },
+  { name: 'load, median', unit: 'ms', ours: oursBrowser.paint.loadMs, peer: peerBrowser.paint.loadMs },
+];
 
+console.log('5/5 results');
+const round = (n: number) => Math.round(n * 100) / 100;
+const date = new Date().toISOString();
 const result = {
-  date: new Date().toISOString(),
+  date,
   node: process.version,
-  pages: { total: files(DIST).filter((f) => f.endsWith('.html')).length, questions: pages.length },
-  buildSeconds: { astro: +astroSeconds.toFixed(2), pagefind: +pagefindSeconds.toFixed(2), total: +(astroSeconds + pagefindSeconds).toFixed(2) },
-  questionPage: {
-    htmlRaw: stat((w) => w.html.raw), htmlGzip: stat((w) => w.html.gzip), htmlBrotli: stat((w) => w.html.brotli),
-    cssGzip: stat((w) => w.css.gzip), jsRaw: stat((w) => w.js.raw), jsGzip: stat((w) => w.js.gzip),
-    totalGzip: stat((w) => w.total.gzip),
+  cpus: availableParallelism(),
+  notes: [
+    'ratios are ours ÷ Starlight, measured in the same run; below 1.0 means ours is smaller or faster',
+    'peak memory is the RSS of the build\'s process tree, sampled from /proc every 250 ms',
+    `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query`,
+  ],
+  // The fields before `starlight` keep the shape of earlier results.
+  pages: { total: ours.pages, questions: ours.questionPages },
+  buildSeconds: {
+    astro: round(cold.astroSeconds), pagefind: round(cold.pagefindSeconds), total: round(cold.totalSeconds),
+    demos: cold.demos,
+    warm: { astro: round(warm.astroSeconds), pagefind: round(warm.pagefindSeconds), total: round(warm.totalSeconds), demosRun: warm.demos.runs },
   },
-  pagefindIndexBytes: pagefindBytes,
+  peakRssBytes: { cold: cold.peakRssBytes, warm: warm.peakRssBytes },
+  questionPage: q,
+  pagefindIndexBytes: ours.pagefindIndexBytes,
+  browser: oursBrowser,
+  starlight: {
+    pages: { total: peer.pages, questions: peer.questionPages },
+    buildSeconds: { total: round(peerRun.seconds) },
+    peakRssBytes: peerRun.peakRssBytes,
+    questionPage: p,
+    pagefindIndexBytes: peer.pagefindIndexBytes,
+    browser: peerBrowser,
+    demoOutputsNotShown: peerSite.missingOutputs,
+  },
+  ratios: ratios(metrics),
 };
 
-mkdirSync('bench/results', { recursive: true });
-const out = `bench/results/${result.date.slice(0, 10)}.json`;
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-const q = result.questionPage;
-console.table({
-  'build: astro (incl. snippet demos)': `${result.buildSeconds.astro} s`,
-  'build: pagefind': `${result.buildSeconds.pagefind} s`,
-  'pages (questions)': `${result.pages.total} (${result.pages.questions})`,
-  'question HTML, median raw / gzip': `${kb(q.htmlRaw.median)} / ${kb(q.htmlGzip.median)}`,
-  'question CSS gzip, median': kb(q.cssGzip.median),
-  'question JS before interaction, raw / gzip': `${kb(q.jsRaw.median)} / ${kb(q.jsGzip.median)}`,
-  'question page total gzip, median / max': `${kb(q.totalGzip.median)} / ${kb(q.totalGzip.max)}`,
-  'pagefind index (all files)': kb(result.pagefindIndexBytes),
-});
+console.table(comparisonRows(metrics));
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+const out = `bench/results/${date.slice(0, 10)}.json`;
+writeFileSync(join(root, out), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`written to ${out}`);

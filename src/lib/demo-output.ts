@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { type DemoCache, demoCacheKey, readCachedDemo, writeCachedDemo } from './demo-cache.ts';
 
 /**
  * Runs a snippet module the way a reader would (`node file.ts`) and returns
  * what it printed, so a page shows real output rather than a pasted copy.
- * Results are cached per file and modification time for the build, and at
- * most one demo per core runs at a time (some start a whole PostgreSQL).
+ * Results are cached per file and modification time for the build, and on
+ * disk by content in `.cache/demo-output/` (see demo-cache.ts; set
+ * DEMO_CACHE=off to run every demo). At most one demo per core runs at a
+ * time (some start a whole PostgreSQL).
  */
 const cache = new Map<string, Promise<string>>();
 const slots = { free: availableParallelism(), waiting: [] as (() => void)[] };
@@ -16,16 +20,59 @@ export interface DemoOptions {
   cwd: string;
   /** Kills a demo that hangs; a demo must be quick and deterministic. */
   timeoutMs?: number;
+  /** Where outputs are kept by content; default `<cwd>/.cache/demo-output`, none when DEMO_CACHE=off. */
+  cache?: DemoCache | null;
 }
 
-export function runDemo(file: string, { cwd, timeoutMs = 30_000 }: DemoOptions): Promise<string> {
+/** The on-disk cache runDemo uses for a repository root, or null when DEMO_CACHE=off. */
+export function defaultDemoCache(root: string): DemoCache | null {
+  return process.env.DEMO_CACHE === 'off' ? null : { dir: join(root, '.cache/demo-output'), root };
+}
+
+export function runDemo(file: string, { cwd, timeoutMs = 30_000, cache: disk = defaultDemoCache(cwd) }: DemoOptions): Promise<string> {
   const key = `${file}@${statSync(file).mtimeMs}`;
   let result = cache.get(key);
   if (!result) {
-    result = withSlot(() => execDemo(file, cwd, timeoutMs));
+    result = disk ? runCached(file, disk, () => runFresh(file, cwd, timeoutMs)) : runFresh(file, cwd, timeoutMs);
     cache.set(key, result);
   }
   return result;
+}
+
+function runFresh(file: string, cwd: string, timeoutMs: number): Promise<string> {
+  return withSlot(() => timed(file, () => execDemo(file, cwd, timeoutMs)));
+}
+
+async function runCached(file: string, disk: DemoCache, run: () => Promise<string>): Promise<string> {
+  const key = demoCacheKey(file, disk);
+  const kept = readCachedDemo(disk, key);
+  if (kept !== undefined) return kept;
+  const output = await run();
+  writeCachedDemo(disk, key, output);
+  return output;
+}
+
+/**
+ * One demo's run, as written to the file named by DEMO_TIMINGS_FILE (one
+ * JSON object per line) so the benchmark can report the demo phase.
+ * Times are epoch milliseconds; the slot wait is excluded.
+ */
+export interface DemoTiming {
+  file: string;
+  start: number;
+  end: number;
+}
+
+async function timed<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const log = process.env.DEMO_TIMINGS_FILE;
+  if (!log) return run();
+  const start = Date.now();
+  try {
+    return await run();
+  } finally {
+    const timing: DemoTiming = { file, start, end: Date.now() };
+    appendFileSync(log, `${JSON.stringify(timing)}\n`);
+  }
 }
 
 /**

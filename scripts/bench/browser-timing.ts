@@ -1,0 +1,94 @@
+/**
+ * What a reader waits for, measured in headless Chromium over loopback:
+ * Pagefind search latency (cold and warm) with the bytes a cold query
+ * downloads, and first paint and load of a question page. The same code
+ * measures ours and the peer; both serve Pagefind at /pagefind/pagefind.js.
+ */
+import type { Browser, Page } from '@playwright/test';
+
+/** Realistic queries, fixed so runs compare. */
+export const QUERIES = [
+  'idempotency', 'etag', 'password hashing', 'cursor pagination', 'webhook signature', 'status code',
+  'put patch', 'graphql', 'retry', 'json', 'openapi', '500',
+];
+const WARM_UP = 'http';
+const LOADS = 10;
+
+export interface SearchSamples {
+  coldMs: number[];
+  warmMs: number[];
+  /** Response bytes of everything a cold query requested, per query. */
+  coldBytes: number[];
+}
+
+export interface PaintSamples {
+  firstPaintMs: number[];
+  firstContentfulPaintMs: number[];
+  loadMs: number[];
+}
+
+/**
+ * Runs in the page: import Pagefind (a no-op once loaded), search, then load
+ * the first five results' data, as a results list would.
+ */
+async function timedSearch(page: Page, query: string): Promise<number> {
+  return page.evaluate(async (query) => {
+    const url = '/pagefind/pagefind.js';
+    const start = performance.now();
+    const pagefind = await import(url);
+    const found = await pagefind.search(query);
+    await Promise.all(found.results.slice(0, 5).map((r: { data: () => Promise<unknown> }) => r.data()));
+    return performance.now() - start;
+  }, query);
+}
+
+export async function measureSearch(browser: Browser, pageUrl: string): Promise<SearchSamples> {
+  const coldMs: number[] = [];
+  const coldBytes: number[] = [];
+  for (const query of QUERIES) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    const sizes: Promise<number>[] = [];
+    page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize)));
+    coldMs.push(await timedSearch(page, query));
+    coldBytes.push((await Promise.all(sizes)).reduce((a, b) => a + b, 0));
+    await context.close();
+  }
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl, { waitUntil: 'load' });
+  await timedSearch(page, WARM_UP);
+  const warmMs: number[] = [];
+  for (const query of QUERIES) warmMs.push(await timedSearch(page, query));
+  await context.close();
+  return { coldMs, warmMs, coldBytes };
+}
+
+export async function measurePaint(browser: Browser, pageUrl: string): Promise<PaintSamples> {
+  const samples: PaintSamples = { firstPaintMs: [], firstContentfulPaintMs: [], loadMs: [] };
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    // Paint entries arrive when the frame is presented, and loadEventEnd once
+    // load handlers return: both can come just after the load event.
+    await page.waitForFunction(() =>
+      performance.getEntriesByType('paint').length >= 2
+      && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd);
+    const timing = await page.evaluate(() => {
+      const paint = (name: string) => performance.getEntriesByName(name, 'paint')[0]?.startTime ?? Number.NaN;
+      const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      return { fp: paint('first-paint'), fcp: paint('first-contentful-paint'), load: nav?.loadEventEnd ?? Number.NaN };
+    });
+    samples.firstPaintMs.push(timing.fp);
+    samples.firstContentfulPaintMs.push(timing.fcp);
+    samples.loadMs.push(timing.load);
+    await context.close();
+  }
+  for (const [name, values] of Object.entries(samples)) {
+    if (values.some((v: number) => Number.isNaN(v))) throw new Error(`${pageUrl}: Chromium reported no ${name}; is the page blank?`);
+  }
+  return samples;
+}

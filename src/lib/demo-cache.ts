@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { staticImports } from './page-weight.ts';
+
+/**
+ * A content-addressed store of demo output, so a build re-runs only the
+ * demos whose code changed. The key covers everything a deterministic demo's
+ * output depends on: the module's text and, transitively, every module it
+ * imports by relative path; package-lock.json (the libraries it imports by
+ * name); and the Node version. A failed demo is never stored.
+ */
+export interface DemoCache {
+  /** Folder of `<key>.txt` files, like `.cache/demo-output`. */
+  dir: string;
+  /** Repository root: holds package-lock.json; module paths in the key are relative to it. */
+  root: string;
+}
+
+const DYNAMIC_IMPORT = /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The module and every module it imports by relative path, sorted. */
+export function localModules(file: string): string[] {
+  const found = new Set<string>();
+  const visit = (path: string) => {
+    if (found.has(path)) return;
+    if (!existsSync(path)) throw new Error(`${path}: imported by a demo but not found; fix the import path`);
+    found.add(path);
+    const code = readFileSync(path, 'utf8');
+    const specifiers = [...staticImports(code), ...[...code.matchAll(DYNAMIC_IMPORT)].map((m) => m[1]!)];
+    for (const spec of specifiers) if (/^\.\.?\//.test(spec)) visit(resolve(dirname(path), spec));
+  };
+  visit(resolve(file));
+  return [...found].sort();
+}
+
+export function demoCacheKey(file: string, { root }: Pick<DemoCache, 'root'>): string {
+  const hash = createHash('sha256').update(`node ${process.version}\n`);
+  const lockfile = join(root, 'package-lock.json');
+  hash.update(existsSync(lockfile) ? readFileSync(lockfile) : 'no lockfile');
+  for (const path of localModules(file)) {
+    hash.update(`\0${relative(root, path)}\0`).update(readFileSync(path));
+  }
+  return hash.digest('hex');
+}
+
+export function readCachedDemo(cache: DemoCache, key: string): string | undefined {
+  const path = join(cache.dir, `${key}.txt`);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+export function writeCachedDemo(cache: DemoCache, key: string, output: string): void {
+  mkdirSync(cache.dir, { recursive: true });
+  // Write aside, then rename: a parallel build never reads half a file.
+  const partial = join(cache.dir, `${key}.${process.pid}.partial`);
+  writeFileSync(partial, output);
+  renameSync(partial, join(cache.dir, `${key}.txt`));
+}
