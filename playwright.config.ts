@@ -18,10 +18,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: launchOptions() } }],
+  // The built site as a static host serves it: under the base, with the
+  // headers of dist/_headers (so the CSP under test is the one we ship).
   webServer: {
-    command: `npx astro preview --host 127.0.0.1 --port ${TEST_PORT}`,
+    command: `node scripts/serve-dist.ts --port ${TEST_PORT} --base ${TEST_BASE}`,
     url: `${TEST_ORIGIN}${TEST_BASE}`,
-    env: { BASE_PATH: TEST_BASE, SITE_URL: TEST_ORIGIN },
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
   },

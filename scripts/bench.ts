@@ -16,7 +16,7 @@ import { measure } from './bench/process-tree.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
-import { serve } from './bench/static-server.ts';
+import { serve } from '../src/lib/static-server.ts';
 import { latency, median } from './bench/stats.ts';
 
 const root = process.cwd();
