@@ -75,6 +75,13 @@ for (const opener of document.querySelectorAll('[data-search-open]')) {
   opener.addEventListener('focus', loadSearch, { once: true });
 }
 
+// Practice mode loads where a page shows part of it, or on the toggle's first click.
+const practice = () => import('./practice-boot.ts');
+const hideToggle = document.querySelector('[data-hide-answers]');
+const hiding = hideToggle && root.classList.contains('hide-answers');
+if (hiding || document.querySelector('[data-practice],[data-progress-summary]')) void practice();
+hideToggle?.addEventListener('click', () => void practice().then((m) => m.toggleHideAnswers()));
+
 document.addEventListener('keydown', (event) => {
   if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target as HTMLElement;
