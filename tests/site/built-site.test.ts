@@ -60,7 +60,8 @@ describe('the built site', () => {
 
   it('ships question pages with only the theme snippet inline and one small module script', () => {
     for (const page of questionPages) {
-      const scripts = page.html.match(/<script\b[^>]*>/g) ?? [];
+      // JSON-LD is data, never run (tests/site/social.test.ts checks it).
+      const scripts = (page.html.match(/<script\b[^>]*>/g) ?? []).filter((s) => s !== '<script type="application/ld+json">');
       expect(scripts, page.file).toEqual(['<script>', expect.stringMatching(/^<script type="module" src="\/handbook\/_astro\/[^"]+\.js">$/)]);
     }
   });

@@ -1,0 +1,67 @@
+import { Resvg } from '@resvg/resvg-js';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import satori from 'satori';
+import { CARD_HEIGHT, CARD_WIDTH, type CardContent, cardElement } from './social-card.ts';
+
+/**
+ * Renders share cards to PNG at build time: satori lays the element tree out
+ * as SVG with Inter, resvg rasterises it. A render costs tens of milliseconds,
+ * so PNGs are cached in `.cache/og/`, keyed by everything that shapes the
+ * pixels: the element tree, the renderer versions and the font files.
+ */
+
+const WEIGHTS = [400, 700, 800] as const;
+
+interface Renderer {
+  fonts: { name: string; data: Buffer; weight: (typeof WEIGHTS)[number]; style: 'normal' }[];
+  /** Hash of the fonts and renderer versions, the part of the key shared by every card. */
+  salt: string;
+}
+
+const renderers = new Map<string, Renderer>();
+
+function renderer(root: string): Renderer {
+  const known = renderers.get(root);
+  if (known) return known;
+  const modules = join(root, 'node_modules');
+  const hash = createHash('sha256');
+  for (const pkg of ['satori', '@resvg/resvg-js', '@fontsource/inter']) {
+    hash.update(`${pkg}@${JSON.parse(readFileSync(join(modules, pkg, 'package.json'), 'utf8')).version}\n`);
+  }
+  const fonts = WEIGHTS.map((weight) => {
+    // satori reads WOFF and TTF/OTF, not WOFF2.
+    const data = readFileSync(join(modules, `@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
+    hash.update(data);
+    return { name: 'Inter', data, weight, style: 'normal' as const };
+  });
+  const made = { fonts, salt: hash.digest('hex') };
+  renderers.set(root, made);
+  return made;
+}
+
+/** Renders one card to PNG bytes, with no cache. */
+export async function renderCardPng(content: CardContent, root: string): Promise<Buffer> {
+  const { fonts } = renderer(root);
+  const svg = await satori(cardElement(content) as never, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts });
+  return new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } }).render().asPng();
+}
+
+/** The cache key of a card: its element tree plus the renderer's salt. */
+export function cardCacheKey(content: CardContent, root: string): string {
+  return createHash('sha256').update(renderer(root).salt).update(JSON.stringify(cardElement(content))).digest('hex').slice(0, 32);
+}
+
+/** A card's PNG, from `cacheDir` when an identical card was rendered before. */
+export async function cachedCardPng(content: CardContent, root: string, cacheDir = join(root, '.cache/og')): Promise<Buffer> {
+  const file = join(cacheDir, `${cardCacheKey(content, root)}.png`);
+  if (existsSync(file)) return readFileSync(file);
+  const png = await renderCardPng(content, root);
+  mkdirSync(cacheDir, { recursive: true });
+  // Write then rename, so a build stopped halfway never leaves a torn PNG.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, png);
+  renameSync(partial, file);
+  return png;
+}
