@@ -6,6 +6,7 @@ import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { readQuestionSources } from './src/lib/content-check.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
+import { diagramPlugin } from './src/lib/diagram-plugin.ts';
 import { parseQuestionFileName } from './src/lib/question-files.ts';
 import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
 import { prefetchPageDemos, snippetPlugin } from './src/lib/snippet-plugin.ts';
@@ -43,6 +44,7 @@ export default defineConfig({
       mdastPlugins: [
         snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/` }),
         questionLinkPlugin({ root, base: config.base, slugs }),
+        diagramPlugin({ root }),
       ],
     }),
   },
