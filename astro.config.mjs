@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { readQuestionSources } from './src/lib/content-check.ts';
 import { bookIds } from './src/lib/book-integration.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
+import { diagramPlugin } from './src/lib/diagram-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/heading-anchor-plugin.ts';
 import { parseQuestionFileName } from './src/lib/question-files.ts';
 import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
@@ -46,6 +47,7 @@ export default defineConfig({
       mdastPlugins: [
         snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/` }),
         questionLinkPlugin({ root, base: config.base, slugs }),
+        diagramPlugin({ root }),
       ],
       hastPlugins: [headingAnchorPlugin()],
     }),
