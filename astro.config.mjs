@@ -8,10 +8,12 @@ import { readQuestionSources } from './src/lib/content-check.ts';
 import { bookIds } from './src/lib/book-integration.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
 import { diagramPlugin } from './src/lib/diagram-plugin.ts';
+import { externalLinkPlugin } from './src/lib/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/heading-anchor-plugin.ts';
 import { parseQuestionFileName } from './src/lib/question-files.ts';
 import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
 import { prefetchPageDemos, snippetPlugin } from './src/lib/snippet-plugin.ts';
+import { securityHeaders } from './src/lib/security-integration.ts';
 import { siteConfig } from './src/lib/site-config.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +37,7 @@ export default defineConfig({
     contentCheck(root),
     mdx(),
     bookIds(config.base, slugs),
+    securityHeaders(),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
   ],
@@ -49,7 +52,7 @@ export default defineConfig({
         questionLinkPlugin({ root, base: config.base, slugs }),
         diagramPlugin({ root }),
       ],
-      hastPlugins: [headingAnchorPlugin()],
+      hastPlugins: [headingAnchorPlugin(), externalLinkPlugin()],
     }),
   },
   vite: {

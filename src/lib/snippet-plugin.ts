@@ -65,7 +65,7 @@ async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, 
 
   const source = element('figure', { class: 'snippet' }, [
     element('figcaption', { 'data-pagefind-ignore': '' }, [
-      element('a', { href: `${sourceUrl}${path}#L${shown.startLine}-L${shown.endLine}`, class: 'snippet-path' }, [text(path)], false),
+      element('a', { href: `${sourceUrl}${path}#L${shown.startLine}-L${shown.endLine}`, class: 'snippet-path', rel: 'noopener noreferrer' }, [text(path)], false),
       element('button', { type: 'button', class: 'copy js-only', 'data-copy': '', 'aria-label': `Copy code from ${path}` }, [text('Copy')], false),
     ]),
     code('ts', shown.code),
