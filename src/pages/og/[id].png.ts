@@ -4,6 +4,7 @@ import type { APIRoute, GetStaticPaths } from 'astro';
 import { type Answer, answers } from '../../data/answers.ts';
 import { bandFor } from '../../lib/difficulty.ts';
 import { siteConfig } from '../../lib/site-config.ts';
+import { TOPIC_INFO } from '../../lib/topics.ts';
 import { cachedCardPng } from '../../lib/social-render.ts';
 
 export const getStaticPaths = (async () =>
@@ -12,7 +13,7 @@ export const getStaticPaths = (async () =>
 export const GET: APIRoute = async ({ props }) => {
   const { id, title, difficulty, topics } = (props as { answer: Answer }).answer.data;
   const png = await cachedCardPng(
-    { siteName: siteConfig().title, title, question: { id, difficulty, label: bandFor(difficulty).label, topics } },
+    { siteName: siteConfig().title, title, question: { id, difficulty, label: bandFor(difficulty).label, topics: topics.map((t) => TOPIC_INFO[t].label) } },
     process.cwd(),
   );
   return new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } });
