@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageWeight } from '../../src/lib/page-weight.ts';
+import { type PageWeight, pageWeight, weigh } from '../../src/lib/page-weight.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { builtPages, DIST } from './dist.ts';
 
@@ -24,12 +24,24 @@ const load = (pathname: string) => {
 const questionPages = builtPages().filter((p) => p.file.startsWith('questions/'));
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
+/** One line per budget the page exceeds, with the figure. */
+function overBudget(file: string, weight: PageWeight): string[] {
+  return (['js', 'css', 'total'] as const)
+    .filter((kind) => weight[kind].gzip > BUDGET[kind])
+    .map((kind) => `${file}: ${kind} is ${kb(weight[kind].gzip)} gzip, over the ${kb(BUDGET[kind])} budget`);
+}
+
 describe('question page budgets (gzip)', () => {
+  it('names the page and the figure when a page is over', () => {
+    const heavy = weigh(crypto.getRandomValues(new Uint8Array(3000)));
+    const light = weigh('x');
+    const weight: PageWeight = { html: light, css: light, js: heavy, other: light, total: heavy, resources: [] };
+    expect(overBudget('questions/x/index.html', weight)).toEqual([`questions/x/index.html: js is ${kb(heavy.gzip)} gzip, over the 2.00 KB budget`]);
+  });
+
   it.each(questionPages.map((p) => [p.file, p.html]))('%s stays within 2 KB JS, 10 KB CSS, 40 KB in total', (file, html) => {
     const weight = pageWeight(html, `${ORIGIN}${TEST_BASE}${file}`, load);
-    const over = (['js', 'css', 'total'] as const)
-      .filter((kind) => weight[kind].gzip > BUDGET[kind])
-      .map((kind) => `${file}: ${kind} is ${kb(weight[kind].gzip)} gzip, over the ${kb(BUDGET[kind])} budget`);
+    const over = overBudget(file, weight);
     expect(over, over.join('\n')).toEqual([]);
     // A weighing that found no CSS or JS would pass any budget: make sure it saw them.
     expect(weight.css.gzip, `${file}: no stylesheet found; the budget test is blind`).toBeGreaterThan(0);
