@@ -1,27 +1,92 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, Q4, Q42, Q97, test } from './fixtures.ts';
+import { test as base, type Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures.ts';
 
-const pages = ['./', 'easy/', 'hard/', Q4.path, Q42.path, Q97.path, 'no-such-page/'];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
-for (const theme of ['light', 'dark'] as const) {
-  for (const path of pages) {
-    test(`axe finds no violations on ${path} in the ${theme} theme`, async ({ page, consoleErrors }) => {
-      // axe walks every node; long answers take a while on a busy machine.
-      test.setTimeout(60_000);
-      await page.emulateMedia({ colorScheme: theme });
-      await page.goto(path);
-      const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-      const found = violations.map((v) => {
-        const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`);
-        return `${v.id} (${v.impact}) ${v.help}: ${where.join('; ')}`;
+/**
+ * Every built page as a path under the base, except the /q/<id>/ redirect
+ * stubs (they navigate away at once). The 404 page is visited at an address
+ * that does not exist, as a reader meets it.
+ */
+function sitePaths(dir = DIST): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return relative(DIST, path) === 'q' ? [] : sitePaths(path);
+    if (!entry.name.endsWith('.html')) return [];
+    const file = relative(DIST, path);
+    return [file === '404.html' ? 'no-such-page/' : file === 'index.html' ? './' : file.replace(/index\.html$/, '')];
+  });
+}
+
+/**
+ * One browser page per worker, reused for every page it checks: a new
+ * context per test would double the time at 100+ pages in two themes.
+ * Console errors are collected here because fixtures.ts's check is per test.
+ */
+const axeTest = base.extend<{ consoleErrors: string[] }, { shared: { page: Page; errors: string[] } }>({
+  shared: [
+    async ({ browser }, use) => {
+      // axe needs a page from an explicit context, not browser.newPage().
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`${msg.text()} (${msg.location().url})`);
       });
-      expect(found, found.join('\n')).toEqual([]);
-      // The 404 page's own status is logged by the browser; nothing else may be.
-      expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
-      consoleErrors.length = 0;
-    });
-  }
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use({ page, errors });
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
+  consoleErrors: async ({ shared }, use) => {
+    shared.errors.length = 0;
+    await use(shared.errors);
+  },
+});
+
+// axe walks every node of a long answer twice; a busy 2-core machine needs the room.
+axeTest.describe.configure({ mode: 'parallel', timeout: 120_000 });
+// A trace of every axe run costs more than the run; the failure message names the nodes.
+axeTest.use({ trace: 'off' });
+
+const paths = sitePaths();
+axeTest('covers every built page but the /q/ stubs', () => {
+  expect(paths).toEqual(expect.arrayContaining(['./', 'easy/', 'no-such-page/', 'questions/http-200-ok/']));
+  expect(paths.some((p) => p.startsWith('q/'))).toBe(false);
+});
+
+/** Both themes share one DOM; only these rules read colours, so only they rerun in dark. */
+const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
+
+function describeViolations(theme: string, violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string[] {
+  return violations.map((v) => {
+    const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`);
+    return `${theme}: ${v.id} (${v.impact}) ${v.help}: ${where.join('; ')}`;
+  });
+}
+
+for (const path of paths) {
+  axeTest(`axe finds no violations on ${path} in the light and dark themes`, async ({ shared: { page }, consoleErrors }, testInfo) => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(new URL(path, testInfo.project.use.baseURL).href);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const lightBackground = await background();
+    const light = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    // light-dark() follows the emulated scheme live: no reload needed.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background(), 'the dark theme did not apply').not.toBe(lightBackground);
+    const dark = await new AxeBuilder({ page }).withRules(COLOUR_RULES).analyze();
+    const found = [...describeViolations('light', light.violations), ...describeViolations('dark', dark.violations)];
+    expect(found, found.join('\n')).toEqual([]);
+    // The 404 page's own status is logged by the browser; nothing else may be.
+    expect(consoleErrors.filter((e) => !(path === 'no-such-page/' && e.includes('404')))).toEqual([]);
+  });
 }
 
 test('axe finds no violations in the open search dialog with results', async ({ page }) => {

@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEST_BASE } from '../site-under-test.ts';
-import { builtPages, fileFor, idsIn, urlsIn } from './dist.ts';
+import { brokenLinks, builtPages, fileFor } from './dist.ts';
 
 const pages = builtPages();
+/** SITE_URL of the build, read from the home page, for absolute self-links (canonical, og:url). */
+const siteOrigin = new URL(/<link rel="canonical" href="([^"]+)"/.exec(pages.find((p) => p.file === 'index.html')!.html)![1]!).origin;
 const htmlOf = (file: string) => readFileSync(file, 'utf8');
 const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
 
@@ -17,29 +19,49 @@ describe('the built site', () => {
   });
 
   it('resolves every internal link, asset and #fragment under the base path', () => {
-    const broken: string[] = [];
-    const ids = new Map<string, Set<string>>();
-    const idsOf = (file: string) => ids.get(file) ?? ids.set(file, idsIn(htmlOf(file))).get(file)!;
-    for (const page of pages) {
-      const pageUrl = new URL(page.file.replace(/index\.html$/, ''), `http://site${TEST_BASE}`);
-      for (const raw of urlsIn(page.html)) {
-        const url = new URL(raw, pageUrl);
-        if (url.host !== 'site') continue;
-        if (!url.pathname.startsWith(TEST_BASE)) {
-          broken.push(`${page.file}: ${raw} is outside the base ${TEST_BASE}`);
-          continue;
-        }
-        const target = fileFor(url.pathname.slice(TEST_BASE.length - 1));
-        if (!target) broken.push(`${page.file}: ${raw} has no file in dist/`);
-        else if (url.hash && target.endsWith('.html') && !idsOf(target).has(decodeURIComponent(url.hash.slice(1)))) {
-          broken.push(`${page.file}: ${raw} points at a missing id`);
-        }
-      }
-    }
+    const broken = pages.flatMap((page) => brokenLinks(page, siteOrigin));
     expect(broken, broken.join('\n')).toEqual([]);
   });
 
-  it('gives every answer a /q/<id>/ link that redirects to its canonical page', () => {
+  it('catches a link to a missing page, a missing #fragment and a path outside the base', () => {
+    const html = ['<a href="#nowhere">', '<a href="../no-such-page/">', '<a href="/elsewhere/">', `<link rel="canonical" href="${siteOrigin}${TEST_BASE}gone/">`].join('');
+    expect(brokenLinks({ file: 'easy/index.html', html }, siteOrigin)).toEqual([
+      'easy/index.html: #nowhere points at a missing id',
+      'easy/index.html: ../no-such-page/ has no file in dist/',
+      `easy/index.html: /elsewhere/ is outside the base ${TEST_BASE}`,
+      `easy/index.html: ${siteOrigin}${TEST_BASE}gone/ has no file in dist/`,
+    ]);
+  });
+
+  it('lists in the sitemap every indexable page and nothing else', () => {
+    const sitemap = htmlOf(fileFor('/sitemap-0.xml')!);
+    const listed = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname).sort();
+    const indexable = pages
+      .filter((p) => !p.html.includes('<meta name="robots" content="noindex">'))
+      .map((p) => `${TEST_BASE}${p.file.replace(/index\.html$/, '')}`)
+      .sort();
+    expect(listed).toEqual(indexable);
+  });
+
+  it('gives every page but the /q/ stubs its own title and description', () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const page of pages.filter((p) => !p.file.startsWith('q/'))) {
+      const title = /<title>([^<]*)<\/title>/.exec(page.html)?.[1];
+      const description = /<meta name="description" content="([^"]*)"/.exec(page.html)?.[1];
+      for (const [kind, value] of [['title', title], ['description', description]] as const) {
+        const earlier = seen.get(`${kind}:${value}`);
+        if (earlier) clashes.push(`${page.file}: same ${kind} as ${earlier}: "${value}"`);
+        else seen.set(`${kind}:${value}`, page.file);
+      }
+    }
+    expect(clashes, clashes.join('\n')).toEqual([]);
+  });
+
+  it('has a /q/<id>/ stub only for answers, each redirecting to its canonical page', () => {
+    const stubs = pages.filter((p) => p.file.startsWith('q/')).map((p) => p.file);
+    const ids = questionPages.map((p) => /data-pagefind-meta="number:(\d+)"/.exec(p.html)?.[1]);
+    expect(stubs.sort()).toEqual(ids.map((id) => `q/${id}/index.html`).sort());
     for (const page of questionPages) {
       const id = /data-pagefind-meta="number:(\d+)"/.exec(page.html)?.[1];
       const canonicalPath = `${TEST_BASE}${page.file.replace(/index\.html$/, '')}`;

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { countWords, type LintIssue, lintPages } from './content-lint.ts';
+
+// One fixture page per mistake, with tiny snippet modules beside them.
+const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/content/', import.meta.url));
+const readFile = (path: string) => (existsSync(FIXTURES + path) ? readFileSync(FIXTURES + path, 'utf8') : undefined);
+const lint = (name: string) => lintPages([{ path: name, text: readFileSync(FIXTURES + name, 'utf8') }], readFile);
+const issue = (file: string, line: number, message: string, severity: LintIssue['severity'] = 'error'): LintIssue => ({ file, line, severity, message });
+
+describe('lintPages over fixtures', () => {
+  it('finds nothing wrong with a complete page', () => {
+    expect(lint('004-clean.mdx')).toEqual([]);
+  });
+
+  it.each([
+    ['004-bad-frontmatter.mdx', 4, 'difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard"'],
+    ['004-unknown-related.mdx', 7, 'related[1] must be from 1 to 100; found 101'],
+    ['004-missing-region.mdx', 20, 'snippets/status.ts has no region "success"; mark it with "// #region success" … "// #endregion success"'],
+    ['004-untested-snippet.mdx', 20, 'snippets/untested.ts has no test; add snippets/untested.test.ts (every snippet shown on a page is tested)'],
+    ['004-no-references.mdx', 1, 'has no "## References" section; add it (STYLE.md, anatomy of an answer page)'],
+    ['004-todo.mdx', 28, 'still says "TODO"; finish or remove it before publishing'],
+    ['004-fixme-in-snippet.mdx', 20, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown'],
+    ['004-path-link.mdx', 30, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy'],
+  ])('%s fails at line %i with what to fix', (name, line, message) => {
+    expect(lint(name)).toEqual([issue(name, line, message)]);
+  });
+
+  it('warns, without failing, about a page far below its word band', () => {
+    expect(lint('004-too-short.mdx')).toEqual([
+      issue('004-too-short.mdx', 1, 'has 121 words of prose; easy answers run 300–700 (code excluded). Check nothing is missing or padded', 'warning'),
+    ]);
+  });
+
+  it('names a snippet file that does not exist', () => {
+    const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8').replace('file="status.ts"', 'file="gone.ts"');
+    expect(lintPages([{ path: 'x/004-gone.mdx', text }], readFile)).toEqual([issue('x/004-gone.mdx', 20, '<Snippet> names snippets/gone.ts, which does not exist')]);
+  });
+
+  it('reports an id used by two pages', () => {
+    const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8');
+    const issues = lintPages([{ path: 'a/004-one.mdx', text }, { path: 'b/004-two.mdx', text }], readFile);
+    expect(issues).toEqual([issue('b/004-two.mdx', 2, 'id 4 is already used by a/004-one.mdx; each question has one page')]);
+  });
+});
+
+describe('countWords', () => {
+  it('counts prose but not frontmatter, code, snippet tags, link URLs or table pipes', () => {
+    const mdx = [
+      '---', 'id: 4', 'title: "x"', '---',
+      'Two words.', '',
+      '```ts', 'const notCounted = 1;', '```', '',
+      '<Snippet file="a.ts" region="b" output />',
+      'See [the spec](https://example.com/a/very/long/url).', '',
+      '| Name | Value |', '| --- | --- |', '| one | two |',
+    ].join('\n');
+    expect(countWords(mdx)).toBe(2 + 3 + 4);
+  });
+});

@@ -1,0 +1,50 @@
+// The byte budgets from issue #6, over every built question page. Byte
+// counts are deterministic, so they are safe to test; times are not, and
+// stay in `npm run bench`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type PageWeight, pageWeight, weigh } from '../../src/lib/page-weight.ts';
+import { TEST_BASE } from '../site-under-test.ts';
+import { builtPages, DIST } from './dist.ts';
+
+/** Gzip bytes a question page may load before the reader interacts with it. */
+const BUDGET = {
+  js: 2 * 1024,
+  css: 10 * 1024,
+  /** HTML, CSS, JS and icons; the social image is not loaded by the page. */
+  total: 40 * 1024,
+};
+
+const ORIGIN = 'http://site';
+const load = (pathname: string) => {
+  if (!pathname.startsWith(TEST_BASE)) throw new Error(`${pathname} is outside the base ${TEST_BASE}`);
+  return readFileSync(join(DIST, pathname.slice(TEST_BASE.length)));
+};
+const questionPages = builtPages().filter((p) => p.file.startsWith('questions/'));
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+
+/** One line per budget the page exceeds, with the figure. */
+function overBudget(file: string, weight: PageWeight): string[] {
+  return (['js', 'css', 'total'] as const)
+    .filter((kind) => weight[kind].gzip > BUDGET[kind])
+    .map((kind) => `${file}: ${kind} is ${kb(weight[kind].gzip)} gzip, over the ${kb(BUDGET[kind])} budget`);
+}
+
+describe('question page budgets (gzip)', () => {
+  it('names the page and the figure when a page is over', () => {
+    const heavy = weigh(crypto.getRandomValues(new Uint8Array(3000)));
+    const light = weigh('x');
+    const weight: PageWeight = { html: light, css: light, js: heavy, other: light, total: heavy, resources: [] };
+    expect(overBudget('questions/x/index.html', weight)).toEqual([`questions/x/index.html: js is ${kb(heavy.gzip)} gzip, over the 2.00 KB budget`]);
+  });
+
+  it.each(questionPages.map((p) => [p.file, p.html]))('%s stays within 2 KB JS, 10 KB CSS, 40 KB in total', (file, html) => {
+    const weight = pageWeight(html, `${ORIGIN}${TEST_BASE}${file}`, load);
+    const over = overBudget(file, weight);
+    expect(over, over.join('\n')).toEqual([]);
+    // A weighing that found no CSS or JS would pass any budget: make sure it saw them.
+    expect(weight.css.gzip, `${file}: no stylesheet found; the budget test is blind`).toBeGreaterThan(0);
+    expect(weight.js.gzip, `${file}: no script found; the budget test is blind`).toBeGreaterThan(0);
+  });
+});
