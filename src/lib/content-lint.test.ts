@@ -17,12 +17,12 @@ describe('lintPages over fixtures', () => {
   it.each([
     ['004-bad-frontmatter.mdx', 4, 'difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard"'],
     ['004-unknown-related.mdx', 7, 'related[1] must be from 1 to 100; found 101'],
-    ['004-missing-region.mdx', 20, 'snippets/status.ts has no region "success"; mark it with "// #region success" … "// #endregion success"'],
-    ['004-untested-snippet.mdx', 20, 'snippets/untested.ts has no test; add snippets/untested.test.ts (every snippet shown on a page is tested)'],
+    ['004-missing-region.mdx', 21, 'snippets/status.ts has no region "success"; mark it with "// #region success" … "// #endregion success"'],
+    ['004-untested-snippet.mdx', 21, 'snippets/untested.ts has no test; add snippets/untested.test.ts (every snippet shown on a page is tested)'],
     ['004-no-references.mdx', 1, 'has no "## References" section; add it (STYLE.md, anatomy of an answer page)'],
-    ['004-todo.mdx', 28, 'still says "TODO"; finish or remove it before publishing'],
-    ['004-fixme-in-snippet.mdx', 20, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown'],
-    ['004-path-link.mdx', 30, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy'],
+    ['004-todo.mdx', 29, 'still says "TODO"; finish or remove it before publishing'],
+    ['004-fixme-in-snippet.mdx', 21, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown'],
+    ['004-path-link.mdx', 31, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy'],
   ])('%s fails at line %i with what to fix', (name, line, message) => {
     expect(lint(name)).toEqual([issue(name, line, message)]);
   });
@@ -35,7 +35,15 @@ describe('lintPages over fixtures', () => {
 
   it('names a snippet file that does not exist', () => {
     const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8').replace('file="status.ts"', 'file="gone.ts"');
-    expect(lintPages([{ path: 'x/004-gone.mdx', text }], readFile)).toEqual([issue('x/004-gone.mdx', 20, '<Snippet> names snippets/gone.ts, which does not exist')]);
+    expect(lintPages([{ path: 'x/004-gone.mdx', text }], readFile)).toEqual([issue('x/004-gone.mdx', 21, '<Snippet> names snippets/gone.ts, which does not exist')]);
+  });
+
+  it('warns, without failing, about a review more than a year old, at its line', () => {
+    const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8');
+    expect(lintPages([{ path: '004-clean.mdx', text }], readFile, new Date('2027-11-02T12:00:00Z'))).toEqual([
+      issue('004-clean.mdx', 8, 'lastReviewed 2026-11-01 is 366 days old (over 365); check the page against its References, then set lastReviewed to today', 'warning'),
+    ]);
+    expect(lintPages([{ path: '004-clean.mdx', text }], readFile, new Date('2027-11-01T12:00:00Z'))).toEqual([]);
   });
 
   it('reports an id used by two pages', () => {

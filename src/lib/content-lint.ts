@@ -5,6 +5,7 @@
  * rules run the same over the real content and over test fixtures.
  */
 import { checkQuestions, type SourceFile } from './content-check.ts';
+import { reviewAges, STALE_AFTER_DAYS } from './freshness.ts';
 import type { Difficulty } from './difficulty.ts';
 import { parseRegions, RegionError } from './regions.ts';
 import { snippetRefs } from './snippet-usage.ts';
@@ -55,12 +56,22 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split('\n')
  * and line: the frontmatter rules (including ids used twice), then each
  * page's body.
  */
-export function lintPages(pages: readonly SourceFile[], readFile: ReadFile): LintIssue[] {
+export function lintPages(pages: readonly SourceFile[], readFile: ReadFile, today = new Date()): LintIssue[] {
   const { questions, problems } = checkQuestions(pages);
   const frontmatter = problems.map((p): LintIssue => ({ file: p.file, line: p.line, severity: 'error', message: `${p.field ? `${p.field} ` : ''}${p.message}` }));
   const difficulties = new Map(questions.map((q) => [q.file, q.difficulty]));
   const body = pages.flatMap((page) => lintBody(page.path, page.text, difficulties.get(page.path), readFile));
-  return [...frontmatter, ...body].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const texts = new Map(pages.map((p) => [p.path, p.text]));
+  const stale = reviewAges(questions, today).filter((a) => a.stale).map((a): LintIssue => {
+    const text = texts.get(a.file) ?? '';
+    return {
+      file: a.file,
+      line: lineOf(text, Math.max(0, text.indexOf('\nlastReviewed:') + 1)),
+      severity: 'warning',
+      message: `lastReviewed ${a.lastReviewed} is ${a.ageDays} days old (over ${STALE_AFTER_DAYS}); check the page against its References, then set lastReviewed to today`,
+    };
+  });
+  return [...frontmatter, ...body, ...stale].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function lintBody(file: string, text: string, difficulty: Difficulty | undefined, readFile: ReadFile): LintIssue[] {

@@ -39,14 +39,3 @@ export function reviewAges(answers: Reviewed[], today: Date): ReviewAge[] {
     })
     .sort((a, b) => b.ageDays - a.ageDays || a.id - b.id);
 }
-
-/** One warning line per stale answer, naming the file and what to do. */
-export function staleWarnings(answers: Reviewed[], today: Date): string[] {
-  return reviewAges(answers, today)
-    .filter((a) => a.stale)
-    .map(
-      (a) =>
-        `${a.file}: lastReviewed ${a.lastReviewed} is ${a.ageDays} days old (over ${STALE_AFTER_DAYS}); ` +
-        'check the page against its References, then set lastReviewed to today',
-    );
-}

@@ -7,7 +7,8 @@ import { pngSize } from '../../src/lib/social-png.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { builtPages, DIST, fileFor } from './dist.ts';
 
-const pages = builtPages().filter((p) => !p.file.startsWith('q/'));
+// Every shareable page: not the /q/<id>/ redirects, not the 404 page.
+const pages = builtPages().filter((p) => !p.file.startsWith('q/') && p.file !== '404.html');
 const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
 const otherPages = pages.filter((p) => !p.file.startsWith('questions/'));
 
