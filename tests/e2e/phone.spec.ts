@@ -1,0 +1,18 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Q42, Q97, test } from './fixtures.ts';
+
+// Phone first: at 360 px wide no page scrolls sideways (code and diagrams
+// scroll inside their own boxes) and every tap target is at least 24 px or
+// spaced as WCAG 2.2's target-size rule (2.5.8) allows, checked by axe.
+const PAGES = ['./', 'easy/', Q42.path, Q97.path, 'practice/', 'topics/', 'topics/security/', 'book/'];
+
+for (const path of PAGES) {
+  test(`${path} at 360 px: no sideways scroll, tap targets of at least 24 px`, async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(path);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(360);
+    const { violations, passes } = await new AxeBuilder({ page }).withRules(['target-size']).analyze();
+    expect(passes.map((p) => p.id), 'the rule found targets to check').toContain('target-size');
+    expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
+  });
+}
