@@ -1,4 +1,4 @@
-import { expect, Q42, test } from './fixtures.ts';
+import { expect, Q42, test, VIEWS } from './fixtures.ts';
 
 test('the whole handbook holds every answer in order, with unique ids and in-book links', async ({ page }) => {
   await page.goto('book/');
@@ -17,6 +17,17 @@ test('the whole handbook holds every answer in order, with unique ids and in-boo
   const crossLinks = await page.locator('.book-answer .prose a[href^="#q"]').count();
   expect(crossLinks).toBeGreaterThan(0);
 });
+
+for (const view of VIEWS) {
+  test(`the book's contents jump to an answer (${view.name})`, async ({ page }) => {
+    await page.setViewportSize(view.viewport);
+    await page.emulateMedia({ colorScheme: view.theme });
+    await page.goto('book/');
+    await page.getByRole('navigation', { name: 'Contents' }).getByRole('link', { name: 'How do you secure webhooks and prevent replay attacks?' }).click();
+    await expect(page.locator('#q97-title')).toBeInViewport();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(view.viewport.width);
+  });
+}
 
 test('printing a question drops the chrome, wraps code and shows where links go', async ({ page }) => {
   await page.goto(Q42.path);

@@ -22,3 +22,12 @@ export { expect };
 export const Q4 = { id: 4, path: 'questions/http-200-ok/', title: 'What does a 200 HTTP status mean?' };
 export const Q42 = { id: 42, path: 'questions/password-storage/' };
 export const Q97 = { id: 97, path: 'questions/webhook-security/' };
+
+/** The widths and themes each feature's main flow is checked at. */
+export const VIEWS = (['desktop', 'phone'] as const).flatMap((device) =>
+  (['light', 'dark'] as const).map((theme) => ({
+    name: `${device}, ${theme}`,
+    theme,
+    viewport: device === 'desktop' ? { width: 1280, height: 900 } : { width: 360, height: 780 },
+  })),
+);

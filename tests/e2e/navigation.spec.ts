@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, Q4, Q42, Q97, test } from './fixtures.ts';
+import { expect, Q4, Q42, Q97, test, VIEWS } from './fixtures.ts';
 
 test('home lists answered questions under their difficulty', async ({ page }) => {
   await page.goto('./');
@@ -49,20 +49,24 @@ test('the copy button copies the code without markers', async ({ page, context }
   expect(copied).not.toContain('#region');
 });
 
-test('every section heading links to itself, and following the link copies it', async ({ page, context }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(Q42.path);
-  const headings = page.locator('.question h2, .question h3');
-  const anchors = page.locator('.question .heading > a.anchor');
-  expect(await anchors.count()).toBe(await headings.count());
-  const inCode = page.getByRole('link', { name: 'Link to section: In code' });
-  await inCode.focus();
-  await expect(inCode).toBeVisible();
-  await inCode.click();
-  await expect(page).toHaveURL(/#in-code$/);
-  await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
-});
+for (const view of VIEWS) {
+  test(`every section heading links to itself, and following the link copies it (${view.name})`, async ({ page, context }) => {
+    await page.setViewportSize(view.viewport);
+    await page.emulateMedia({ colorScheme: view.theme });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(Q42.path);
+    const headings = page.locator('.question h2, .question h3');
+    const anchors = page.locator('.question .heading > a.anchor');
+    expect(await anchors.count()).toBe(await headings.count());
+    const inCode = page.getByRole('link', { name: 'Link to section: In code' });
+    await inCode.focus();
+    await expect(inCode).toBeVisible();
+    await inCode.click();
+    await expect(page).toHaveURL(/#in-code$/);
+    await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+  });
+}
 
 test('/q/<id>/ lands on the canonical question page', async ({ page }) => {
   await page.goto(`q/${Q42.id}/`);

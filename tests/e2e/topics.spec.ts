@@ -1,16 +1,20 @@
-import { expect, Q42, test } from './fixtures.ts';
+import { expect, Q42, test, VIEWS } from './fixtures.ts';
 
-test('a question links its topics, and a topic page lists its answers easy to hard', async ({ page }) => {
-  await page.goto(Q42.path);
-  const topics = page.getByRole('list', { name: 'Topics' });
-  await expect(topics.getByRole('link')).toHaveText(['Security', 'Authentication and authorization']);
-  await topics.getByRole('link', { name: 'Security' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Security');
-  const numbers = await page.locator('.card .qnum').allTextContents();
-  expect(numbers).toContain('Q42');
-  expect(numbers.map((n) => Number(n.slice(1)))).toEqual([...numbers.map((n) => Number(n.slice(1)))].sort((a, b) => a - b));
-  await expect(page.getByRole('link', { name: 'Topics', exact: true }).first()).toHaveAttribute('aria-current', 'true');
-});
+for (const view of VIEWS) {
+  test(`a question links its topics, and a topic page lists its answers easy to hard (${view.name})`, async ({ page }) => {
+    await page.setViewportSize(view.viewport);
+    await page.emulateMedia({ colorScheme: view.theme });
+    await page.goto(Q42.path);
+    const topics = page.getByRole('list', { name: 'Topics' });
+    await expect(topics.getByRole('link')).toHaveText(['Security', 'Authentication and authorization']);
+    await topics.getByRole('link', { name: 'Security' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Security');
+    const numbers = await page.locator('.card .qnum').allTextContents();
+    expect(numbers).toContain('Q42');
+    expect(numbers.map((n) => Number(n.slice(1)))).toEqual([...numbers.map((n) => Number(n.slice(1)))].sort((a, b) => a - b));
+    await expect(page.getByRole('link', { name: 'Topics', exact: true }).first()).toHaveAttribute('aria-current', 'true');
+  });
+}
 
 test('the topic index links every topic that has answers, with counts', async ({ page }) => {
   await page.goto('topics/');
