@@ -2,9 +2,10 @@
 // the pages that link them. Not part of npm test: it needs the network, and
 // when there is none it says so and exits 0.
 // Usage: npm run build:test && npm run links:external   (exit 1 when a link is dead)
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkLink, externalLinks, formatReport, isOnline, mapLimit } from '../src/lib/external-links.ts';
+import { filesUnder } from '../src/lib/files.ts';
 
 const DIST = 'dist';
 const CONCURRENCY = 6;
@@ -16,9 +17,7 @@ if (!existsSync(join(DIST, 'index.html'))) {
   console.error('links:external: dist/ has no build; run "npm run build" or "npm run build:test" first');
   process.exit(1);
 }
-const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.html') ? [join(dir, e.name)] : []));
-const pages = walk(DIST).map((path) => ({ file: relative(DIST, path), html: readFileSync(path, 'utf8') }));
+const pages = filesUnder(DIST).filter((path) => path.endsWith('.html')).map((path) => ({ file: relative(DIST, path), html: readFileSync(path, 'utf8') }));
 const home = readFileSync(join(DIST, 'index.html'), 'utf8');
 const ownOrigin = new URL(/<link rel="canonical" href="([^"]+)"/.exec(home)?.[1] ?? 'http://localhost/').origin;
 const links = externalLinks(pages, ownOrigin);

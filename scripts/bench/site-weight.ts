@@ -3,8 +3,9 @@
  * src/lib/page-weight.ts: every question page's HTML, CSS and JS before
  * interaction, and the Pagefind index. Both sites are built at base `/`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { filesUnder } from '../../src/lib/files.ts';
 import { pageWeight, type PageWeight } from '../../src/lib/page-weight.ts';
 import { type Spread, spread } from './stats.ts';
 
@@ -21,20 +22,14 @@ export interface SiteWeight {
   pagefindIndexBytes: number;
 }
 
-export function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-  );
-}
-
 function weighPage(dist: string, file: string): PageWeight {
   const pageUrl = new URL(`/${relative(dist, file)}`, 'http://bench.local').href;
   return pageWeight(readFileSync(file, 'utf8'), pageUrl, (pathname) => readFileSync(join(dist, decodeURIComponent(pathname))));
 }
 
 export function weighSite(dist: string): SiteWeight {
-  const html = files(dist).filter((f) => f.endsWith('.html'));
-  const questions = files(join(dist, 'questions')).filter((f) => f.endsWith('index.html'));
+  const html = filesUnder(dist).filter((f) => f.endsWith('.html'));
+  const questions = filesUnder(join(dist, 'questions')).filter((f) => f.endsWith('index.html'));
   if (questions.length === 0) throw new Error(`${dist}/questions/ has no pages; did the build run?`);
   const weights = questions.map((f) => weighPage(dist, f));
   const of = (pick: (w: PageWeight) => number) => spread(weights.map(pick));
@@ -47,6 +42,6 @@ export function weighSite(dist: string): SiteWeight {
       jsRaw: of((w) => w.js.raw), jsGzip: of((w) => w.js.gzip), jsBrotli: of((w) => w.js.brotli),
       totalGzip: of((w) => w.total.gzip), totalBrotli: of((w) => w.total.brotli),
     },
-    pagefindIndexBytes: files(join(dist, 'pagefind')).reduce((n, f) => n + statSync(f).size, 0),
+    pagefindIndexBytes: filesUnder(join(dist, 'pagefind')).reduce((n, f) => n + statSync(f).size, 0),
   };
 }

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, type Page } from '@playwright/test';
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder } from '../../src/lib/files.ts';
 import { expect, test } from './fixtures.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -13,14 +13,11 @@ const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
  * stubs (they navigate away at once). The 404 page is visited at an address
  * that does not exist, as a reader meets it.
  */
-function sitePaths(dir = DIST): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return relative(DIST, path) === 'q' ? [] : sitePaths(path);
-    if (!entry.name.endsWith('.html')) return [];
-    const file = relative(DIST, path);
-    return [file === '404.html' ? 'no-such-page/' : file === 'index.html' ? './' : file.replace(/index\.html$/, '')];
-  });
+function sitePaths(): string[] {
+  return filesUnder(DIST)
+    .map((path) => relative(DIST, path))
+    .filter((file) => file.endsWith('.html') && !file.startsWith('q/'))
+    .map((file) => (file === '404.html' ? 'no-such-page/' : file === 'index.html' ? './' : file.replace(/index\.html$/, '')));
 }
 
 /**

@@ -2,12 +2,12 @@
 // internal link and asset resolves, short links redirect, pages are sound.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TEST_BASE } from '../site-under-test.ts';
+import { TEST_BASE, TEST_ORIGIN } from '../site-under-test.ts';
 import { brokenLinks, builtPages, fileFor } from './dist.ts';
 
 const pages = builtPages();
-/** SITE_URL of the build, read from the home page, for absolute self-links (canonical, og:url). */
-const siteOrigin = new URL(/<link rel="canonical" href="([^"]+)"/.exec(pages.find((p) => p.file === 'index.html')!.html)![1]!).origin;
+/** The build's SITE_URL (scripts/build-for-tests.ts), for absolute self-links (canonical, og:url). */
+const siteOrigin = TEST_ORIGIN;
 const htmlOf = (file: string) => readFileSync(file, 'utf8');
 const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
 

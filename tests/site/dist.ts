@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder } from '../../src/lib/files.ts';
+import { fileForPath } from '../../src/lib/static-server.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 
 export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -10,11 +12,9 @@ export function builtPages(): { file: string; html: string }[] {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error('dist/ has no build; run "npm run build:test" first');
   }
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.html') ? [join(dir, e.name)] : [],
-    );
-  return walk(DIST).map((path) => ({ file: relative(DIST, path), html: readFileSync(path, 'utf8') }));
+  return filesUnder(DIST)
+    .filter((path) => path.endsWith('.html'))
+    .map((path) => ({ file: relative(DIST, path), html: readFileSync(path, 'utf8') }));
 }
 
 /**
@@ -34,11 +34,9 @@ export function idsIn(html: string): Set<string> {
   return new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
 }
 
-/** The dist/ file a site path is served from, or undefined if there is none. */
+/** The dist/ file a site path is served from (as the test server maps it), or undefined if there is none. */
 export function fileFor(pathname: string): string | undefined {
-  const decoded = decodeURIComponent(pathname);
-  const candidates = decoded.endsWith('/') ? [`${decoded}index.html`] : [decoded, `${decoded}/index.html`];
-  return candidates.map((c) => join(DIST, c)).find((c) => existsSync(c));
+  return fileForPath(DIST, pathname);
 }
 
 /**
