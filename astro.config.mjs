@@ -6,6 +6,7 @@ import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { readQuestionSources } from './src/lib/content-check.ts';
 import { bookIds } from './src/lib/book-integration.ts';
+import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/code-tokens.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
 import { diagramPlugin } from './src/lib/diagram-plugin.ts';
 import { externalLinkPlugin } from './src/lib/external-link-plugin.ts';
@@ -43,8 +44,10 @@ export default defineConfig({
   ],
   markdown: {
     shikiConfig: {
-      themes: { light: 'github-light-default', dark: 'github-dark-default' },
+      themes: CODE_THEMES,
       defaultColor: false,
+      // Token colours as classes (src/styles/code-tokens.css), not style attributes.
+      transformers: [tokenClassTransformer(await loadPalettes())],
     },
     processor: satteri({
       mdastPlugins: [

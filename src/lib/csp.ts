@@ -23,8 +23,9 @@ export interface PolicyOptions {
 /**
  * - script-src: our own files and the hashed theme script; no 'unsafe-inline'.
  *   'wasm-unsafe-eval' lets Pagefind compile its WebAssembly, and nothing else.
- * - style-src keeps 'unsafe-inline': Shiki colours each token with a style
- *   attribute, and diagrams size themselves with one. Styles cannot run code.
+ * - style-src keeps 'unsafe-inline': diagrams size themselves with a style
+ *   attribute and Astro inlines small component stylesheets. Styles cannot
+ *   run code. (Code colours are classes: src/lib/code-tokens.ts.)
  * - connect-src 'self': Pagefind fetches its index from this site.
  */
 export function contentSecurityPolicy({ inlineScripts, delivery }: PolicyOptions): string {

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { codeToHtml } from 'shiki';
+import { describe, expect, it } from 'vitest';
+import {
+  CODE_THEMES, codeTokenCss, loadPalettes, type Palettes, paletteOf, tokenClasses, tokenClassTransformer,
+} from './code-tokens.ts';
+
+const palettes: Palettes = {
+  light: { fg: '#1f2328', bg: '#ffffff', colors: new Set(['#1f2328', '#cf222e']) },
+  dark: { fg: '#e6edf3', bg: '#0d1117', colors: new Set(['#e6edf3', '#ff7b72']) },
+};
+
+describe('tokenClasses', () => {
+  it('turns both colours into classes, whatever the case of the hex', () => {
+    expect(tokenClasses('--shiki-light:#CF222E;--shiki-dark:#FF7B72', palettes)).toEqual(['l-cf222e', 'd-ff7b72']);
+  });
+
+  it('adds one class per font style when both themes agree', () => {
+    const style = '--shiki-light:#1F2328;--shiki-light-font-weight:bold;--shiki-dark:#E6EDF3;--shiki-dark-font-weight:bold';
+    expect(tokenClasses(style, palettes)).toEqual(['l-1f2328', 'd-e6edf3', 'b']);
+    const both = '--shiki-light:#1f2328;--shiki-light-font-style:italic;--shiki-light-text-decoration:underline;'
+      + '--shiki-dark:#e6edf3;--shiki-dark-font-style:italic;--shiki-dark-text-decoration:underline';
+    expect(tokenClasses(both, palettes)).toEqual(['l-1f2328', 'd-e6edf3', 'i', 'u']);
+  });
+
+  it('fails on a colour the stylesheet has no class for, and says how to regenerate it', () => {
+    expect(() => tokenClasses('--shiki-light:#123456;--shiki-dark:#ff7b72', palettes))
+      .toThrow('code token colour #123456 is not in the github-light-default palette; run npm run gen:code-tokens');
+  });
+
+  it('fails on declarations it does not know', () => {
+    expect(() => tokenClasses('color:red', palettes)).toThrow('"color:red" is not a --shiki-light/--shiki-dark declaration');
+    expect(() => tokenClasses('--shiki-light:#1f2328;--shiki-light-bg:#ffffff', palettes)).toThrow('no class for bg:#ffffff');
+    expect(() => tokenClasses('--shiki-light:red', palettes)).toThrow('expected a hex colour such as #cf222e; found "red"');
+    expect(() => tokenClasses('--shiki-light:#1f2328;--shiki-light-font-weight:300', palettes)).toThrow('no class for font-weight:300');
+  });
+
+  it('fails when the themes disagree on font style, which one class cannot express', () => {
+    expect(() => tokenClasses('--shiki-light:#1f2328;--shiki-light-font-style:italic;--shiki-dark:#e6edf3', palettes))
+      .toThrow('the light and dark themes disagree on font style (i vs none)');
+  });
+});
+
+describe('codeTokenCss', () => {
+  it('defines the block colours and one rule per palette colour', () => {
+    const css = codeTokenCss(palettes);
+    expect(css).toContain('.astro-code { --shiki-light: #1f2328; --shiki-dark: #e6edf3; --shiki-light-bg: #ffffff; --shiki-dark-bg: #0d1117; }');
+    expect(css).toContain('.l-cf222e { --shiki-light: #cf222e; }');
+    expect(css).toContain('.d-ff7b72 { --shiki-dark: #ff7b72; }');
+    expect(css.match(/^\.[ld]-/gm)).toHaveLength(4);
+  });
+
+  it('matches src/styles/code-tokens.css (run npm run gen:code-tokens if not)', async () => {
+    const committed = readFileSync(new URL('../styles/code-tokens.css', import.meta.url), 'utf8');
+    expect(committed, 'src/styles/code-tokens.css is out of date: run npm run gen:code-tokens').toBe(codeTokenCss(await loadPalettes()));
+  });
+});
+
+describe('paletteOf', () => {
+  it('collects the default and every token foreground, lower-cased', () => {
+    const palette = paletteOf({
+      name: 'test', type: 'light', fg: '#24292E', bg: '#FFFFFF',
+      settings: [{ settings: { foreground: '#24292e' } }, { scope: 'keyword', settings: { foreground: '#D73A49', fontStyle: 'bold' } }],
+    });
+    expect(palette).toEqual({ fg: '#24292e', bg: '#ffffff', colors: new Set(['#24292e', '#d73a49']) });
+  });
+});
+
+describe('tokenClassTransformer', () => {
+  it('leaves highlighted code with classes and no style attribute', async () => {
+    const real = await loadPalettes();
+    const html = await codeToHtml('const answer: number = 42; // why', {
+      lang: 'ts', themes: CODE_THEMES, defaultColor: false, transformers: [tokenClassTransformer(real)],
+    });
+    expect(html).not.toContain('style=');
+    expect(html).toMatch(/<span class="l-cf222e d-ff7b72">const<\/span>/);
+    // Every class the transformer wrote has a rule in the stylesheet.
+    const css = codeTokenCss(real);
+    for (const name of new Set(html.match(/\b[ld]-[0-9a-f]{6}\b/g))) expect(css).toContain(`.${name} {`);
+  });
+});
