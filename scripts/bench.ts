@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { defaultDemoCache } from '../src/lib/demo-output.ts';
+import { defaultDemoCache, demoCompileCache } from '../src/lib/demo-output.ts';
 import { demoCacheKey, readCachedDemo } from '../src/lib/demo-cache.ts';
 import { launchOptions } from '../tests/browser.ts';
 import { measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
@@ -65,8 +65,9 @@ const summarizeBrowser = ({ search, paint }: { search: SearchSamples; paint: Pai
   paint: { firstPaintMs: median(paint.firstPaintMs), firstContentfulPaintMs: median(paint.firstContentfulPaintMs), loadMs: median(paint.loadMs) },
 });
 
-console.log('1/5 our build, cold: demo cache cleared, every snippet runs');
+console.log('1/5 our build, cold: demo output and compile caches cleared, every snippet runs');
 rmSync(demoCache.dir, { recursive: true, force: true });
+rmSync(demoCompileCache(root), { recursive: true, force: true });
 const cold = await buildOurs();
 console.log('2/5 our build, warm: demo output from the cache');
 const warm = await buildOurs();

@@ -13,7 +13,7 @@ describe('openDatabase', () => {
     await db.close();
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^pglite-[\d.]+-empty\.tar\.gz$/);
+    expect(files[0]).toMatch(/^pglite-[\d.]+-empty\.tar$/);
   });
 
   it('starts later databases from the copy, each its own and empty', async () => {

@@ -18,6 +18,22 @@ describe('lastCommitDate', () => {
     expect(lastCommitDate('b.mdx', dir)).toBeUndefined();
   });
 
+  it('takes each file\'s newest commit, from one read of the history', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'git-dates-'));
+    const commit = (day: string, file: string, text: string) => {
+      writeFileSync(join(dir, file), text);
+      const env = { ...process.env, GIT_COMMITTER_DATE: `${day}T12:00:00Z`, GIT_AUTHOR_DATE: `${day}T12:00:00Z` };
+      execFileSync('git', ['add', file], { cwd: dir });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', file], { cwd: dir, env });
+    };
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    commit('2026-01-01', 'a.mdx', '1');
+    commit('2026-02-01', 'b.mdx', '1');
+    commit('2026-03-01', 'a.mdx', '2');
+    expect(lastCommitDate('a.mdx', dir)?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(lastCommitDate('b.mdx', dir)?.toISOString()).toBe('2026-02-01T12:00:00.000Z');
+  });
+
   it('returns undefined outside a repository', () => {
     expect(lastCommitDate('a.mdx', mkdtempSync(join(tmpdir(), 'no-git-')))).toBeUndefined();
   });
