@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { defaultDemoCache, demoCompileCache } from '../src/lib/demo-output.ts';
 import { demoCacheKey, readCachedDemo } from '../src/lib/demo-cache.ts';
 import { launchOptions } from '../tests/browser.ts';
-import { measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
+import { MOBILE_LINK, measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
@@ -53,16 +53,24 @@ async function inBrowser(dist: string) {
   const browser = await chromium.launch(launchOptions());
   try {
     const url = `${server.origin}${PAGE}`;
-    return { search: await measureSearch(browser, url), paint: await measurePaint(browser, url) };
+    return {
+      search: await measureSearch(browser, url),
+      paint: await measurePaint(browser, url),
+      paintOverLink: await measurePaint(browser, url, MOBILE_LINK),
+    };
   } finally {
     await browser.close();
     await server.close();
   }
 }
 
-const summarizeBrowser = ({ search, paint }: { search: SearchSamples; paint: PaintSamples }) => ({
+const summarizePaint = (paint: PaintSamples) => ({
+  firstPaintMs: median(paint.firstPaintMs), firstContentfulPaintMs: median(paint.firstContentfulPaintMs), loadMs: median(paint.loadMs),
+});
+const summarizeBrowser = ({ search, paint, paintOverLink }: { search: SearchSamples; paint: PaintSamples; paintOverLink: PaintSamples }) => ({
   search: { coldMs: latency(search.coldMs), warmMs: latency(search.warmMs), coldQueryBytes: median(search.coldBytes) },
-  paint: { firstPaintMs: median(paint.firstPaintMs), firstContentfulPaintMs: median(paint.firstContentfulPaintMs), loadMs: median(paint.loadMs) },
+  paint: summarizePaint(paint),
+  paintOverLink: summarizePaint(paintOverLink),
 });
 
 console.log('1/5 our build, cold: demo output and compile caches cleared, every snippet runs');
@@ -114,6 +122,8 @@ const metrics: Metric[] = [
   { name: 'first paint, median', unit: 'ms', ours: oursBrowser.paint.firstPaintMs, peer: peerBrowser.paint.firstPaintMs },
   { name: 'first contentful paint, median', unit: 'ms', ours: oursBrowser.paint.firstContentfulPaintMs, peer: peerBrowser.paint.firstContentfulPaintMs },
   { name: 'load, median', unit: 'ms', ours: oursBrowser.paint.loadMs, peer: peerBrowser.paint.loadMs },
+  { name: 'first paint over a mobile link, median', unit: 'ms', ours: oursBrowser.paintOverLink.firstPaintMs, peer: peerBrowser.paintOverLink.firstPaintMs },
+  { name: 'load over a mobile link, median', unit: 'ms', ours: oursBrowser.paintOverLink.loadMs, peer: peerBrowser.paintOverLink.loadMs },
 ];
 
 console.log('5/5 results');
@@ -127,6 +137,7 @@ const result = {
     'ratios are ours ÷ Starlight, measured in the same run; below 1.0 means ours is smaller or faster',
     'peak memory is the RSS of the build\'s process tree, sampled from /proc every 250 ms',
     `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query`,
+    `"over a mobile link": Chromium's network emulation, ${MOBILE_LINK.latencyMs} ms added latency, ${MOBILE_LINK.downloadMbps} Mbit/s down, ${MOBILE_LINK.uploadMbps} up; files served uncompressed`,
   ],
   // The fields before `starlight` keep the shape of earlier results.
   pages: { total: ours.pages, questions: ours.questionPages },
