@@ -108,8 +108,9 @@ export const demoCompileCache = (root: string) => join(root, '.cache/demo-compil
 /**
  * `--liftoff-only`: V8 keeps WebAssembly on its baseline compiler. A demo is
  * over in about a second, too soon for the optimizing tier to pay back: with
- * it, a PGlite start compiled 9 MB of WebAssembly twice and used 700 MB
- * instead of 400 MB. Output is the same; only how V8 compiles changes.
+ * it, V8 also recompiled PGlite's hot functions in the background and a
+ * start peaked at 700 MB instead of 400 MB. Output is the same; only how V8
+ * compiles changes.
  */
 const DEMO_NODE_FLAGS = ['--liftoff-only'];
 
