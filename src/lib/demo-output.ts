@@ -100,8 +100,8 @@ async function withSlot<T>(task: () => Promise<T>): Promise<T> {
  * Where demos keep V8's compiled code (Node's NODE_COMPILE_CACHE, keyed by
  * each file's content). Demos share most of their imports (zod, hono, the
  * problem helpers), so from the second demo on, Node skips stripping types
- * from and compiling those again (21 small demos: 5.3 s of CPU to 4.1 s in
- * one cold pass, 3.0 s once the cache is warm).
+ * from and compiling those again (the 21 small demos, run one after another:
+ * 5.3 s without it, 4.1 s in one cold pass, 3.0 s once it is warm).
  */
 export const demoCompileCache = (root: string) => join(root, '.cache/demo-compile');
 
