@@ -13,16 +13,18 @@ import { launchOptions } from '../tests/browser.ts';
 import { MOBILE_LINK, measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
+import { BUILD_STEPS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
+import { cardCacheDir } from '../src/lib/social-render.ts';
 import { serve } from '../src/lib/static-server.ts';
 import { latency, median } from './bench/stats.ts';
 
 const root = process.cwd();
 const keep = process.argv.includes('--keep');
-const astro = join(root, 'node_modules/astro/bin/astro.mjs');
-const pagefind = join(root, 'node_modules/pagefind/lib/runner/bin.cjs');
+// The peer builds the stock way, `astro build` with Node's defaults (its Pagefind step is inside).
+const stockAstroBuild = [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'];
 /** The page timed in the browser: one typical answer, the same on both sites. */
 const PAGE = '/questions/idempotency/';
 const demoCache = defaultDemoCache(root);
@@ -36,14 +38,15 @@ async function buildOurs() {
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });
   const env = { ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' };
-  const astroRun = await measure(process.execPath, [astro, 'build'], { cwd: root, env });
-  const pagefindRun = await measure(process.execPath, [pagefind, '--site', 'dist'], { cwd: root });
+  const astroRun = await measure(process.execPath, [...BUILD_STEPS.astro], { cwd: root, env });
+  const pagefindRun = await measure(process.execPath, [...BUILD_STEPS.pagefind], { cwd: root });
   const demos = demoPhase(existsSync(timings) ? readFileSync(timings, 'utf8') : '', root);
   return {
     astroSeconds: astroRun.seconds,
     pagefindSeconds: pagefindRun.seconds,
     totalSeconds: astroRun.seconds + pagefindRun.seconds,
     peakRssBytes: Math.max(astroRun.peakRssBytes, pagefindRun.peakRssBytes),
+    peakPssBytes: Math.max(astroRun.peakPssBytes, pagefindRun.peakPssBytes),
     demos,
   };
 }
@@ -73,9 +76,11 @@ const summarizeBrowser = ({ search, paint, paintOverLink }: { search: SearchSamp
   paintOverLink: summarizePaint(paintOverLink),
 });
 
-console.log('1/5 our build, cold: demo output and compile caches cleared, every snippet runs');
-rmSync(demoCache.dir, { recursive: true, force: true });
-rmSync(demoCompileCache(root), { recursive: true, force: true });
+console.log('1/5 our build, cold: demo output, compile and share-card caches cleared, every snippet runs');
+// What a fresh clone's first build lacks. The empty PostgreSQL cluster the
+// database demos start from (.cache/pglite-*) stays: like node_modules, it is
+// made once per installed version, and the unit tests make it before a build.
+for (const dir of [demoCache.dir, demoCompileCache(root), cardCacheDir(root)]) rmSync(dir, { recursive: true, force: true });
 const cold = await buildOurs();
 console.log('2/5 our build, warm: demo output from the cache');
 const warm = await buildOurs();
@@ -84,7 +89,7 @@ const oursBrowser = summarizeBrowser(await inBrowser(join(root, 'dist')));
 
 console.log('3/5 the Starlight peer: same answers, stock Starlight');
 const peerSite = writeStarlightSite(root, (file) => readCachedDemo(demoCache, demoCacheKey(file, demoCache)));
-const peerRun = await measure(process.execPath, [astro, 'build'], { cwd: peerSite.dir });
+const peerRun = await measure(process.execPath, stockAstroBuild, { cwd: peerSite.dir });
 const peer = weighSite(join(peerSite.dir, 'dist'));
 console.log('4/5 browser timings');
 const peerBrowser = summarizeBrowser(await inBrowser(join(peerSite.dir, 'dist')));
@@ -94,13 +99,16 @@ else rmSync(peerSite.dir, { recursive: true, force: true });
 const q = ours.questionPage;
 const p = peer.questionPage;
 const metrics: Metric[] = [
-  { name: 'build, cold (every snippet runs)', unit: 's', ours: cold.totalSeconds, peer: peerRun.seconds },
+  { name: 'build, cold (every snippet runs, every card renders)', unit: 's', ours: cold.totalSeconds, peer: peerRun.seconds },
   { name: 'build, warm (demo cache)', unit: 's', ours: warm.totalSeconds, peer: peerRun.seconds },
   { name: 'build: astro, cold', unit: 's', ours: cold.astroSeconds, peer: null },
   { name: 'build: snippet demos, wall', unit: 's', ours: cold.demos.wallSeconds, peer: null },
   { name: 'build: snippet demos, sum', unit: 's', ours: cold.demos.sumSeconds, peer: null },
   { name: 'build: pagefind', unit: 's', ours: cold.pagefindSeconds, peer: null },
-  { name: 'peak memory (RSS, sampled)', unit: 'bytes', ours: cold.peakRssBytes, peer: peerRun.peakRssBytes },
+  // PSS: memory the build's processes hold, shared pages charged once (see process-tree.ts).
+  { name: 'peak memory, cold (PSS, sampled)', unit: 'bytes', ours: cold.peakPssBytes, peer: peerRun.peakPssBytes },
+  { name: 'peak memory, warm (PSS, sampled)', unit: 'bytes', ours: warm.peakPssBytes, peer: peerRun.peakPssBytes },
+  { name: 'peak memory, cold (RSS summed)', unit: 'bytes', ours: cold.peakRssBytes, peer: peerRun.peakRssBytes },
   { name: 'pages', unit: 'count', ours: ours.pages, peer: peer.pages },
   { name: 'question HTML raw, median', unit: 'bytes', ours: q.htmlRaw.median, peer: p.htmlRaw.median },
   { name: 'question HTML gzip, median', unit: 'bytes', ours: q.htmlGzip.median, peer: p.htmlGzip.median },
@@ -135,7 +143,7 @@ const result = {
   cpus: availableParallelism(),
   notes: [
     'ratios are ours ÷ Starlight, measured in the same run; below 1.0 means ours is smaller or faster',
-    'peak memory is the RSS of the build\'s process tree, sampled from /proc every 250 ms',
+    'peak memory of the build\'s process tree, sampled from /proc every 250 ms: PSS (shared pages charged once) and RSS summed per process (shared pages counted in each)',
     `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query`,
     `"over a mobile link": Chromium's network emulation, ${MOBILE_LINK.latencyMs} ms added latency, ${MOBILE_LINK.downloadMbps} Mbit/s down, ${MOBILE_LINK.uploadMbps} up; files served uncompressed`,
   ],
@@ -147,6 +155,7 @@ const result = {
     warm: { astro: round(warm.astroSeconds), pagefind: round(warm.pagefindSeconds), total: round(warm.totalSeconds), demosRun: warm.demos.runs },
   },
   peakRssBytes: { cold: cold.peakRssBytes, warm: warm.peakRssBytes },
+  peakPssBytes: { cold: cold.peakPssBytes, warm: warm.peakPssBytes },
   questionPage: q,
   pagefindIndexBytes: ours.pagefindIndexBytes,
   browser: oursBrowser,
@@ -154,6 +163,7 @@ const result = {
     pages: { total: peer.pages, questions: peer.questionPages },
     buildSeconds: { total: round(peerRun.seconds) },
     peakRssBytes: peerRun.peakRssBytes,
+    peakPssBytes: peerRun.peakPssBytes,
     questionPage: p,
     pagefindIndexBytes: peer.pagefindIndexBytes,
     browser: peerBrowser,

@@ -1,8 +1,14 @@
 /**
- * Runs a command and measures its wall time and peak memory. Memory is the
- * resident set size (RSS) of the whole process tree (Astro starts a node per
- * demo, Pagefind is a native binary), sampled from /proc every 250 ms: a
- * spike shorter than that can be missed, so the figure is a lower bound.
+ * Runs a command and measures its wall time and peak memory, summed over the
+ * whole process tree (Astro starts a node per demo, Pagefind is a native
+ * binary) and sampled from /proc every 250 ms: a spike shorter than that can
+ * be missed, so the figures are lower bounds.
+ *
+ * Two sums: RSS counts every page a process has resident, so a page shared
+ * by three processes (the node binary's code, say, 50 MB) counts three
+ * times; PSS (proportional set size) charges each process its share, 1/3,
+ * and so adds up to the memory the tree really holds. A one-process build
+ * has the same RSS and PSS but for pages shared with processes outside it.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,13 +16,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface Measured {
   seconds: number;
   peakRssBytes: number;
+  peakPssBytes: number;
   /** What the command wrote to stdout and stderr, for a failure message. */
   log: string;
 }
 
 // A scan of /proc costs ~10–30 ms on a busy machine; sampling more often would slow the build it measures.
 const SAMPLE_MS = 250;
-const PAGE_SIZE = 4096;
 
 /** `pid` and every process below it, given each process's parent. */
 export function descendants(parentOf: ReadonlyMap<number, number>, pid: number): number[] {
@@ -27,25 +33,47 @@ export function descendants(parentOf: ReadonlyMap<number, number>, pid: number):
   return tree;
 }
 
-/** Parent pid and resident pages from a /proc/<pid>/stat line. */
-export function parseStat(stat: string): { ppid: number; rssPages: number } {
+/** Parent pid from a /proc/<pid>/stat line. */
+export function parseParent(stat: string): number {
   // The command name (field 2) is in parentheses and may hold spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), rssPages: Number(fields[21]) };
+  return Number(fields[1]);
 }
 
-function treeRss(root: number): number {
-  const stats = new Map<number, { ppid: number; rssPages: number }>();
+/** Resident and proportional bytes from /proc/<pid>/smaps_rollup. */
+export function parseSmapsRollup(text: string): { rssBytes: number; pssBytes: number } {
+  const kB = (field: string) => {
+    const match = text.match(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm'));
+    if (!match) throw new Error(`smaps_rollup has no ${field} line:\n${text.slice(0, 200)}`);
+    return Number(match[1]) * 1024;
+  };
+  return { rssBytes: kB('Rss'), pssBytes: kB('Pss') };
+}
+
+function treeMemory(root: number): { rssBytes: number; pssBytes: number } {
+  const parents = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      stats.set(Number(name), parseStat(readFileSync(`/proc/${name}/stat`, 'utf8')));
+      parents.set(Number(name), parseParent(readFileSync(`/proc/${name}/stat`, 'utf8')));
     } catch {
       // The process ended between listing and reading.
     }
   }
-  const parents = new Map([...stats].map(([pid, s]) => [pid, s.ppid]));
-  return descendants(parents, root).reduce((sum, pid) => sum + (stats.get(pid)?.rssPages ?? 0) * PAGE_SIZE, 0);
+  const sum = { rssBytes: 0, pssBytes: 0 };
+  for (const pid of descendants(parents, root)) {
+    let rollup: string;
+    try {
+      rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    } catch {
+      continue; // The process ended since the scan.
+    }
+    if (rollup === '') continue; // Exited, not yet reaped: it holds no memory.
+    const memory = parseSmapsRollup(rollup);
+    sum.rssBytes += memory.rssBytes;
+    sum.pssBytes += memory.pssBytes;
+  }
+  return sum;
 }
 
 export function measure(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measured> {
@@ -55,9 +83,12 @@ export function measure(command: string, args: string[], options: { cwd: string;
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk));
-    let peak = 0;
+    const peak = { rssBytes: 0, pssBytes: 0 };
     const sample = () => {
-      if (child.pid !== undefined) peak = Math.max(peak, treeRss(child.pid));
+      if (child.pid === undefined) return;
+      const now = treeMemory(child.pid);
+      peak.rssBytes = Math.max(peak.rssBytes, now.rssBytes);
+      peak.pssBytes = Math.max(peak.pssBytes, now.pssBytes);
     };
     const timer = setInterval(sample, SAMPLE_MS);
     sample();
@@ -65,7 +96,7 @@ export function measure(command: string, args: string[], options: { cwd: string;
     child.on('close', (code) => {
       clearInterval(timer);
       const seconds = (performance.now() - start) / 1000;
-      if (code === 0) resolve({ seconds, peakRssBytes: peak, log });
+      if (code === 0) resolve({ seconds, peakRssBytes: peak.rssBytes, peakPssBytes: peak.pssBytes, log });
       else reject(new Error(`${command} ${args.join(' ')} (in ${options.cwd}) exited with ${code}:\n${log.split('\n').slice(-30).join('\n')}`));
     });
   });

@@ -1,28 +1,47 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './database.ts';
+
+/** The folder a PGlite database keeps its files in. */
+const folderOf = (db: { dataDir?: string }) => db.dataDir!;
 
 describe('openDatabase', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'pglite-cache-'));
+  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
-  it('creates a database and keeps an empty copy for the next start', async () => {
+  it('creates a database and keeps an empty cluster for the next start', async () => {
     const db = await openDatabase(cacheDir);
     expect((await db.query<{ n: number }>('SELECT 1 + 1 AS n')).rows).toEqual([{ n: 2 }]);
     await db.close();
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^pglite-[\d.]+-empty\.tar$/);
+    expect(files[0]).toMatch(/^pglite-[\d.]+-empty$/);
+    expect(readFileSync(join(cacheDir, files[0]!, 'PG_VERSION'), 'utf8')).toMatch(/^\d+\n$/);
   });
 
   it('starts later databases from the copy, each its own and empty', async () => {
-    expect(existsSync(cacheDir)).toBe(true);
     const a = await openDatabase(cacheDir);
     const b = await openDatabase(cacheDir);
+    expect(folderOf(a)).not.toBe(folderOf(b));
     await a.exec('CREATE TABLE t (x int); INSERT INTO t VALUES (1);');
     const tables = await b.query(`SELECT 1 FROM pg_tables WHERE tablename = 't'`);
     expect(tables.rows).toEqual([]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('runs with 16 MB of shared buffers', async () => {
+    const db = await openDatabase(cacheDir);
+    expect((await db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+    await db.close();
+  });
+
+  it('deletes the database folder on close', async () => {
+    const db = await openDatabase(cacheDir);
+    const folder = folderOf(db);
+    expect(existsSync(join(folder, 'PG_VERSION'))).toBe(true);
+    await db.close();
+    expect(existsSync(folder)).toBe(false);
   });
 });

@@ -53,8 +53,11 @@ export function cardCacheKey(content: CardContent, root: string): string {
   return createHash('sha256').update(renderer(root).salt).update(JSON.stringify(cardElement(content))).digest('hex').slice(0, 32);
 }
 
+/** Where a build keeps rendered cards by key. */
+export const cardCacheDir = (root: string) => join(root, '.cache/og');
+
 /** A card's PNG, from `cacheDir` when an identical card was rendered before. */
-export async function cachedCardPng(content: CardContent, root: string, cacheDir = join(root, '.cache/og')): Promise<Buffer> {
+export async function cachedCardPng(content: CardContent, root: string, cacheDir = cardCacheDir(root)): Promise<Buffer> {
   const file = join(cacheDir, `${cardCacheKey(content, root)}.png`);
   if (existsSync(file)) return readFileSync(file);
   const png = await renderCardPng(content, root);
