@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latency, median, percentile, ratio, spread } from './stats.ts';
+import { concatSamples, latency, median, percentile, ratio, spread } from './stats.ts';
 
 describe('median', () => {
   it('takes the middle sample, or the mean of the middle two', () => {
@@ -48,5 +48,16 @@ describe('ratio', () => {
   it('is 1 when both are zero and null when only the peer is', () => {
     expect(ratio(0, 0)).toBe(1);
     expect(ratio(5, 0)).toBeNull();
+  });
+});
+
+describe('concatSamples', () => {
+  it('joins each named list across rounds, in round order', () => {
+    const rounds = [{ coldMs: [3, 1], warmMs: [9] }, { coldMs: [2], warmMs: [8, 7] }];
+    expect(concatSamples(rounds)).toEqual({ coldMs: [3, 1, 2], warmMs: [9, 8, 7] });
+  });
+
+  it('refuses no rounds', () => {
+    expect(() => concatSamples([])).toThrow(/no rounds/);
   });
 });

@@ -40,3 +40,11 @@ export function ratio(ours: number, peer: number): number | null {
   if (peer === 0) return ours === 0 ? 1 : null;
   return Math.round((ours / peer) * 100) / 100;
 }
+
+/** Samples of several rounds as one set: each named list, concatenated in round order. */
+export function concatSamples<T extends { [K in keyof T]: number[] }>(rounds: readonly T[]): T {
+  const [first] = rounds;
+  if (!first) throw new Error('concatSamples of no rounds; measure at least once');
+  const keys = Object.keys(first) as (keyof T)[];
+  return Object.fromEntries(keys.map((key) => [key, rounds.flatMap((round) => round[key])])) as T;
+}
