@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,21 @@ describe('openDatabase', () => {
     const db = await openDatabase(cacheDir);
     expect((await db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
     await db.close();
+  });
+
+  it('removes the folders of databases whose process is gone, and only those', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'pglite-scratch-'));
+    // No process has pid 2^22 + 1: Linux pids stop at 2^22.
+    const abandoned = join(scratch, `pglite-${2 ** 22 + 1}-abc123`);
+    const live = join(scratch, `pglite-${process.pid}-def456`);
+    const unrelated = join(scratch, 'notes');
+    for (const dir of [abandoned, live, unrelated]) mkdirSync(dir);
+    const db = await openDatabase(cacheDir, scratch);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live) && existsSync(unrelated)).toBe(true);
+    expect(folderOf(db).startsWith(join(scratch, `pglite-${process.pid}-`))).toBe(true);
+    await db.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('deletes the database folder on close', async () => {

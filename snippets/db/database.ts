@@ -12,7 +12,7 @@
  * of memory instead of 430 MB.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +24,15 @@ const { version } = JSON.parse(readFileSync(
 ) as { version: string };
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
 
-/** A new empty database; close it when done (`await db.close()`). */
-export async function openDatabase(cacheDir = CACHE): Promise<PGlite> {
+/**
+ * A new empty database; close it when done (`await db.close()`). `cacheDir`
+ * holds the saved cluster, `scratch` the database folders (tests pick both).
+ */
+export async function openDatabase(cacheDir = CACHE, scratch = scratchDir()): Promise<PGlite> {
   const template = join(cacheDir, `pglite-${version}-empty`);
   if (!existsSync(template)) await saveEmptyCluster(template);
-  const dir = mkdtempSync(join(scratchDir(), 'pglite-'));
+  removeAbandoned(scratch);
+  const dir = mkdtempSync(join(scratch, `pglite-${process.pid}-`));
   cpSync(template, dir, { recursive: true });
   openFolders.add(dir);
   const db = await PGlite.create({ dataDir: dir });
@@ -64,6 +68,31 @@ const openFolders = new Set<string>();
 process.once('exit', () => {
   for (const dir of openFolders) rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A process that was killed (a demo past its timeout, say) ran no exit
+ * handler, and on /dev/shm its folder would hold memory until a reboot.
+ * Folders are named after their process, so once per process we remove
+ * those whose process is gone.
+ */
+const swept = new Set<string>();
+function removeAbandoned(scratch: string): void {
+  if (swept.has(scratch)) return;
+  swept.add(scratch);
+  for (const name of readdirSync(scratch)) {
+    const pid = /^pglite-(\d+)-/.exec(name)?.[1];
+    if (pid && !isRunning(Number(pid))) rmSync(join(scratch, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // Signal 0 checks that the process exists; it sends nothing.
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // Exists, but is another user's.
+  }
+}
 
 async function saveEmptyCluster(template: string): Promise<void> {
   // Build aside, then rename: parallel test workers never start from half a folder.
