@@ -5,9 +5,10 @@
  *
  * A cold start runs initdb, about 3 s, so we run it once per PGlite version
  * and keep the empty cluster in .cache/ as a folder. Each later database is
- * a copy of that folder in the system's temporary directory, started in
- * about half a second. PostgreSQL keeps its files on disk rather than in the
- * process's memory, and shared_buffers is 16 MB instead of the default
+ * a copy of that folder in a scratch folder (see scratchDir below), started
+ * in about a third of a second. PostgreSQL reads and writes it there as
+ * files rather than holding it in the process's memory, and shared_buffers
+ * is 16 MB instead of the default
  * 128 MB, which a few demo rows never need: one start peaks at about 150 MB
  * of memory instead of 430 MB.
  */
