@@ -8,9 +8,8 @@
  * a copy of that folder in a scratch folder (see scratchDir below), started
  * in about a third of a second. PostgreSQL reads and writes it there as
  * files rather than holding it in the process's memory, and shared_buffers
- * is 16 MB instead of the default
- * 128 MB, which a few demo rows never need: one start peaks at about 150 MB
- * of memory instead of 430 MB.
+ * is 16 MB instead of the default 128 MB, which a few demo rows never need:
+ * one start peaks at about 150 MB of memory instead of 430 MB.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
