@@ -13,7 +13,7 @@ import { launchOptions } from '../tests/browser.ts';
 import { MOBILE_LINK, measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
-import { BUILD_STEPS } from './build.ts';
+import { ASTRO_BIN, BUILD_STEPS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
@@ -24,7 +24,7 @@ import { concatSamples, latency, median } from './bench/stats.ts';
 const root = process.cwd();
 const keep = process.argv.includes('--keep');
 // The peer builds the stock way, `astro build` with Node's defaults (its Pagefind step is inside).
-const stockAstroBuild = [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'];
+const stockAstroBuild = [ASTRO_BIN, 'build'];
 /** The page timed in the browser: one typical answer, the same on both sites. */
 const PAGE = '/questions/idempotency/';
 const demoCache = defaultDemoCache(root) ?? (() => {

@@ -12,9 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Astro's command-line entry, which `astro build` runs. */
+export const ASTRO_BIN = `${root}node_modules/astro/bin/astro.mjs`;
+
 /** Node arguments for each step, in order; run each with `process.execPath` in the repository root. */
 export const BUILD_STEPS = {
-  astro: ['--max-semi-space-size=4', `${root}node_modules/astro/bin/astro.mjs`, 'build'],
+  astro: ['--max-semi-space-size=4', ASTRO_BIN, 'build'],
   pagefind: [`${root}node_modules/pagefind/lib/runner/bin.cjs`, '--site', 'dist'],
 } as const;
 
