@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoNodeFlags, prefetchDemos, runDemo } from './demo-output.ts';
+import { prefetchDemos, runDemo } from './demo-output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 function module(name: string, body: string): string {
@@ -29,19 +29,6 @@ describe('runDemo', () => {
   it('stops a demo that hangs', async () => {
     const file = module('hang.ts', 'setInterval(() => {}, 1000);\n');
     await expect(runDemo(file, { cwd: dir, timeoutMs: 300 })).rejects.toThrow(/was stopped after 300 ms/);
-  });
-});
-
-describe('demoNodeFlags', () => {
-  it('keeps WebAssembly on the baseline compiler for a demo that starts PostgreSQL through an import', () => {
-    module('db.ts', "import { PGlite } from '@electric-sql/pglite';\nexport const open = () => PGlite.create();\n");
-    const demo = module('uses-db.ts', "import { open } from './db.ts';\nif (import.meta.main) console.log(await open());\n");
-    expect(demoNodeFlags(demo)).toEqual(['--liftoff-only', '--max-semi-space-size=1']);
-  });
-
-  it('gives other demos only the small young generation', () => {
-    const demo = module('plain.ts', "import { z } from 'zod';\nif (import.meta.main) console.log(z.string().parse('ok'));\n");
-    expect(demoNodeFlags(demo)).toEqual(['--max-semi-space-size=1']);
   });
 });
 

@@ -1,0 +1,171 @@
+/**
+ * One Node process that runs snippet demos one after another, for the build
+ * (demo-output.ts starts it and sends it work). Starting Node and loading a
+ * demo's packages (zod, hono, PGlite) is most of what a demo costs: 25 demos
+ * took 9 s of CPU as 25 processes and 2 s in one host.
+ *
+ * Each demo still runs as `node file.ts` would run it:
+ * - it is the entry module: `import.meta.main` is true in it (the host
+ *   rewrites that expression in the entry's source), false in its imports;
+ * - every module of ours it imports, directly or not, is a fresh instance,
+ *   so no state carries over from an earlier demo (the URL of each gets a
+ *   `?demo=N` query); packages from node_modules are loaded once and shared;
+ * - `process.argv` is `[node, file]`, and `process.env` and the working
+ *   folder are put back after it;
+ * - it is over when its module has run and nothing it started (a timer, a
+ *   socket, a server) keeps the event loop alive, as a process would exit;
+ * - what it writes to stdout and stderr is captured; `process.exit(code)`,
+ *   `process.exitCode` and an uncaught error end it with that code.
+ *
+ * Protocol: one JSON `{ "file": … }` per line on stdin; one DemoResult per
+ * line on file descriptor 3, written synchronously so that a result survives
+ * a demo calling `process.exit`. After a demo fails the host exits, since the
+ * failure may have left state behind; the parent starts a new one.
+ */
+import { writeSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+
+export interface DemoResult {
+  file: string;
+  stdout: string;
+  stderr: string;
+  /** 0 when the demo succeeded. */
+  exitCode: number;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  /** The host exits after this result (the demo failed or called process.exit). */
+  last: boolean;
+}
+
+/** The file descriptor results are written to. */
+export const RESULT_FD = 3;
+
+const QUERY = /\?demo=\d+$/;
+
+/** Removes the per-demo query from URLs in text a reader sees (stack traces). */
+export const withoutDemoQuery = (text: string) => text.replace(/\?demo=\d+/g, '');
+
+/** An error as node would print it, less the stack frames inside Node itself. */
+export const describeError = (error: unknown) =>
+  `${inspect(error).split('\n').filter((line) => !/^\s+at (.*\()?node:/.test(line)).join('\n')}\n`;
+
+interface Running {
+  file: string;
+  entry: string;
+  stdout: string;
+  stderr: string;
+  start: number;
+}
+
+let running: Running | undefined;
+let runs = 0;
+
+function installHooks(): void {
+  registerHooks({
+    resolve(specifier, context, next) {
+      const resolved = next(specifier, context);
+      const query = context.parentURL?.match(QUERY)?.[0];
+      const ours = resolved.url.startsWith('file:') && !resolved.url.includes('/node_modules/') && !resolved.url.includes('?');
+      return query && ours ? { ...resolved, url: resolved.url + query } : resolved;
+    },
+    load(url, context, next) {
+      const loaded = next(url, context);
+      if (url !== running?.entry || loaded.source == null) return loaded;
+      const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
+      return { ...loaded, source: source.replaceAll('import.meta.main', 'true') };
+    },
+  });
+}
+
+/** Resource types keeping the event loop alive, with counts. */
+function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
+
+const exceeds = (now: Map<string, number>, base: Map<string, number>) =>
+  [...now].some(([type, count]) => count > (base.get(type) ?? 0));
+
+/** Resolves once nothing the demo started keeps the event loop alive. */
+async function drained(base: Map<string, number>): Promise<void> {
+  do {
+    // Checked from an immediate queued by a timer: by then that timer is no
+    // longer counted as active.
+    await new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 1));
+  } while (exceeds(activeResources(), base));
+}
+
+function finish(demo: Running, exitCode: number, last = exitCode !== 0): DemoResult {
+  const result: DemoResult = { file: demo.file, stdout: demo.stdout, stderr: withoutDemoQuery(demo.stderr), exitCode, start: demo.start, end: Date.now(), last };
+  writeSync(RESULT_FD, `${JSON.stringify(result)}\n`);
+  return result;
+}
+
+async function runDemo(file: string, base: Map<string, number>): Promise<DemoResult> {
+  const path = resolvePath(file);
+  const demo: Running = { file, entry: `${pathToFileURL(path).href}?demo=${++runs}`, stdout: '', stderr: '', start: Date.now() };
+  const { argv, env } = process;
+  const savedEnv = { ...env };
+  const cwd = process.cwd();
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  const capture = (key: 'stdout' | 'stderr') => ((chunk: string | Uint8Array) => {
+    demo[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  running = demo;
+  process.argv = [process.execPath, path];
+  process.exitCode = undefined;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  let exitCode = 0;
+  try {
+    await import(demo.entry);
+    await drained(base);
+    exitCode = Number(process.exitCode ?? 0);
+  } catch (error) {
+    // Thrown while the module ran, top-level await included: node prints it and exits with 1.
+    demo.stderr += describeError(error);
+    exitCode = 1;
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    process.argv = argv;
+    for (const key of Object.keys(env)) if (!(key in savedEnv)) delete env[key];
+    Object.assign(env, savedEnv);
+    process.chdir(cwd);
+    running = undefined;
+  }
+  process.exitCode = undefined;
+  return finish(demo, exitCode);
+}
+
+async function serve(): Promise<void> {
+  installHooks();
+  // An error thrown in a callback, or a promise rejected with no handler,
+  // ends a node process with code 1, and ends the host the same way. So does
+  // a demo calling process.exit; either way its result still goes out.
+  process.on('uncaughtException', (error) => {
+    const text = `Uncaught ${describeError(error)}`;
+    if (running) running.stderr += text;
+    else process.stderr.write(text);
+    process.exit(1);
+  });
+  process.on('exit', (code) => {
+    if (running) finish(running, code, true);
+  });
+  const lines = createInterface({ input: process.stdin });
+  const base = activeResources();
+  for await (const line of lines) {
+    const { file } = JSON.parse(line) as { file: string };
+    const result = await runDemo(file, base);
+    if (result.exitCode !== 0) process.exit(0);
+  }
+}
+
+if (import.meta.main) await serve();
