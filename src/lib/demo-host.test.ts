@@ -72,6 +72,14 @@ describe('the demo host', () => {
     await expect(Promise.all([run(exits), run(next)])).resolves.toEqual(['done early', 'next one']);
   });
 
+  it('fails a demo whose host dies without a word, and carries on in a new host', async () => {
+    const killer = module('kills-host.ts', "console.log('bye');\nprocess.kill(process.pid, 'SIGKILL');\n");
+    const next = module('after-kill.ts', "console.log('new host');\n");
+    const [failed, passed] = await Promise.allSettled([run(killer), run(next)]);
+    expect(failed.status === 'rejected' && String(failed.reason)).toMatch(/the demo host ended \(SIGKILL\) without a result/);
+    expect(passed).toEqual({ status: 'fulfilled', value: 'new host' });
+  });
+
   it('stops a hanging demo at its timeout and runs the next in a new host', async () => {
     const hang = module('hangs.ts', 'setInterval(() => {}, 1000);\n');
     const next = module('after-hang.ts', "console.log('not stuck');\n");

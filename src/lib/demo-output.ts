@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type DemoCache, demoCacheKey, readCachedDemo, writeCachedDemo } from './demo-cache.ts';
-import type { DemoResult } from './demo-host.ts';
+import { type DemoResult, RESULT_FD } from './demo-host.ts';
 
 /**
  * Runs a snippet module as a reader would (`node file.ts`) and returns what
@@ -94,7 +94,7 @@ export const demoCompileCache = (root: string) => join(root, '.cache/demo-compil
  * generation is plenty for a demo's garbage: running all 25 demos, the host
  * peaked at 210 MB instead of 235 MB, in the same time.
  */
-export const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
+const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
 
 const HOST_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'demo-host.ts');
 
@@ -163,15 +163,19 @@ class DemoQueue {
     const child = spawn(process.execPath, [...DEMO_HOST_FLAGS, HOST_SCRIPT], {
       cwd: this.cwd,
       env: demoEnv(this.cwd),
+      // stdin takes demos to run, stderr has the host's own errors, RESULT_FD (3) gives results.
       stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
     });
     const host: Host = { child, stderr: '' };
-    // A host that has died makes writes to it fail; its 'close' reports that.
+    // A host that could not start, or has died, reports it in 'close'.
+    child.on('error', (error) => {
+      host.stderr += `${error.message}\n`;
+    });
     child.stdin!.on('error', () => {});
     child.stderr!.on('data', (chunk) => {
       host.stderr = (host.stderr + chunk).slice(-4000);
     });
-    createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
+    createInterface({ input: child.stdio[RESULT_FD] as Readable }).on('line', (line) => {
       const result = JSON.parse(line) as DemoResult;
       const { job } = host;
       if (result.last) this.retire(host);

@@ -58,6 +58,20 @@ describe('share cards', () => {
     }
   });
 
+  it('gives each /q/<id>/ short link the share tags of its answer, pointing at the answer, and no JSON-LD', () => {
+    const stubs = builtPages().filter((p) => p.file.startsWith('q/'));
+    expect(stubs.length).toBe(questionPages.length);
+    const shareTags = (html: string) => Object.fromEntries(Object.entries(metaOf(html)).filter(([key]) => /^(og|twitter|article):/.test(key)));
+    for (const stub of stubs) {
+      const answer = distFileOf(canonicalOf(stub.html)!);
+      expect(answer, `${stub.file}: canonical has no page`).toBeDefined();
+      const tags = shareTags(stub.html);
+      expect(tags['og:url'], stub.file).toBe(canonicalOf(stub.html));
+      expect(tags, stub.file).toEqual(shareTags(readFileSync(answer!, 'utf8')));
+      expect(stub.html, stub.file).not.toContain('application/ld+json');
+    }
+  });
+
   it('builds a card for every answer and no stray ones', () => {
     const cards = readdirSync(join(DIST, 'og')).sort();
     const ids = questionPages.map((p) => /og\/(\d+)\.png/.exec(p.html)![1]);
