@@ -1,6 +1,6 @@
 /**
  * Runs a command and measures its wall time and peak memory, summed over the
- * whole process tree (Astro starts a node per demo, Pagefind is a native
+ * whole process tree (Astro starts a demo host process, Pagefind is a native
  * binary) and sampled from /proc every 250 ms: a spike shorter than that can
  * be missed, so the figures are lower bounds.
  *
