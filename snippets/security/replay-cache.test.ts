@@ -8,61 +8,93 @@ function cacheAt(start: number, maxEntries?: number) {
 }
 
 describe('MemoryReplayCache', () => {
-  it('accepts an id once and refuses it while it is live', () => {
+  it('gives an id to one claimant and reports it in flight to the rest', () => {
     const { cache } = cacheAt(1000);
-    expect(cache.add('msg_1', 1300)).toBe(true);
-    expect(cache.add('msg_1', 1300)).toBe(false);
-    expect(cache.add('msg_2', 1300)).toBe(true);
+    expect(cache.claim('msg_1', 1300)).toBe('new');
+    expect(cache.claim('msg_1', 1300)).toBe('in-flight');
+    expect(cache.claim('msg_2', 1300)).toBe('new');
+  });
+
+  it('reports an id done only after complete', () => {
+    const { cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    expect(cache.claim('msg_1', 1300)).toBe('in-flight');
+    cache.complete('msg_1');
+    expect(cache.claim('msg_1', 1300)).toBe('done');
+  });
+
+  it('forgets an id on release, so a retry after a failed hand-off is new', () => {
+    const { cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    cache.release('msg_1');
+    expect(cache.claim('msg_1', 1300)).toBe('new');
+  });
+
+  it('never releases a completed id, which would let a copy be stored twice', () => {
+    const { cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    cache.complete('msg_1');
+    cache.release('msg_1');
+    expect(cache.claim('msg_1', 1300)).toBe('done');
+  });
+
+  it('ignores complete and release for ids it does not hold', () => {
+    const { cache } = cacheAt(1000);
+    cache.complete('ghost');
+    cache.release('ghost');
+    expect(cache.size).toBe(0);
+    expect(cache.claim('ghost', 1300)).toBe('new');
   });
 
   it('keeps an id through its expiry second and forgets it after', () => {
     const { clock, cache } = cacheAt(1000);
-    cache.add('msg_1', 1300);
+    cache.claim('msg_1', 1300);
+    cache.complete('msg_1');
     clock.now = 1300;
-    expect(cache.add('msg_1', 1600)).toBe(false);
+    expect(cache.claim('msg_1', 1600)).toBe('done');
     clock.now = 1301;
-    expect(cache.add('msg_1', 1601)).toBe(true);
+    expect(cache.claim('msg_1', 1601)).toBe('new');
   });
 
-  it('does not let a refused add extend the original expiry', () => {
+  it('lets an abandoned claim expire, so a crashed hand-off blocks no retry forever', () => {
     const { clock, cache } = cacheAt(1000);
-    cache.add('msg_1', 1300);
-    cache.add('msg_1', 9999);
+    cache.claim('msg_1', 1300); // neither completed nor released
     clock.now = 1301;
-    expect(cache.add('msg_1', 1601)).toBe(true);
+    expect(cache.claim('msg_1', 1601)).toBe('new');
   });
 
-  it('forgets an id on delete, so a retry after a failed hand-off passes', () => {
-    const { cache } = cacheAt(1000);
-    cache.add('msg_1', 1300);
-    cache.delete('msg_1');
-    expect(cache.add('msg_1', 1300)).toBe(true);
+  it('does not let a refused claim extend the original expiry', () => {
+    const { clock, cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    cache.claim('msg_1', 9999);
+    clock.now = 1301;
+    expect(cache.claim('msg_1', 1601)).toBe('new');
   });
 
   it('sweeps expired ids instead of growing without bound', () => {
     const { clock, cache } = cacheAt(1000);
-    for (let i = 0; i < 50; i++) cache.add(`old_${i}`, 1300);
+    for (let i = 0; i < 50; i++) cache.claim(`old_${i}`, 1300);
     clock.now = 1301;
-    cache.add('fresh', 1601);
+    cache.claim('fresh', 1601);
     expect(cache.size).toBe(1);
   });
 
   it('treats an expired id as new even when a live one sits before it', () => {
     const { clock, cache } = cacheAt(1000);
-    cache.add('future_dated', 1600);
-    cache.add('normal', 1300);
+    cache.claim('future_dated', 1600);
+    cache.claim('normal', 1300);
     clock.now = 1400;
-    expect(cache.add('normal', 1700)).toBe(true);
-    expect(cache.add('future_dated', 1700)).toBe(false);
+    expect(cache.claim('normal', 1700)).toBe('new');
+    expect(cache.claim('future_dated', 1700)).toBe('in-flight');
   });
 
   it('stays within maxEntries by evicting the oldest live id', () => {
     const { cache } = cacheAt(1000, 3);
-    for (const id of ['a', 'b', 'c', 'd']) expect(cache.add(id, 1300)).toBe(true);
+    for (const id of ['a', 'b', 'c', 'd']) expect(cache.claim(id, 1300)).toBe('new');
     expect(cache.size).toBe(3);
-    expect(cache.add('d', 1300)).toBe(false);
-    expect(cache.add('c', 1300)).toBe(false);
-    expect(cache.add('a', 1300)).toBe(true);
+    expect(cache.claim('d', 1300)).toBe('in-flight');
+    expect(cache.claim('c', 1300)).toBe('in-flight');
+    expect(cache.claim('a', 1300)).toBe('new');
   });
 
   it('rejects a size that is not a positive integer', () => {

@@ -1,21 +1,36 @@
 /**
- * Remembers webhook ids that already passed verification, for as long as a
- * copy of that delivery could still pass the timestamp check. Together, the
- * window and the cache make a captured delivery worthless: inside the window
- * its id is known, outside it the timestamp is stale.
+ * Remembers the ids of verified webhook deliveries for as long as a copy of
+ * that delivery could still pass the timestamp check, and whether its event
+ * has reached durable storage yet. Together, the window and the cache make a
+ * captured delivery worthless: inside the window its id is known, outside it
+ * the timestamp is stale.
+ *
+ * An id is "done" only once its event is stored. Marking it seen earlier
+ * loses events: a copy acknowledged while the first hand-off is running ends
+ * the sender's retries, and if that hand-off then fails, nothing has the
+ * event.
  * @see https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#verifying-signatures
  */
 
-/** The one operation replay protection needs from a store. */
+/**
+ * What `claim` found: `new` (the caller now owns the id and must call
+ * `complete` or `release`), `in-flight` (another copy owns it and its
+ * hand-off has not finished) or `done` (its event is durably stored).
+ */
+export type Claim = 'new' | 'in-flight' | 'done';
+
+/** The operations replay protection needs from a store. */
 export interface ReplayCache {
   /**
-   * Records `id` until `expiresAt` (Unix seconds, inclusive) and returns
-   * true, or returns false when `id` is already recorded and unexpired.
-   * Check-and-set must be atomic: two copies racing must not both win.
+   * Claims `id` until `expiresAt` (Unix seconds, inclusive) when it is
+   * unknown or expired, and says what it found. Check-and-set must be
+   * atomic: two copies racing must not both get `new`.
    */
-  add(id: string, expiresAt: number): boolean;
-  /** Forgets `id`, so a retry of a delivery we failed to hand off passes. */
-  delete(id: string): void;
+  claim(id: string, expiresAt: number): Claim | Promise<Claim>;
+  /** The event is durably stored: later copies are duplicates. */
+  complete(id: string): void | Promise<void>;
+  /** The hand-off failed: forget the claim so the sender's retry gets in. */
+  release(id: string): void | Promise<void>;
 }
 
 export interface MemoryReplayCacheOptions {
@@ -25,14 +40,20 @@ export interface MemoryReplayCacheOptions {
   maxEntries?: number;
 }
 
+interface Entry {
+  expiresAt: number;
+  done: boolean;
+}
+
 // #region replay
 /**
  * A replay cache for a single process. With more than one instance, use a
- * shared store: Redis `SET webhook:<id> 1 NX EXAT <expiresAt>` is the same
- * atomic add, and a unique constraint on the id does it in a database.
+ * shared store. In Redis 7+: claim with `SET webhook:<id> in-flight NX GET
+ * EXAT <expiresAt>` (nil means new), complete with `SET … done XX KEEPTTL`,
+ * release with `DEL`.
  */
 export class MemoryReplayCache implements ReplayCache {
-  readonly #expiry = new Map<string, number>();
+  readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #max: number;
 
@@ -45,37 +66,45 @@ export class MemoryReplayCache implements ReplayCache {
     this.#max = maxEntries;
   }
 
-  add(id: string, expiresAt: number): boolean {
+  claim(id: string, expiresAt: number): Claim {
     const now = this.#now();
-    const known = this.#expiry.get(id);
-    if (known !== undefined && known >= now) return false;
-    this.#expiry.delete(id);
-    this.#sweep(now);
-    if (this.#expiry.size >= this.#max) {
-      // Still full of live ids: drop the oldest. A replay of it inside the
-      // window then reaches the handler, whose idempotency check is the
-      // backstop; refusing new ids instead would drop real deliveries.
-      const oldest = this.#expiry.keys().next();
-      if (!oldest.done) this.#expiry.delete(oldest.value);
+    const known = this.#entries.get(id);
+    if (known !== undefined && known.expiresAt >= now) {
+      return known.done ? 'done' : 'in-flight';
     }
-    this.#expiry.set(id, expiresAt);
-    return true;
+    this.#entries.delete(id);
+    this.#sweep(now);
+    if (this.#entries.size >= this.#max) {
+      // Still full of live ids: drop the oldest. A copy of it inside the
+      // window is then stored twice, and the consumer's idempotency check
+      // is the backstop; refusing new ids would drop real deliveries.
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(id, { expiresAt, done: false });
+    return 'new';
   }
 
-  delete(id: string): void {
-    this.#expiry.delete(id);
+  complete(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) entry.done = true;
+  }
+
+  release(id: string): void {
+    // Never forget a stored event: that would let a copy be stored twice.
+    if (this.#entries.get(id)?.done === false) this.#entries.delete(id);
   }
 
   /** How many ids are held, expired ones not yet swept included. */
   get size(): number {
-    return this.#expiry.size;
+    return this.#entries.size;
   }
 
   // Ids arrive in roughly expiry order, so expired ones sit at the front.
   #sweep(now: number): void {
-    for (const [id, expiresAt] of this.#expiry) {
+    for (const [id, { expiresAt }] of this.#entries) {
       if (expiresAt >= now) break;
-      this.#expiry.delete(id);
+      this.#entries.delete(id);
     }
   }
 }
