@@ -1,4 +1,5 @@
-# Sourced by the scripts in this folder: puts Node >= 22.18 first on PATH (the
+# Sourced by the scripts in this folder: puts Node >= 24.7 first on PATH (the
+# first with crypto.argon2, which the password snippets use; 22.18 was the
 # first to run .ts files and have import.meta.main without a flag), and
 # installs the locked dependencies when they are missing or out of date.
 # Node 24 comes from the `node-linux-<arch>@24` npm package (the official
@@ -6,7 +7,7 @@
 
 node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=18)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>24||(a===24&&b>=7)?0:1)'
 }
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,9 +18,9 @@ if ! node_ok; then
     case "$(uname -m)" in
       x86_64) arch=x64 ;;
       aarch64|arm64) arch=arm64 ;;
-      *) echo "node-env: no Node 24 package for $(uname -m); install Node >= 22.18 yourself" >&2; return 1 ;;
+      *) echo "node-env: no Node 24 package for $(uname -m); install Node >= 24.7 yourself" >&2; return 1 ;;
     esac
-    echo "node-env: $(node --version 2>/dev/null || echo 'no node') is older than 22.18; fetching node-linux-$arch@24 from npm" >&2
+    echo "node-env: $(node --version 2>/dev/null || echo 'no node') is older than 24.7; fetching node-linux-$arch@24 from npm" >&2
     tmp=$(mktemp -d)
     (cd "$tmp" && npm pack --silent "node-linux-$arch@24" >/dev/null) || { echo "node-env: npm pack node-linux-$arch@24 failed" >&2; return 1; }
     mkdir -p "$node_home"
@@ -30,7 +31,7 @@ if ! node_ok; then
   # Native addons must build against this Node's headers, not the system's.
   export npm_config_nodedir="$node_home"
 fi
-node_ok || { echo "node-env: could not put Node >= 22.18 on PATH" >&2; return 1; }
+node_ok || { echo "node-env: could not put Node >= 24.7 on PATH" >&2; return 1; }
 
 # npm ci only when node_modules does not match package-lock.json.
 lock_sum=$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)
