@@ -61,11 +61,17 @@ describe('isMethod', () => {
     expect(isMethod('Get')).toBe(false);
   });
 
-  it('sees lowercase patch: Fetch uppercases only six method names', () => {
-    for (const m of ['delete', 'get', 'head', 'options', 'post', 'put']) {
-      expect(new Request('https://api.example/', { method: m }).method).toBe(m.toUpperCase());
-    }
-    expect(new Request('https://api.example/', { method: 'patch' }).method).toBe('patch');
+  it('keeps the lowercase patch that Fetch sends away from the PATCH handler', async () => {
+    const patch = vi.fn(() => new Response(null, { status: 204 }));
+    const handle = resource({ PATCH: patch });
+    const send = (method: string) =>
+      handle(new Request('https://api.example/docs/7', { method, body: '{"title":"x"}' }));
+    // Fetch uppercases only DELETE, GET, HEAD, OPTIONS, POST and PUT.
+    const lower = await send('patch');
+    expect(lower.status).toBe(501);
+    expect(patch).not.toHaveBeenCalled();
+    expect((await send('PATCH')).status).toBe(204);
+    expect(patch).toHaveBeenCalledOnce();
   });
 
   it('does not mistake inherited object keys for methods', () => {
@@ -110,7 +116,7 @@ describe('resource()', () => {
     expect(await head.text()).toBe('');
   });
 
-  it.each(['POST', 'PATCH', 'DELETE', 'TRACE', 'CONNECT'])(
+  it.each(['POST', 'PATCH', 'DELETE'])(
     'refuses %s, a method it knows but lacks, with 405 and Allow (§15.5.6)', async (method) => {
       const { get, put, handle } = doc();
       const res = await handle(request(method));
@@ -118,6 +124,17 @@ describe('resource()', () => {
       expect(res.headers.get('Allow')).toBe('GET, HEAD, PUT, OPTIONS');
       expect(res.headers.get('Content-Type')).toBe('application/problem+json');
       expect(await res.json()).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+      expect(get).not.toHaveBeenCalled();
+      expect(put).not.toHaveBeenCalled();
+    });
+
+  it.each(['TRACE', 'CONNECT'])(
+    'refuses %s, which no resource here implements, with 501 and no handler call (§9.1)', async (method) => {
+      const { get, put, handle } = doc();
+      const res = await handle(request(method));
+      expect(res.status).toBe(501);
+      expect(res.headers.get('Allow')).toBeNull();
+      expect(await res.json()).toMatchObject({ status: 501, title: 'Not Implemented' });
       expect(get).not.toHaveBeenCalled();
       expect(put).not.toHaveBeenCalled();
     });

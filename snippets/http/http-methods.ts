@@ -2,7 +2,7 @@
  * The request methods as typed data (RFC 9110 §9.2, RFC 5789 §2), and the
  * per-resource handler that data drives: OPTIONS answered with `Allow`, HEAD
  * answered as GET without content, a method the resource lacks refused with
- * 405, and a method the server has never heard of refused with 501.
+ * 405, and a method the server does not implement at all refused with 501.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9
  */
 import { statusProblem } from './problem.ts';
@@ -46,10 +46,11 @@ export type Handler<A extends unknown[] = []> =
 /**
  * Methods a resource implements itself. HEAD and OPTIONS are derived;
  * TRACE echoes requests (credentials included) and CONNECT is for proxies,
- * so an API refuses both with 405.
+ * so no resource here implements either.
  */
 export type OwnMethod = Exclude<Method, 'HEAD' | 'OPTIONS' | 'TRACE' | 'CONNECT'>;
 const OWN: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const NOWHERE: readonly string[] = ['TRACE', 'CONNECT'];
 
 /** The same status and headers without content, as a HEAD response needs. */
 export async function withoutContent(res: Response): Promise<Response> {
@@ -78,7 +79,9 @@ export function resource<A extends unknown[] = []>(
 
   return async (req, ...args) => {
     const { method } = req;
-    if (!isMethod(method)) {
+    // §9.1: 501 for a method the server does not implement anywhere
+    // (unknown, or TRACE and CONNECT); 405 for one it does, but not here.
+    if (!isMethod(method) || NOWHERE.includes(method)) {
       return refuse(501, `This server does not implement ${method}.`);
     }
     if (method === 'OPTIONS') {

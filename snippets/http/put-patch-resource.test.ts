@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { etagOf } from './etag.ts';
 import { MERGE_PATCH_JSON } from './merge-patch.ts';
 import {
@@ -117,15 +117,39 @@ describe('PUT replaces the whole state', () => {
     expect(res.headers.get('ETag')).toBeNull();
   });
 
-  it('is idempotent: the same PUT twice leaves the same state', async () => {
-    const { app, store } = setup(undefined, null);
-    const body = JSON.stringify(ADA);
-    await app.request('/profiles/ada', put(body, { 'If-None-Match': '*' }));
+  it('is idempotent: the same PUT sent again, same If-Match and all, leaves the same state', async () => {
+    const { app, store } = setup();
+    const { etag } = await current(app); // the client read v1 and sends its change
+    const init = put(JSON.stringify({ ...ADA, bio: 'Poet' }), { 'If-Match': etag });
+    const first = await app.request('/profiles/ada', init);
+    expect(first.status).toBe(200);
     const after1 = structuredClone(store.get('ada'));
-    const { etag } = await current(app);
-    await app.request('/profiles/ada', put(body, { 'If-Match': etag }));
+    const writes = vi.spyOn(store, 'set');
+    // The first answer was lost; the client resends the identical request.
+    const retry = await app.request('/profiles/ada', init);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual(after1);
+    expect(retry.headers.get('ETag')).toBe(first.headers.get('ETag'));
     expect(store.get('ada')).toEqual(after1);
-    expect((await current(app)).etag).toBe(etag);
+    // The condition failed, so the method is not performed again (§13.1.1).
+    expect(writes).not.toHaveBeenCalled();
+  });
+
+  it('still answers 412 to that stale tag when the request would change something (§13.1.1)', async () => {
+    const { app, store } = setup();
+    const { etag } = await current(app);
+    await app.request('/profiles/ada', put(JSON.stringify({ ...ADA, bio: 'Poet' }), { 'If-Match': etag }));
+    const other = put(JSON.stringify({ ...ADA, bio: 'Painter' }), { 'If-Match': etag });
+    await expectProblem(await app.request('/profiles/ada', other), 412);
+    expectUnchanged(store, { ...ADA, bio: 'Poet' });
+  });
+
+  it('answers 412 to a retried create: If-None-Match: * has no "already applied" exception (§13.1.2)', async () => {
+    const { app, store } = setup(undefined, null);
+    const init = put(JSON.stringify(ADA), { 'If-None-Match': '*' });
+    expect((await app.request('/profiles/ada', init)).status).toBe(201);
+    await expectProblem(await app.request('/profiles/ada', init), 412);
+    expectUnchanged(store);
   });
 });
 
@@ -221,6 +245,20 @@ describe('If-Match prevents lost updates', () => {
     const second = await app.request('/profiles/ada', patch('{"name":"Second"}', { 'If-Match': etag }));
     await expectProblem(second, 412);
     expectUnchanged(store, { ...ADA, bio: 'First' });
+  });
+
+  it('answers 200, not 412, to a PATCH retried after its answer was lost (§13.1.1)', async () => {
+    const { app, store } = setup();
+    const { etag } = await current(app);
+    const init = patch('{"bio":null,"tags":["code"]}', { 'If-Match': etag });
+    const first = await app.request('/profiles/ada', init);
+    expect(first.status).toBe(200);
+    const writes = vi.spyOn(store, 'set');
+    const retry = await app.request('/profiles/ada', init);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('ETag')).toBe(first.headers.get('ETag'));
+    expect(writes).not.toHaveBeenCalled();
+    expectUnchanged(store, { name: 'Ada', email: 'ada@example.com', tags: ['code'] });
   });
 
   it.each([

@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.3.4
  * @see https://www.rfc-editor.org/rfc/rfc5789#section-2
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -64,26 +65,42 @@ function validProfile(value: unknown): Profile | Response {
 }
 
 // #region preconditions
-/**
- * RFC 9110 §13.2.2 order: If-Match, then If-None-Match. Returns the
- * response that stops the write, or undefined to go ahead.
- */
-function preconditionFailure(c: Context, current: Profile | undefined,
-  required: boolean): Response | undefined {
-  const ifMatch = c.req.header('If-Match');
-  const ifNoneMatch = c.req.header('If-None-Match');
-  if (required && ifMatch === undefined && ifNoneMatch === undefined) {
-    return statusProblem(428, 'Send If-Match with the '
-      + 'ETag you last read, or If-None-Match: * to create.');
-  }
-  const tag = current === undefined ? undefined : etagOf(current);
-  const changed = !ifMatchHolds(ifMatch, tag); // strong comparison
-  const exists = ifNoneMatch !== undefined && tag !== undefined
-    && ifNoneMatchHits(ifNoneMatch, tag); // "*" hits anything that exists
-  if (!changed && !exists) return undefined;
-  return statusProblem(412, 'The profile is not in the '
-    + 'state this request expects; GET it again and reapply your change.');
+/** 428 when the server requires a condition and the request has none. */
+function missingCondition(c: Context, required: boolean) {
+  if (!required || c.req.header('If-Match') !== undefined
+    || c.req.header('If-None-Match') !== undefined) return undefined;
+  return statusProblem(428, 'Send If-Match with the '
+    + 'ETag you last read, or If-None-Match: * to create.');
 }
+
+/**
+ * RFC 9110 §13.2.2 order: If-Match, then If-None-Match. Names the
+ * condition that failed, or undefined when the write may go ahead.
+ */
+function failedCondition(c: Context, current: Profile | undefined) {
+  const tag = current === undefined ? undefined : etagOf(current);
+  // Strong comparison: a weak or stale tag fails.
+  if (!ifMatchHolds(c.req.header('If-Match'), tag)) return 'If-Match';
+  const ifNoneMatch = c.req.header('If-None-Match');
+  // "*" hits anything that exists.
+  if (ifNoneMatch !== undefined && tag !== undefined
+    && ifNoneMatchHits(ifNoneMatch, tag)) return 'If-None-Match';
+  return undefined;
+}
+
+/**
+ * A failed If-Match may still get 2xx when what the request asks for is
+ * already stored (§13.1.1): the retry of a write whose answer was lost.
+ * If-None-Match has no such exception (§13.1.2), nor has a bad body.
+ */
+function alreadyApplied(failed: 'If-Match' | 'If-None-Match',
+  current: Profile | undefined, wanted: Profile | Response): boolean {
+  return failed === 'If-Match' && !(wanted instanceof Response)
+    && isDeepStrictEqual(wanted, current);
+}
+
+const preconditionFailed = () => statusProblem(412, 'The profile is not '
+  + 'in the state this request expects; GET it again and reapply.');
 // #endregion preconditions
 
 /** Builds the app; tests drive it with `app.request()`. */
@@ -108,22 +125,25 @@ export function createProfileApp(store: ProfileStore,
 
   // #region put
   app.put('/profiles/:id', async (c) => {
-    const refused = refuseMediaType(c, 'application/json');
+    const refused = refuseMediaType(c, 'application/json')
+      ?? missingCondition(c, requireConditional);
     if (refused) return refused;
     const text = await c.req.text();
     // No await from here to set(): the check and the write are one step.
     // With a database, that is UPDATE ... WHERE etag = $expected.
     const id = c.req.param('id');
     const current = store.get(id);
-    const blocked = preconditionFailure(c, current, requireConditional);
-    if (blocked) return blocked;
-    const body = parseJson(text);
-    if (body instanceof Response) return body;
+    const failed = failedCondition(c, current);
     // The body is the whole new state: a missing field is an error,
     // never "leave it as it was".
-    const next = validProfile(body);
+    const body = parseJson(text);
+    const next = body instanceof Response ? body : validProfile(body);
+    // A failed condition outranks a bad body (§13.2.1).
+    if (failed && !alreadyApplied(failed, current, next)) {
+      return preconditionFailed();
+    }
     if (next instanceof Response) return next;
-    store.set(id, next);
+    if (!failed) store.set(id, next); // else it is stored already
     const stored = JSON.stringify(next);
     // An ETag on a PUT response says "what you sent is now the
     // representation, byte for byte" (RFC 9110 §9.3.4). Only then.
@@ -141,15 +161,19 @@ export function createProfileApp(store: ProfileStore,
     const id = c.req.param('id');
     const current = store.get(id);
     if (!current) return notFound(c); // a 404 outranks any precondition
-    const blocked = preconditionFailure(c, current, requireConditional);
-    if (blocked) return blocked;
+    const missing = missingCondition(c, requireConditional);
+    if (missing) return missing;
+    const failed = failedCondition(c, current);
     const patch = parseJson(text);
-    if (patch instanceof Response) return patch;
     // Validate the result, not the patch: a well-formed patch can still
     // leave an invalid profile, and then nothing is stored (422).
-    const next = validProfile(mergePatch(current, patch));
+    const next = patch instanceof Response ? patch
+      : validProfile(mergePatch(current, patch));
+    if (failed && !alreadyApplied(failed, current, next)) {
+      return preconditionFailed();
+    }
     if (next instanceof Response) return next;
-    store.set(id, next);
+    if (!failed) store.set(id, next);
     c.header('ETag', etagOf(next));
     return c.json(next);
   });
@@ -201,5 +225,8 @@ if (import.meta.main) {
   await send('PATCH as application/json', 'PATCH', '{"name":"Ada L."}',
     { 'If-Match': v2 });
   await send('PATCH {"name":"Ada L."} If-Match: v2', 'PATCH',
+    '{"name":"Ada L."}', { 'If-Match': v2 });
+  // Its answer was lost: the identical retry finds the change applied.
+  await send('PATCH {"name":"Ada L."} If-Match: v2, again', 'PATCH',
     '{"name":"Ada L."}', { 'If-Match': v2 });
 }

@@ -7,16 +7,50 @@ import { createCartApp } from './set-vs-increment.ts';
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-/** A fake transport that plays `script` in order and records what it was sent. */
-function scripted(...script: (number | Error | ((req: Request) => Response))[]) {
-  const seen: { method: string; key: string | null; body: string }[] = [];
+type Step = number | Error | 'hang' | ((req: Request) => Response);
+
+/**
+ * A fake transport that plays `script` in order and records what it was sent.
+ * A 'hang' step never answers: like fetch, it rejects only when the request's
+ * signal aborts.
+ */
+function scripted(...script: Step[]) {
+  const seen: { method: string; key: string | null; body: string; abortedAtStart: boolean }[] = [];
+  const waiting: { n: number; resolve: () => void }[] = [];
   const send: Send = async (request) => {
-    seen.push({ method: request.method, key: request.headers.get('Idempotency-Key'), body: await request.text() });
+    const abortedAtStart = request.signal.aborted;
+    seen.push({ method: request.method, key: request.headers.get('Idempotency-Key'), body: await request.text(), abortedAtStart });
+    for (const w of waiting) if (seen.length >= w.n) w.resolve();
+    // Like fetch: a request whose signal is already aborted is never sent.
+    request.signal.throwIfAborted();
     const step = script[Math.min(seen.length, script.length) - 1]!;
+    if (step === 'hang') {
+      return new Promise<Response>((_, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason));
+      });
+    }
     if (step instanceof Error) throw step;
     return typeof step === 'function' ? step(request) : new Response(null, { status: step });
   };
-  return { send, seen };
+  /** Resolves once `n` attempts have reached the transport. */
+  const calls = (n: number) => new Promise<void>((resolve) => {
+    if (seen.length >= n) resolve();
+    else waiting.push({ n, resolve });
+  });
+  return { send, seen, calls };
+}
+
+/** Per-attempt timers that fire only when the test says so: no time passes. */
+function fakeTimeouts() {
+  const timers: { ms: number; controller: AbortController }[] = [];
+  const timeout = (ms: number) => {
+    const controller = new AbortController();
+    timers.push({ ms, controller });
+    return controller.signal;
+  };
+  const fire = (i: number) =>
+    timers[i]!.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  return { timers, timeout, fire };
 }
 
 function client(send: Send, overrides: RetryOptions = {}) {
@@ -26,14 +60,15 @@ function client(send: Send, overrides: RetryOptions = {}) {
     sleep: async (ms) => void slept.push(ms),
     backoff: (n) => (backoffs.push(n), 100 * n),
     now: () => NOW,
+    timeout: () => new AbortController().signal, // never fires
     ...overrides,
   });
   return { retrying, slept, backoffs };
 }
 
-const req = (method: string, headers: Record<string, string> = {}) =>
+const req = (method: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
   new Request('http://api.test/things/1', {
-    method, headers, body: ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method) ? null : '{"x":1}',
+    method, headers, signal, body: ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method) ? null : '{"x":1}',
   });
 
 const networkError = () => new TypeError('fetch failed');
@@ -95,6 +130,23 @@ describe('retrying after a lost response', () => {
     expect(new Set(seen.map((s) => s.body))).toEqual(new Set(['{"x":1}']));
   });
 
+  it('retries a 409 on a keyed request unchanged, after Retry-After: the first copy is still running', async () => {
+    const key = 'c0a8012e-7f3b-4d2a-9e1f-5b6c7d8e9f00';
+    const inFlight = () => new Response(null, { status: 409, headers: { 'Retry-After': '1' } });
+    const { send, seen } = scripted(inFlight, 201);
+    const { retrying, slept } = client(send);
+    expect((await retrying(req('POST', { 'Idempotency-Key': key }))).status).toBe(201);
+    const sent = { method: 'POST', key, body: '{"x":1}', abortedAtStart: false };
+    expect(seen).toEqual([sent, sent]);
+    expect(slept).toEqual([1000]);
+  });
+
+  it.each(['PUT', 'DELETE', 'POST'])('returns a 409 on an unkeyed %s at once: a conflict with state', async (method) => {
+    const { send, seen } = scripted(409, 200);
+    expect((await client(send).retrying(req(method))).status).toBe(409);
+    expect(seen).toHaveLength(1);
+  });
+
   it('retries a per-try timeout like a network error', async () => {
     const { send, seen } = scripted(new DOMException('timed out', 'TimeoutError'), 200);
     const { retrying } = client(send);
@@ -154,6 +206,88 @@ describe('bounded attempts', () => {
   });
 });
 
+describe('timeouts and the deadline', () => {
+  it('gives every attempt its own timeout: a hung attempt is abandoned and the next one answers', async () => {
+    const { send, seen, calls } = scripted('hang', 200);
+    const t = fakeTimeouts();
+    const { retrying, slept } = client(send, { attemptTimeoutMs: 5000, timeout: t.timeout });
+    const result = retrying(req('GET'));
+    await calls(1);
+    expect(t.timers.map((x) => x.ms)).toEqual([5000]);
+    t.fire(0); // the first attempt times out; the caller's signal did not
+    expect((await result).status).toBe(200);
+    expect(seen.map((x) => x.abortedAtStart)).toEqual([false, false]);
+    expect(t.timers).toHaveLength(2);
+    expect(slept).toEqual([100]);
+  });
+
+  it('rethrows the TimeoutError when every attempt hangs', async () => {
+    const { send, seen, calls } = scripted('hang');
+    const t = fakeTimeouts();
+    const result = client(send, { timeout: t.timeout }).retrying(req('PUT'));
+    for (let i = 0; i < 3; i++) {
+      await calls(i + 1);
+      t.fire(i);
+    }
+    await expect(result).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('stops when the caller\'s own signal aborts: no attempt starts already aborted', async () => {
+    const { send, seen, calls } = scripted('hang', 200);
+    const caller = new AbortController();
+    const { retrying, slept } = client(send, { timeout: fakeTimeouts().timeout });
+    const result = retrying(req('GET', {}, caller.signal));
+    await calls(1);
+    const reason = new DOMException('The caller gave up', 'TimeoutError'); // as AbortSignal.timeout() aborts
+    caller.abort(reason);
+    await expect(result).rejects.toBe(reason);
+    expect(seen.map((x) => x.abortedAtStart)).toEqual([false]);
+    expect(slept).toEqual([]);
+  });
+
+  it('lets the caller\'s signal cut a wait short', async () => {
+    const { send } = scripted(503, 200);
+    const caller = new AbortController();
+    const waits: AbortSignal[] = [];
+    let sleeping!: () => void;
+    const asleep = new Promise<void>((resolve) => { sleeping = resolve; });
+    const sleep = (_ms: number, signal?: AbortSignal) => new Promise<void>((_, reject) => {
+      sleeping();
+      if (!signal) return reject(new Error('sleep got no signal'));
+      waits.push(signal);
+      signal.addEventListener('abort', () => reject(signal.reason));
+    });
+    const result = client(send, { sleep }).retrying(req('GET', {}, caller.signal));
+    await asleep; // the 503 came back and the client is waiting to retry
+    const reason = new DOMException('The caller gave up', 'AbortError');
+    caller.abort(reason);
+    await expect(result).rejects.toBe(reason);
+    expect(waits).toHaveLength(1);
+  });
+
+  it('keeps every attempt and wait inside one deadline, shrinking the last timeout to fit', async () => {
+    const { send, seen } = scripted(503);
+    const t = fakeTimeouts();
+    let clock = NOW;
+    const { retrying, slept } = client(send, {
+      maxAttempts: 10, deadlineMs: 1000, attemptTimeoutMs: 700,
+      backoff: () => 400, now: () => clock, timeout: t.timeout,
+      sleep: async (ms) => { slept.push(ms); clock += ms; },
+    });
+    // Tries at 0, 400 and 800 ms; the next wait would end at 1200, past the deadline.
+    expect((await retrying(req('GET'))).status).toBe(503);
+    expect(seen).toHaveLength(3);
+    expect(slept).toEqual([400, 400]);
+    expect(t.timers.map((x) => x.ms)).toEqual([700, 600, 200]);
+  });
+
+  it.each([0, -1, Number.NaN, Infinity])('rejects attemptTimeoutMs and deadlineMs of %s', (ms) => {
+    expect(() => withRetries(scripted(200).send, { attemptTimeoutMs: ms })).toThrow(RangeError);
+    expect(() => withRetries(scripted(200).send, { deadlineMs: ms })).toThrow(RangeError);
+  });
+});
+
 describe('Retry-After', () => {
   const busy = (value: string, status = 503) => () =>
     new Response(null, { status, headers: { 'Retry-After': value } });
@@ -173,9 +307,9 @@ describe('Retry-After', () => {
     expect(slept).toEqual([7000]);
   });
 
-  it('returns the answer to the caller when the wait is longer than it allows', async () => {
+  it('returns the answer to the caller when the wait would end past the deadline', async () => {
     const { send, seen } = scripted(busy('3600'), 200);
-    const { retrying, slept } = client(send, { maxRetryAfterMs: 60_000 });
+    const { retrying, slept } = client(send, { deadlineMs: 60_000 });
     const res = await retrying(req('GET'));
     expect(res.status).toBe(503);
     expect(res.headers.get('Retry-After')).toBe('3600');

@@ -1,9 +1,10 @@
 /**
  * A retrying HTTP client that only repeats a request when a second copy
  * cannot do harm: its method is idempotent (RFC 9110 §9.2.2), or it carries
- * an Idempotency-Key that the server deduplicates on. Attempts are bounded,
- * the wait comes from Retry-After when the server sends one, and the clock
- * and sleep are injected so tests never wait.
+ * an Idempotency-Key that the server deduplicates on. Every attempt has its
+ * own timeout, all of them share one deadline, the wait comes from
+ * Retry-After when the server sends one, and the clock, timers and sleep are
+ * injected so tests never wait.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,15 +13,23 @@ import { setTimeout as delay } from 'node:timers/promises';
 export type Send = (request: Request) => Promise<Response>;
 
 export interface RetryOptions {
-  /** Tries in total, the first included; 1 turns retrying off. Default 3. */
+  /**
+   * Tries in total, the first included; 1 turns retrying off. Default 3,
+   * a bounded retry budget the caller opts into; 2 keeps to RFC 9110
+   * §9.2.2's "SHOULD NOT automatically retry a failed automatic retry".
+   */
   maxAttempts?: number;
-  /** Longest Retry-After worth waiting for; past it, the caller decides. */
-  maxRetryAfterMs?: number;
+  /** Longest one try may take, reading its body included. Default 10 s. */
+  attemptTimeoutMs?: number;
+  /** Longest all tries and waits may take together. Default 30 s. */
+  deadlineMs?: number;
   /** Wait before retry `n` (1, 2, …) when the server names none. */
   backoff?: (n: number) => number;
-  /** Waits `ms`; tests pass a fake that records instead of sleeping. */
-  sleep?: (ms: number) => Promise<void>;
-  /** The current time in ms, to turn a Retry-After date into a wait. */
+  /** Waits `ms` unless `signal` aborts first; tests pass a fake. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A signal that aborts after `ms`; tests pass one they fire by hand. */
+  timeout?: (ms: number) => AbortSignal;
+  /** The current time in ms: for the deadline and Retry-After dates. */
   now?: () => number;
 }
 
@@ -43,6 +52,14 @@ export function isRetrySafe(request: Request): boolean {
     || request.headers.has('Idempotency-Key');
 }
 
+/** True when the same request, sent again unchanged, may succeed. */
+export function isRetryableAnswer(request: Request, response: Response) {
+  return RETRYABLE_STATUSES.has(response.status)
+    // With a key, 409 means "a copy with this key is still running":
+    // the Idempotency-Key draft asks for no change before a retry.
+    || (response.status === 409 && request.headers.has('Idempotency-Key'));
+}
+
 /** Failures where the request may or may not have reached the server. */
 const isTransportFailure = (error: unknown) =>
   error instanceof TypeError // how fetch reports a network error
@@ -62,7 +79,8 @@ const ASCTIME = new RegExp(String.raw`^${DAY} ${MONTH} [ \d]\d ${TIME} \d{4}$`);
  * delay-seconds or an HTTP-date in any of the three forms a recipient must
  * accept (§5.6.7). Undefined for a missing or malformed value.
  */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
+export function retryAfterMs(value: string | null | undefined, now: number)
+  : number | undefined {
   const text = value?.trim() ?? '';
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   let at = Number.NaN;
@@ -76,6 +94,29 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
 export const fullJitter = (n: number): number =>
   Math.random() * Math.min(10_000, 100 * 2 ** n);
 
+/** Waits `ms`; a caller that aborts ends the wait with its own reason. */
+const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
+  });
+
+/** The options with their defaults, checked once. */
+function settings(options: RetryOptions): Required<RetryOptions> {
+  const { maxAttempts = 3, attemptTimeoutMs = 10_000, deadlineMs = 30_000,
+    backoff = fullJitter, sleep = sleepUnlessAborted, now = Date.now,
+    timeout = (ms: number) => AbortSignal.timeout(ms) } = options;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
+    throw new RangeError(`maxAttempts must be 1-10, got ${maxAttempts}`);
+  }
+  const limits = { attemptTimeoutMs, deadlineMs };
+  for (const [name, ms] of Object.entries(limits)) {
+    if (!Number.isFinite(ms) || ms <= 0) {
+      throw new RangeError(`${name} must be a positive number of ms, got ${ms}`);
+    }
+  }
+  return { maxAttempts, ...limits, backoff, sleep, timeout, now };
+}
+
 // #region retry
 /**
  * Wraps `send` so a retry-safe request is tried up to `maxAttempts` times.
@@ -83,31 +124,37 @@ export const fullJitter = (n: number): number =>
  * whether the server applied it, and a second copy might apply it twice.
  */
 export function withRetries(send: Send, options: RetryOptions = {}): Send {
-  const { maxAttempts = 3, maxRetryAfterMs = 30_000, backoff = fullJitter,
-    sleep = (ms) => delay(ms), now = Date.now } = options;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
-    throw new RangeError(`maxAttempts must be 1-10, got ${maxAttempts}`);
-  }
+  const { maxAttempts, attemptTimeoutMs, deadlineMs, backoff, sleep,
+    timeout, now } = settings(options);
   return async (request) => {
+    const caller = request.signal; // the caller's own abort or deadline
     const tries = isRetrySafe(request) ? maxAttempts : 1;
+    const deadline = now() + deadlineMs;
     for (let attempt = 1; ; attempt++) {
-      const last = attempt >= tries;
-      let response: Response;
+      // Each try gets its own timer, cut to what is left of the deadline.
+      const limit = Math.max(0, Math.min(attemptTimeoutMs, deadline - now()));
+      const signal = AbortSignal.any([caller, timeout(limit)]);
+      let response: Response | undefined;
+      let failure: unknown;
       try {
         // A body can be read once, so every try sends its own copy.
-        response = await send(request.clone());
+        response = await send(new Request(request.clone(), { signal }));
+        if (!isRetryableAnswer(request, response)) return response;
       } catch (error) {
-        if (last || !isTransportFailure(error)) throw error;
-        await sleep(backoff(attempt));
-        continue;
+        // A caller that gave up, or a bug, is no reason to try again.
+        if (caller.aborted || !isTransportFailure(error)) throw error;
+        failure = error;
       }
-      if (last || !RETRYABLE_STATUSES.has(response.status)) return response;
-      const asked = retryAfterMs(response.headers.get('Retry-After'), now());
-      // A server asking for a long pause gets it: we stop, the caller
-      // decides, rather than retrying sooner than it asked.
-      if (asked !== undefined && asked > maxRetryAfterMs) return response;
-      await response.body?.cancel(); // free the connection before waiting
-      await sleep(asked ?? backoff(attempt));
+      const wait = attempt >= tries ? Infinity
+        : retryAfterMs(response?.headers.get('Retry-After'), now())
+          ?? backoff(attempt);
+      // Out of tries, or a wait past the deadline: the caller decides.
+      if (now() + wait >= deadline) {
+        if (response) return response;
+        throw failure;
+      }
+      await response?.body?.cancel(); // free the connection before waiting
+      await sleep(wait, caller);
     }
   };
 }
