@@ -6,7 +6,9 @@ import {
   needsRehash,
   OWASP_ARGON2ID,
   parsePhc,
+  type Pepper,
   PhcFormatError,
+  UnknownPepperError,
   verifyPassword,
 } from './password-hash.ts';
 
@@ -65,14 +67,19 @@ describe('hashPassword and verifyPassword', () => {
   });
 
   it('reproduces the PHC spec example, which uses a pepper as the Argon2 secret', async () => {
+    // The spec's string omits keyid; ours names the pepper, so the same
+    // salt and hash appear with `,keyid=<B64 of "k1">` after the parameters.
     const vector = '$argon2id$v=19$m=65536,t=2,p=1$gZiV/M1gPc22ElAH/Jh1Hw$CWOrkoo7oJBQ/iyh7uJ0LO2aLEfrHwTWllSAxT0zRno';
+    const withKeyId = vector.replace('p=1$', 'p=1,keyid=azE$');
     const salt = Buffer.from('gZiV/M1gPc22ElAH/Jh1Hw', 'base64');
-    const pepper = Buffer.from('pepper');
+    const pepper: Pepper = { id: 'k1', secret: Buffer.from('pepper') };
     const params = { memory: 65_536, passes: 2, parallelism: 1, tagLength: 32 };
-    expect(await hashPassword('hunter2', params, { randomBytes: () => salt, pepper })).toBe(vector);
-    expect(await verifyPassword('hunter2', vector, { pepper })).toBe(true);
-    expect(await verifyPassword('hunter2', vector)).toBe(false); // database alone is not enough
-    expect(await verifyPassword('hunter2', vector, { pepper: Buffer.from('pepper2') })).toBe(false);
+    expect(await hashPassword('hunter2', params, { randomBytes: () => salt, pepper })).toBe(withKeyId);
+    expect(await verifyPassword('hunter2', withKeyId, { peppers: [pepper] })).toBe(true);
+    const wrong: Pepper = { id: 'k1', secret: Buffer.from('pepper2') };
+    expect(await verifyPassword('hunter2', withKeyId, { peppers: [wrong] })).toBe(false);
+    // Without keyid the string says "no key": the database alone verifies nothing.
+    expect(await verifyPassword('hunter2', vector, { peppers: [pepper] })).toBe(false);
   });
 
   it('hashes on the thread pool, leaving the event loop free', async () => {
@@ -117,11 +124,23 @@ describe('password input policy', () => {
     }
   });
 
-  it('normalizes with NFKC, so composed, decomposed and full-width forms match', async () => {
+  it('normalizes with NFC (SP 800-63B-4), so composed and decomposed forms match', async () => {
     const phc = await hashFast('caf\u00e9 pass'); // é as one code point
     expect(await verifyPassword('cafe\u0301 pass', phc)).toBe(true); // e + combining acute
-    expect(await verifyPassword('ｃａｆé ｐａｓｓ', phc)).toBe(true); // full-width letters
     expect(await verifyPassword('cafe pass', phc)).toBe(false);
+  });
+
+  it('keeps compatibility characters distinct, as NFKC would not', async () => {
+    const cases: [string, string][] = [
+      ['ｃａｆé ｐａｓｓ', 'café pass'], // full-width letters
+      ['x² + 1', 'x2 + 1'], // superscript two
+      ['\ufb01sh food', 'fish food'], // the fi ligature
+    ];
+    for (const [typed, folded] of cases) {
+      const phc = await hashFast(typed);
+      expect(await verifyPassword(typed, phc)).toBe(true);
+      expect(await verifyPassword(folded, phc), folded).toBe(false);
+    }
   });
 
   it('rejects parameters outside the server limits before hashing', async () => {
@@ -177,7 +196,12 @@ describe('tampered stored hashes', () => {
     ['negative value', '$argon2id$v=19$m=-256,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
     ['parameters out of order', '$argon2id$v=19$t=1,m=256,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
     ['missing parameter', '$argon2id$v=19$m=256,t=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
-    ['extra parameter', '$argon2id$v=19$m=256,t=1,p=1,keyid=AAAA$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
+    ['extra parameter (data)', '$argon2id$v=19$m=256,t=1,p=1,data=AAAA$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
+    ['keyid before p', '$argon2id$v=19$m=256,t=1,keyid=azE,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /parameters must be exactly/],
+    ['empty keyid', '$argon2id$v=19$m=256,t=1,p=1,keyid=$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /keyid must be unpadded/],
+    ['9-byte keyid', '$argon2id$v=19$m=256,t=1,p=1,keyid=cGVwcGVyLTEy$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /keyid must be 1-8 bytes, found 9/],
+    ['binary keyid', '$argon2id$v=19$m=256,t=1,p=1,keyid=AAAA$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /keyid must name a pepper/],
+    ['non-canonical keyid', '$argon2id$v=19$m=256,t=1,p=1,keyid=azF$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /keyid must be unpadded/],
     ['missing hash', '$argon2id$v=19$m=256,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA', /5 fields/],
     ['extra field', '$argon2id$v=19$m=256,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA$AAAA', /5 fields/],
     ['leading text', 'x$argon2id$v=19$m=256,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', /5 fields/],
@@ -200,6 +224,86 @@ describe('tampered stored hashes', () => {
 
   it('throws PhcFormatError for a stored value that is not a string', async () => {
     await expect(verifyPassword('pw', null as unknown as string)).rejects.toThrow(PhcFormatError);
+  });
+});
+
+describe('peppers, named by the PHC keyid', () => {
+  const p1: Pepper = { id: 'pep-1', secret: new Uint8Array(32).fill(1) };
+  const p2: Pepper = { id: 'pep-2', secret: new Uint8Array(32).fill(2) };
+  const pepperedFast = (password: string, pepper: Pepper) =>
+    hashPassword(password, FAST, { pepper });
+
+  it('stores the pepper id, never the pepper, as keyid', async () => {
+    const phc = await pepperedFast('pw', p1);
+    const keyid = /,keyid=([A-Za-z0-9+/]+)\$/.exec(phc)?.[1];
+    expect(Buffer.from(keyid!, 'base64').toString()).toBe('pep-1');
+    expect(parsePhc(phc).keyId).toBe('pep-1');
+    expect(phc).not.toContain(Buffer.from(p1.secret).toString('base64').slice(0, 20));
+  });
+
+  it('verifies with the pepper the keyid names, among several', async () => {
+    const phc = await pepperedFast('pw', p1);
+    expect(await verifyPassword('pw', phc, { peppers: [p2, p1] })).toBe(true);
+    expect(await verifyPassword('wrong', phc, { peppers: [p2, p1] })).toBe(false);
+  });
+
+  it('returns false when the named pepper holds another secret', async () => {
+    const phc = await pepperedFast('pw', p1);
+    const impostor: Pepper = { id: 'pep-1', secret: p2.secret };
+    expect(await verifyPassword('pw', phc, { peppers: [impostor] })).toBe(false);
+  });
+
+  it('throws UnknownPepperError, naming the keyid, when no pepper has it', async () => {
+    const phc = await pepperedFast('pw', p1);
+    for (const peppers of [undefined, [], [p2]]) {
+      const attempt = verifyPassword('pw', phc, peppers ? { peppers } : {});
+      await expect(attempt).rejects.toThrow(UnknownPepperError);
+      await expect(verifyPassword('pw', phc, { peppers: peppers ?? [] }))
+        .rejects.toThrow(/no pepper with keyid "pep-1"/);
+    }
+  });
+
+  it('rotates: old hashes verify with the old pepper, then rehash with the new', async () => {
+    const old = await pepperedFast('pw', p1);
+    const keyring = { peppers: [p2, p1] }; // current first, retired kept
+    expect(await verifyPassword('pw', old, keyring)).toBe(true);
+    expect(needsRehash(old, FAST, p2.id)).toBe(true);
+    const fresh = await pepperedFast('pw', p2);
+    expect(parsePhc(fresh).keyId).toBe('pep-2');
+    expect(needsRehash(fresh, FAST, p2.id)).toBe(false);
+    // Once every row is rehashed, the retired pepper can go.
+    expect(await verifyPassword('pw', fresh, { peppers: [p2] })).toBe(true);
+    await expect(verifyPassword('pw', old, { peppers: [p2] })).rejects.toThrow(UnknownPepperError);
+  });
+
+  it('adds a pepper to hashes made without one, at their next login', async () => {
+    const plain = await hashFast('pw');
+    expect(parsePhc(plain).keyId).toBeUndefined();
+    expect(await verifyPassword('pw', plain, { peppers: [p1] })).toBe(true);
+    expect(needsRehash(plain, FAST, p1.id)).toBe(true);
+    expect(needsRehash(plain, FAST)).toBe(false);
+    expect(needsRehash(await pepperedFast('pw', p1), FAST)).toBe(true); // pepper dropped
+  });
+
+  it.each([
+    ['an empty id', { id: '', secret: p1.secret }],
+    ['a 9-byte id', { id: 'pepper-12', secret: p1.secret }],
+    ['an id with a $', { id: 'a$b', secret: p1.secret }],
+    ['an id with a non-ASCII letter', { id: 'pé', secret: p1.secret }],
+    ['an empty secret', { id: 'pep-1', secret: new Uint8Array(0) }],
+    ['a secret that is not bytes', { id: 'pep-1', secret: 'hunter2' as unknown as Uint8Array }],
+  ])('rejects a pepper with %s, without echoing the secret', async (_name, pepper) => {
+    const attempt = hashPassword('pw', FAST, { pepper });
+    await expect(attempt).rejects.toThrow(RangeError);
+    await expect(hashPassword('pw', FAST, { pepper })).rejects.not.toThrow(/hunter2/);
+    const phc = await hashFast('pw');
+    await expect(verifyPassword('pw', phc, { peppers: [pepper] })).rejects.toThrow(RangeError);
+  });
+
+  it('rejects two peppers with the same id', async () => {
+    const phc = await hashFast('pw');
+    const twin: Pepper = { id: 'pep-1', secret: p2.secret };
+    await expect(verifyPassword('pw', phc, { peppers: [p1, twin] })).rejects.toThrow(/pep-1.*twice/);
   });
 });
 

@@ -50,9 +50,9 @@ describe('MemoryReplayCache', () => {
     const { clock, cache } = cacheAt(1000);
     cache.claim('msg_1', 1300);
     cache.complete('msg_1');
-    clock.now = 1300;
-    expect(cache.claim('msg_1', 1600)).toBe('done');
-    clock.now = 1301;
+    clock.now = 1300; // the same delivery, replayed in its last second
+    expect(cache.claim('msg_1', 1300)).toBe('done');
+    clock.now = 1301; // a new delivery with that id
     expect(cache.claim('msg_1', 1601)).toBe('new');
   });
 
@@ -69,6 +69,51 @@ describe('MemoryReplayCache', () => {
     cache.claim('msg_1', 9999);
     clock.now = 1301;
     expect(cache.claim('msg_1', 1601)).toBe('new');
+  });
+
+  it('remembers a done id until the latest copy it has seen goes stale', () => {
+    const { clock, cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    cache.complete('msg_1');
+    clock.now = 1200; // a retry, signed at 1200, of an event already stored
+    expect(cache.claim('msg_1', 1500)).toBe('done');
+    clock.now = 1450; // the first copy is stale; a captured retry is not
+    expect(cache.claim('msg_1', 1500)).toBe('done');
+    clock.now = 1501;
+    expect(cache.claim('msg_1', 1801)).toBe('new');
+  });
+
+  it('once done, also remembers the copies it refused while in flight', () => {
+    const { clock, cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300);
+    expect(cache.claim('msg_1', 1320)).toBe('in-flight');
+    cache.complete('msg_1');
+    clock.now = 1310;
+    expect(cache.claim('msg_1', 1320)).toBe('done');
+  });
+
+  it('keeps what refused copies taught it when a lapsed claim is taken over', () => {
+    const { clock, cache } = cacheAt(1000);
+    cache.claim('msg_1', 1300); // this claimant never settles
+    clock.now = 1290;
+    expect(cache.claim('msg_1', 1590)).toBe('in-flight');
+    clock.now = 1301; // a late copy, signed at 1050, takes over and is stored
+    expect(cache.claim('msg_1', 1350)).toBe('new');
+    cache.complete('msg_1');
+    clock.now = 1400; // the copy refused at 1290 is still fresh: replayed
+    expect(cache.claim('msg_1', 1590)).toBe('done');
+  });
+
+  it('moves an id whose memory a copy extended behind the others, for the sweep', () => {
+    const { clock, cache } = cacheAt(1000);
+    cache.claim('a', 1300);
+    cache.complete('a');
+    cache.claim('b', 1300);
+    clock.now = 1200;
+    expect(cache.claim('a', 1500)).toBe('done');
+    clock.now = 1301; // b has expired; a has not, but no longer sits in front
+    cache.claim('c', 1601);
+    expect(cache.size).toBe(2);
   });
 
   it('sweeps expired ids instead of growing without bound', () => {

@@ -131,6 +131,17 @@ describe('POST /webhooks/billing', () => {
     expect(queued).toHaveLength(1);
   });
 
+  it('refuses a captured retry for as long as that retry could pass', async () => {
+    const target = app();
+    expect((await post(target, { headers: headers(), body: BODY })).status).toBe(202);
+    clock = NOW + 200; // the 202 was lost; the sender retries, newly signed
+    const retry = headers();
+    expect((await post(target, { headers: retry, body: BODY })).status).toBe(200);
+    clock = NOW + 400; // the first copy is stale, the retry is not: replay it
+    expect((await post(target, { headers: retry, body: BODY })).status).toBe(200);
+    expect(queued).toHaveLength(1);
+  });
+
   it('remembers a future-dated delivery until its own timestamp goes stale', async () => {
     const target = app();
     const h = headers('msg_1', BODY, [SECRET], NOW + 300);
@@ -275,6 +286,39 @@ describe('a copy that arrives while the first hand-off is still running', () => 
     expect((await first).status).toBe(202);
     clock += 60;
     expect((await attempt(target)).status).toBe(200);
+    expect(queue.stored).toEqual(['msg_1']);
+  });
+
+  it('refuses a replay of a copy it turned away with 409, once the event is stored', async () => {
+    const queue = slowQueue();
+    const target = appWith(queue.enqueue);
+    const first = attempt(target);
+    const firstHandOff = await queue.reachedFirst();
+    clock += 10;
+    const copy = headers('msg_1', BODY, [SECRET], clock);
+    expect((await post(target, { headers: copy, body: BODY })).status).toBe(409);
+    firstHandOff.resolve();
+    expect((await first).status).toBe(202);
+
+    clock = NOW + 305; // the first copy is stale; a captured copy of the second is not
+    expect((await post(target, { headers: copy, body: BODY })).status).toBe(200);
+    expect(queue.stored).toEqual(['msg_1']);
+  });
+
+  it('lets a retry in once a claim that never settles has lapsed', async () => {
+    const queue = slowQueue();
+    const target = appWith(queue.enqueue);
+    void attempt(target); // its hand-off hangs for good: the process is wedged
+    await queue.reachedFirst();
+    // The sender retries every 60 s. Each refused copy is newer than the
+    // claim, yet none may keep the id in flight: the claim lapses when its
+    // own copy goes stale, and the next retry is stored.
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      clock = NOW + 60 * i;
+      statuses.push((await attempt(target)).status);
+    }
+    expect(statuses).toEqual([409, 409, 409, 409, 409, 202]);
     expect(queue.stored).toEqual(['msg_1']);
   });
 

@@ -224,6 +224,9 @@ describe('verifyWebhook: secret rotation', () => {
     const mixed = headersFor({ id: 'msg_b' });
     mixed['webhook-signature'] = `${junk} v1a,ZWQyNTUxOQ== ${mixed['webhook-signature']}`;
     expect(reason(mixed)).toBe('ok');
+    const validFirst = headersFor({ id: 'msg_c' });
+    validFirst['webhook-signature'] = `${validFirst['webhook-signature']} ${junk}`;
+    expect(reason(validFirst)).toBe('ok');
   });
 
   it('rejects an empty secret list as a configuration error', () => {
