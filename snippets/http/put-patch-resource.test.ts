@@ -261,6 +261,32 @@ describe('If-Match prevents lost updates', () => {
     expectUnchanged(store, { name: 'Ada', email: 'ada@example.com', tags: ['code'] });
   });
 
+  it('answers 200 when another client already made the same change, and shows that client\'s other edits (§13.1.1)', async () => {
+    const { app, store } = setup();
+    const { etag } = await current(app); // both clients read v1
+    const other = patch('{"name":"Ada L.","bio":"Poet"}', { 'If-Match': etag });
+    expect((await app.request('/profiles/ada', other)).status).toBe(200);
+    const after = structuredClone(store.get('ada'));
+    const writes = vi.spyOn(store, 'set');
+    // This client asks for the name the other client already set: nothing to write, nothing lost.
+    const res = await app.request('/profiles/ada', patch('{"name":"Ada L."}', { 'If-Match': etag }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ...ADA, name: 'Ada L.', bio: 'Poet' });
+    expect(res.headers.get('ETag')).toBe((await current(app)).etag);
+    expect(writes).not.toHaveBeenCalled();
+    expectUnchanged(store, after);
+  });
+
+  it('answers 412 to a retry whose change someone has since overwritten', async () => {
+    const { app, store } = setup();
+    const { etag } = await current(app);
+    const mine = patch('{"bio":"First"}', { 'If-Match': etag });
+    const first = await app.request('/profiles/ada', mine); // its answer is lost
+    await app.request('/profiles/ada', patch('{"bio":"Second"}', { 'If-Match': first.headers.get('ETag')! }));
+    await expectProblem(await app.request('/profiles/ada', mine), 412);
+    expectUnchanged(store, { ...ADA, bio: 'Second' });
+  });
+
   it.each([
     ['a stale tag', '"not-the-current-one"'],
     ['the weak form of the current tag', `W/${etagOf(ADA)}`],

@@ -164,6 +164,25 @@ describe('retrying after a lost response', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('throws at once on a body the caller already read: a bug, not a network error to retry', async () => {
+    const { send, seen } = scripted(200);
+    const { retrying, slept } = client(send);
+    const request = req('PUT');
+    await request.text();
+    await expect(retrying(request)).rejects.toThrow(TypeError);
+    expect(seen).toHaveLength(0);
+    expect(slept).toEqual([]);
+  });
+
+  it('retries a request whose body is a stream, sending all of it every time', async () => {
+    const { send, seen } = scripted(networkError(), 200);
+    const chunks = ['{"x"', ':1}'].map((s) => new TextEncoder().encode(s));
+    const body = new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(next); else c.close(); } });
+    const request = new Request('http://api.test/things/1', { method: 'PUT', body, duplex: 'half' } as RequestInit);
+    expect((await client(send).retrying(request)).status).toBe(200);
+    expect(seen.map((s) => s.body)).toEqual(['{"x":1}', '{"x":1}']);
+  });
+
   it('leaves the caller\'s request unread, so it can be inspected or sent again', async () => {
     const { send } = scripted(networkError(), 200);
     const request = req('PUT');
@@ -282,7 +301,29 @@ describe('timeouts and the deadline', () => {
     expect(t.timers.map((x) => x.ms)).toEqual([700, 600, 200]);
   });
 
-  it.each([0, -1, Number.NaN, Infinity])('rejects attemptTimeoutMs and deadlineMs of %s', (ms) => {
+  it('does not start a try that the deadline leaves no time for', async () => {
+    const { send, seen } = scripted(503);
+    const t = fakeTimeouts();
+    let clock = NOW;
+    const { retrying, slept } = client(send, {
+      maxAttempts: 10, deadlineMs: 1000, backoff: () => 500, now: () => clock, timeout: t.timeout,
+      sleep: async (ms) => { slept.push(ms); clock += ms; },
+    });
+    // Tries at 0 and 500 ms; the next would start at 1000, exactly the deadline.
+    expect((await retrying(req('GET'))).status).toBe(503);
+    expect(seen).toHaveLength(2);
+    expect(t.timers.map((x) => x.ms)).toEqual([1000, 500]);
+  });
+
+  it('rounds a fractional limit up for AbortSignal.timeout, which takes whole ms', async () => {
+    const { send } = scripted(200);
+    // The default timeout: a real, unref'd timer that the instant answer beats.
+    const retrying = withRetries(send, { attemptTimeoutMs: 1500.5, sleep: async () => {} });
+    expect((await retrying(req('GET'))).status).toBe(200);
+  });
+
+  // Node fires a timer longer than 2^31 - 1 ms after 1 ms: "no timeout" would mean "at once".
+  it.each([0, -1, Number.NaN, Infinity, 2 ** 31])('rejects attemptTimeoutMs and deadlineMs of %s', (ms) => {
     expect(() => withRetries(scripted(200).send, { attemptTimeoutMs: ms })).toThrow(RangeError);
     expect(() => withRetries(scripted(200).send, { deadlineMs: ms })).toThrow(RangeError);
   });

@@ -100,18 +100,23 @@ const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
     throw signal?.aborted ? signal.reason : error;
   });
 
+/** Node runs a longer timer after 1 ms, so "no limit" would mean "at once". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The options with their defaults, checked once. */
 function settings(options: RetryOptions): Required<RetryOptions> {
   const { maxAttempts = 3, attemptTimeoutMs = 10_000, deadlineMs = 30_000,
     backoff = fullJitter, sleep = sleepUnlessAborted, now = Date.now,
-    timeout = (ms: number) => AbortSignal.timeout(ms) } = options;
+    // AbortSignal.timeout takes whole ms; a fractional clock gives parts.
+    timeout = (ms: number) => AbortSignal.timeout(Math.ceil(ms)) } = options;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
     throw new RangeError(`maxAttempts must be 1-10, got ${maxAttempts}`);
   }
   const limits = { attemptTimeoutMs, deadlineMs };
   for (const [name, ms] of Object.entries(limits)) {
-    if (!Number.isFinite(ms) || ms <= 0) {
-      throw new RangeError(`${name} must be a positive number of ms, got ${ms}`);
+    if (!(ms > 0 && ms <= MAX_TIMER_MS)) {
+      throw new RangeError(
+        `${name} must be over 0 and at most ${MAX_TIMER_MS} ms, got ${ms}`);
     }
   }
   return { maxAttempts, ...limits, backoff, sleep, timeout, now };
@@ -134,11 +139,13 @@ export function withRetries(send: Send, options: RetryOptions = {}): Send {
       // Each try gets its own timer, cut to what is left of the deadline.
       const limit = Math.max(0, Math.min(attemptTimeoutMs, deadline - now()));
       const signal = AbortSignal.any([caller, timeout(limit)]);
+      // A body can be read once, so every try sends its own copy. One the
+      // caller already read throws here: a bug, not a failure to retry.
+      const copy = new Request(request.clone(), { signal });
       let response: Response | undefined;
       let failure: unknown;
       try {
-        // A body can be read once, so every try sends its own copy.
-        response = await send(new Request(request.clone(), { signal }));
+        response = await send(copy);
         if (!isRetryableAnswer(request, response)) return response;
       } catch (error) {
         // A caller that gave up, or a bug, is no reason to try again.
