@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AppError, CATALOG, checkedMembers, toProblem, typeUri, type ErrorCode,
+  AppError, CATALOG, checkedMembers, codeForStatus, problemForStatus,
+  toProblem, typeUri, type ErrorCode,
 } from './error-catalog.ts';
 import { PROBLEM_JSON } from './problem.ts';
 
@@ -170,5 +171,40 @@ describe('toProblem', () => {
     expect(text).not.toContain('SELECT');
     expect(text).not.toContain('ann@example.com');
     expect(JSON.parse(text)).toMatchObject({ detail: 'That email is taken.' });
+  });
+});
+
+describe('problemForStatus: one type per status', () => {
+  it.each(codes)('gives %s\'s status the same type and title as toProblem', async (code) => {
+    const { status } = CATALOG[code];
+    expect(codeForStatus(status)).toBe(code);
+    const options = { challenge: 'Bearer', allow: ['GET'] };
+    const ours = await bodyOf(toProblem(new AppError(code, options as never)));
+    const bare = await bodyOf(problemForStatus(status));
+    expect(bare).toEqual({ type: ours.type, title: ours.title, status });
+  });
+
+  it('falls back to about:blank for a status the catalog does not name', async () => {
+    expect(codeForStatus(413)).toBeUndefined();
+    expect(await bodyOf(problemForStatus(413))).toEqual(
+      { type: 'about:blank', title: 'Content Too Large', status: 413 });
+  });
+
+  it('adds extra members and headers', async () => {
+    const res = problemForStatus(401, { requestId: 'req-1' },
+      { 'WWW-Authenticate': 'Bearer realm="api"' });
+    expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+    expect(res.headers.get('WWW-Authenticate')).toBe('Bearer realm="api"');
+    expect(await bodyOf(res)).toEqual({ type: typeUri('unauthenticated'),
+      title: 'Authentication required', status: 401, requestId: 'req-1' });
+  });
+
+  it('refuses extra members that would overwrite the standard ones', () => {
+    expect(() => problemForStatus(404, { type: 'about:blank' })).toThrow(TypeError);
+    expect(() => problemForStatus(413, { status: 200 })).toThrow(TypeError);
+  });
+
+  it.each([200, 399, 600, 404.5])('rejects status %s', (status) => {
+    expect(() => problemForStatus(status)).toThrow(RangeError);
   });
 });

@@ -5,7 +5,7 @@
  * one format and a short list of type URIs to branch on.
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-4
  */
-import { problem, type ProblemDetails } from './problem.ts';
+import { problem, statusProblem, type ProblemDetails } from './problem.ts';
 
 // #region catalog
 /** Each problem type's status and title (RFC 9457 §4 asks for both). */
@@ -136,6 +136,32 @@ export function toProblem(err: AppError, extra: Record<string, unknown> = {},
   return problem(body, { ...err.headers, ...headers });
 }
 // #endregion to-problem
+
+const BY_STATUS = new Map<number, ErrorCode>(Object.entries(CATALOG)
+  .map(([code, { status }]) => [status, code as ErrorCode]));
+
+/** The catalog code for an HTTP status, if the catalog names one. */
+export function codeForStatus(status: number): ErrorCode | undefined {
+  return BY_STATUS.get(status);
+}
+
+/**
+ * The problem for a bare status, such as a 401 thrown by a framework's
+ * own middleware: the catalog's type and title when the catalog names
+ * that status, so one status never travels under two types; otherwise
+ * `about:blank` with the reason phrase (RFC 9457 §4.2.1).
+ */
+export function problemForStatus(status: number,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {}): Response {
+  const members = checkedMembers(extra);
+  const code = codeForStatus(status);
+  if (code === undefined) {
+    return statusProblem(status, undefined, headers, members);
+  }
+  const { title } = CATALOG[code];
+  return problem({ type: typeUri(code), title, status, ...members }, headers);
+}
 
 if (import.meta.main) {
   const examples: AppError[] = [

@@ -1,37 +1,38 @@
 /**
  * One error path for the whole API. Whatever a handler throws leaves as
- * an RFC 9457 problem carrying the request id; the exception itself (its
- * message, stack and causes) goes to the log under that same id, and
- * never into the response.
+ * an RFC 9457 problem carrying the request id; a safe description of the
+ * exception (its class, code and stack frames, never its message) goes
+ * to the log under that same id, and nothing of it into the response.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Error_Handling_Cheat_Sheet.html
  */
-import { inspect } from 'node:util';
 import { Hono, type Context, type Env } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { requestId, type RequestIdVariables } from 'hono/request-id';
-import { AppError, toProblem } from './error-catalog.ts';
-import { statusProblem } from './problem.ts';
+import type { RequestIdVariables } from 'hono/request-id';
+import {
+  AppError, codeForStatus, problemForStatus, toProblem,
+} from './error-catalog.ts';
+import { describeError, type ErrorDescription } from './error-log.ts';
+import { requestIds, type RequestIdOptions } from './request-id.ts';
+
+export type { ErrorDescription } from './error-log.ts';
 
 /** The context variables this module relies on. */
 export interface ProblemEnv extends Env { Variables: RequestIdVariables }
-
-/** What we know about a thrown value: for the log, never the client. */
-export interface ErrorDescription {
-  name: string;
-  message: string;
-  stack?: string;
-  cause?: ErrorDescription;
-}
 
 /** One structured log entry per failed request. */
 export interface ErrorLogEntry {
   level: 'info' | 'error';
   requestId: string;
   method: string;
-  /** The path without its query string, which can carry tokens. */
+  /**
+   * The path as sent, still percent-encoded (so `%0d%0a` cannot forge a
+   * log line), without its query string, which can carry tokens.
+   */
   path: string;
+  /** The route pattern that matched, e.g. `/orders/:id`. */
+  route: string;
   status: number;
-  /** Catalog code, or `about:blank` for a bare status from Hono. */
+  /** Catalog code, or `about:blank` for a status the catalog lacks. */
   code: string;
   /** The exception, for 5xx responses and errors with a cause. */
   error?: ErrorDescription;
@@ -39,14 +40,14 @@ export interface ErrorLogEntry {
 
 export type ErrorLog = (entry: ErrorLogEntry) => void;
 
-export interface ErrorHandlingOptions {
+export interface ErrorHandlingOptions extends RequestIdOptions {
   log: ErrorLog;
-  /** Makes request ids; production keeps the default, a random UUID. */
-  newId?: () => string;
 }
 
 /** The request facts every log entry and problem needs. */
-interface Seen { requestId: string; method: string; path: string }
+interface Seen {
+  requestId: string; method: string; path: string; route: string;
+}
 
 // A broken log sink must not turn a 404 into a crash (OWASP Logging
 // Cheat Sheet: logging failures must not stop the application).
@@ -61,13 +62,17 @@ function neverThrows(log: ErrorLog): ErrorLog {
 }
 
 // #region install
-/** Routes every failure in `app` through one handler. Call it first. */
+/**
+ * Routes every failure in `app` through one handler. Call it before any
+ * route: Hono runs middleware in the order it was added. (Express is
+ * different: its error handler is registered last, after the routes.)
+ */
 export function useProblemErrors<E extends ProblemEnv>(app: Hono<E>,
-  { log: unsafeLog, newId = () => crypto.randomUUID() }: ErrorHandlingOptions,
+  { log: unsafeLog, newId, fromTrustedEdge }: ErrorHandlingOptions,
 ): void {
   const log = neverThrows(unsafeLog);
-  // Keeps a well-formed incoming X-Request-Id, so one id spans services.
-  app.use(requestId({ generator: newId }));
+  // A client's own X-Request-Id is ignored; only our edge's is kept.
+  app.use(requestIds({ newId, fromTrustedEdge }));
   // Hono passes only Error instances to onError: wrap `throw "text"`.
   app.use(async (_c, next) => {
     try {
@@ -89,7 +94,8 @@ export function useProblemErrors<E extends ProblemEnv>(app: Hono<E>,
 // #endregion install
 
 function seen<E extends ProblemEnv>(c: Context<E>): Seen {
-  return { requestId: c.var.requestId, method: c.req.method, path: c.req.path };
+  return { requestId: c.var.requestId, method: c.req.method,
+    path: new URL(c.req.url).pathname, route: c.req.routePath };
 }
 
 function entry(at: Seen, status: number, code: string): ErrorLogEntry {
@@ -99,14 +105,15 @@ function entry(at: Seen, status: number, code: string): ErrorLogEntry {
 /** An AppError: the client gets its catalog problem, as designed. */
 function expected(at: Seen, err: AppError, log: ErrorLog): Response {
   const line = entry(at, err.status, err.code);
-  if (err.status >= 500 || err.cause !== undefined) line.error = describe(err);
+  if (err.status >= 500 || err.cause !== undefined) line.error = describeError(err);
   log(line);
   const id = line.requestId;
   return toProblem(err, { requestId: id }, { 'X-Request-Id': id });
 }
 
 // Hono's own middleware (bearerAuth, bodyLimit, timeout) throw these.
-// Keep the status and the headers it set, not the message text.
+// Keep the status and the headers it set, not the message text, and
+// answer with the catalog's type for that status, as our own code would.
 const KEPT = ['WWW-Authenticate', 'Allow', 'Retry-After'];
 
 function fromHono(at: Seen, err: HTTPException, log: ErrorLog): Response {
@@ -114,27 +121,26 @@ function fromHono(at: Seen, err: HTTPException, log: ErrorLog): Response {
   if (!Number.isInteger(status) || status < 400 || status > 599) {
     return unexpected(at, err, log);
   }
-  const line = entry(at, status, 'about:blank');
-  if (status >= 500) line.error = describe(err);
+  const line = entry(at, status, codeForStatus(status) ?? 'about:blank');
+  if (status >= 500) line.error = describeError(err);
   log(line);
   const headers: Record<string, string> = { 'X-Request-Id': line.requestId };
   for (const name of KEPT) {
     const value = err.res?.headers.get(name);
     if (value) headers[name] = value;
   }
-  return statusProblem(status, undefined, headers,
-    { requestId: line.requestId });
+  return problemForStatus(status, { requestId: line.requestId }, headers);
 }
 
 // #region unexpected
 /**
- * A failure nobody planned for. Everything we know goes to the log under
- * the request id; the client gets a generic 500 and that id, because the
- * message may hold SQL, file paths, hostnames or customer data.
+ * A failure nobody planned for. The client gets a generic 500 and the
+ * request id. The log gets the same id with the error's class, code and
+ * stack frames: never its message, which may hold SQL or customer data.
  */
 function unexpected(at: Seen, err: Error, log: ErrorLog): Response {
   const line = entry(at, 500, 'internal');
-  line.error = describe(err);
+  line.error = describeError(err);
   log(line);
   const safe = new AppError('internal', {
     detail: 'Something failed on our side. Quote the request id to support.',
@@ -144,39 +150,28 @@ function unexpected(at: Seen, err: Error, log: ErrorLog): Response {
 }
 // #endregion unexpected
 
-/** Name, message, stack and cause chain; depth-capped against cycles. */
-export function describe(value: unknown, depth = 0): ErrorDescription {
-  if (!(value instanceof Error)) {
-    return { name: typeof value, message: inspect(value, { depth: 2 }) };
-  }
-  const out: ErrorDescription = { name: value.name, message: value.message };
-  if (value.stack) out.stack = value.stack;
-  if (value.cause !== undefined && depth < 5) {
-    out.cause = describe(value.cause, depth + 1);
-  }
-  return out;
-}
-
 if (import.meta.main) {
   const logged: ErrorLogEntry[] = [];
   let n = 0;
   const app = new Hono<ProblemEnv>();
   useProblemErrors(app, { log: (e) => logged.push(e), newId: () => `req-${++n}` });
   app.get('/orders/:id', () => { // a bug that shipped: a typo in the SQL
-    throw new Error('query failed: SELECT id, emial FROM orders WHERE id = $1',
-      { cause: new Error('column "emial" does not exist') });
+    const driver = Object.assign(
+      new Error('column "emial" does not exist'), { code: '42703' });
+    throw new Error("order query failed for 'ann@example.com'", { cause: driver });
   });
   app.get('/reports', () => { // planned: the reporting database is down
     throw new AppError('unavailable', { retryAfter: 120,
       detail: 'Reports are paused for maintenance.' });
   });
-  const noStack = (key: string, value: unknown) =>
-    key === 'stack' ? '(kept)' : value;
+  // Frames hold this machine's file paths: shown here as a count.
+  const short = (key: string, value: unknown) =>
+    key === 'frames' ? '(frames)' : value;
   for (const path of ['/orders/42', '/reports']) {
     const res = await app.request(path);
     const retry = res.headers.get('Retry-After');
     console.log(`GET ${path} -> ${res.status}${retry ? `, Retry-After: ${retry}` : ''}`);
     console.log(`client sees: ${await res.text()}`);
-    console.log(`log gets:    ${JSON.stringify(logged.at(-1), noStack)}`);
+    console.log(`log gets:    ${JSON.stringify(logged.at(-1), short)}`);
   }
 }
