@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorLogEntry } from './error-middleware.ts';
+import { resource } from './http-methods.ts';
 import { createDocsApp, memoryDocs, type Doc } from './not-found.ts';
 import { PROBLEM_JSON } from './problem.ts';
 
@@ -9,8 +10,10 @@ const DOCS: Doc[] = [
 ];
 
 const tokens = new Map([['t-ann', 'ann'], ['t-bob', 'bob'], ['t-eve', 'eve']]);
+const APP = 'https://app.example'; // the browser app allowed to call the API
 
-function setup(docs: Doc[] = DOCS) {
+/** `sameId` gives every response one request id, so two can be compared whole. */
+function setup(docs: Doc[] = DOCS, { sameId = false } = {}) {
   const logged: ErrorLogEntry[] = [];
   let n = 0;
   const app = createDocsApp({
@@ -19,7 +22,8 @@ function setup(docs: Doc[] = DOCS) {
       c.req.header('Authorization')?.replace(/^Bearer /, '') ?? ''),
     now: () => 1_750_000_000_000,
     log: (e) => logged.push(e),
-    newId: () => `req-${++n}`,
+    newId: () => (sameId ? 'req-same' : `req-${++n}`),
+    corsOrigins: [APP],
   });
   const as = (who: string | undefined, method = 'GET', path = '/documents/d1',
     extra: Record<string, string> = {}) => app.request(path, { method,
@@ -64,10 +68,9 @@ describe('404: nothing here you may know about', () => {
   });
 
   it('for a document that exists but is not yours: byte-identical to a missing one', async () => {
-    const probe = { 'X-Request-Id': 'probe-1' };
-    const hidden = await setup().as('eve', 'GET', '/documents/d2', probe);
-    const missing = await setup(DOCS.filter((d) => d.id !== 'd2'))
-      .as('eve', 'GET', '/documents/d2', probe);
+    const hidden = await setup(DOCS, { sameId: true }).as('eve', 'GET', '/documents/d2');
+    const missing = await setup(DOCS.filter((d) => d.id !== 'd2'), { sameId: true })
+      .as('eve', 'GET', '/documents/d2');
     expect(hidden.status).toBe(404);
     expect(await observable(hidden)).toEqual(await observable(missing));
   });
@@ -123,11 +126,10 @@ describe('410: deleted for good', () => {
   });
 
   it('still answers strangers with a plain 404', async () => {
-    const { as } = setup();
+    const { as } = setup(DOCS, { sameId: true });
     await as('ann', 'DELETE', '/documents/d2');
-    const probe = { 'X-Request-Id': 'probe-2' };
-    const deleted = await as('eve', 'GET', '/documents/d2', probe);
-    const never = await as('eve', 'GET', '/documents/zz', probe);
+    const deleted = await as('eve', 'GET', '/documents/d2');
+    const never = await as('eve', 'GET', '/documents/zz');
     expect(deleted.status).toBe(404);
     const [a, b] = [await deleted.text(), await never.text()];
     expect(a.replace('d2', 'ID')).toBe(b.replace('zz', 'ID'));
@@ -141,18 +143,95 @@ describe('410: deleted for good', () => {
 });
 
 describe('405: the path exists, the method does not', () => {
-  it.each(['PATCH', 'PUT', 'POST', 'OPTIONS'])('%s gets 405 with Allow', async (method) => {
+  it.each(['PATCH', 'PUT', 'POST'])('%s gets 405 with Allow', async (method) => {
     const { as } = setup();
     const res = await as('ann', method);
     expect(res.status).toBe(405);
-    expect(res.headers.get('Allow')).toBe('GET, HEAD, DELETE');
+    expect(res.headers.get('Allow')).toBe('GET, HEAD, DELETE, OPTIONS');
     expect(await problemType(res)).toBe('method-not-allowed');
+  });
+
+  it('lists the same Allow as Q3\'s resource() for GET and DELETE', async () => {
+    const q3 = resource({ GET: () => new Response('{}'),
+      DELETE: () => new Response(null, { status: 204 }) });
+    const options = await q3(new Request('https://api.example/d', { method: 'OPTIONS' }));
+    const expected = options.headers.get('Allow');
+    expect(expected).toContain('OPTIONS');
+    const { as } = setup();
+    expect((await as('ann', 'PATCH')).headers.get('Allow')).toBe(expected);
+    expect((await as(undefined, 'OPTIONS')).headers.get('Allow')).toBe(expected);
   });
 
   it('does not touch the document', async () => {
     const { as } = setup();
     await as('ann', 'PUT');
     expect((await as('ann')).status).toBe(200);
+  });
+});
+
+describe('OPTIONS and CORS preflight come before authentication', () => {
+  const preflight = (origin: string, method = 'DELETE') => ({
+    Origin: origin, 'Access-Control-Request-Method': method,
+    'Access-Control-Request-Headers': 'authorization',
+  });
+
+  it('answers a preflight, which never carries credentials, without a 401', async () => {
+    const { as, logged } = setup();
+    const res = await as(undefined, 'OPTIONS', '/documents/d1', preflight(APP));
+    expect(res.status).toBe(204);
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(APP);
+    expect(res.headers.get('Access-Control-Allow-Methods')?.split(/\s*,\s*/))
+      .toEqual(expect.arrayContaining(['GET', 'HEAD', 'DELETE']));
+    expect(res.headers.get('Access-Control-Allow-Headers')?.toLowerCase())
+      .toContain('authorization');
+    expect(res.headers.get('WWW-Authenticate')).toBeNull();
+    expect(await res.text()).toBe('');
+    expect(logged).toEqual([]); // not a refusal
+  });
+
+  it('gives an origin not on the list no Access-Control-Allow-Origin', async () => {
+    const { as } = setup();
+    const res = await as(undefined, 'OPTIONS', '/documents/d1',
+      preflight('https://evil.example'));
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('answers a plain OPTIONS with 204 and Allow, signed in or not', async () => {
+    const { as } = setup();
+    for (const who of [undefined, 'ann', 'eve']) {
+      const res = await as(who, 'OPTIONS');
+      expect(res.status).toBe(204);
+      expect(res.headers.get('Allow')).toBe('GET, HEAD, DELETE, OPTIONS');
+    }
+  });
+
+  it('says nothing about the id: a hidden document and a missing one look alike', async () => {
+    const { as } = setup(DOCS, { sameId: true });
+    for (const headers of [{}, preflight(APP)]) {
+      const hidden = await as(undefined, 'OPTIONS', '/documents/d2', headers);
+      const missing = await as(undefined, 'OPTIONS', '/documents/zz', headers);
+      expect(await observable(hidden)).toEqual(await observable(missing));
+    }
+  });
+
+  it('lets the allowed origin read the actual responses, refusals included', async () => {
+    const { as } = setup();
+    for (const [who, path, status] of [['ann', '/documents/d1', 200],
+      [undefined, '/documents/d1', 401], ['eve', '/documents/d2', 404]] as const) {
+      const res = await as(who, 'GET', path, { Origin: APP });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('Access-Control-Allow-Origin')).toBe(APP);
+      expect(res.headers.get('Vary')).toMatch(/\bOrigin\b/);
+    }
+    const other = await as('ann', 'GET', '/documents/d1', { Origin: 'https://evil.example' });
+    expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('still authenticates every other method', async () => {
+    const { as } = setup();
+    for (const method of ['GET', 'HEAD', 'DELETE', 'PATCH']) {
+      expect((await as(undefined, method, '/documents/d1', preflight(APP))).status).toBe(401);
+    }
   });
 });
 

@@ -2,10 +2,12 @@
  * Four ways to say "you can't have that", on one documents API: 404 when
  * there is nothing the caller may know about, 410 when it was deleted for
  * good, 403 when the caller can see it but not do this, and 405 when the
- * resource never supports the method. Each is a catalog problem.
+ * resource never supports the method. Each is a catalog problem. OPTIONS,
+ * and a browser's CORS preflight, are answered before authentication.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
  */
 import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
 import { AppError } from './error-catalog.ts';
 import {
   useProblemErrors, type ErrorLog, type ProblemEnv,
@@ -34,9 +36,14 @@ export interface DocsDeps {
   now: () => number;
   log: ErrorLog;
   newId?: () => string;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 type DocsEnv = ProblemEnv & { Variables: { user: string } };
+
+/** What `/documents/:id` supports, in the order Q3's `Allow` lists. */
+const ALLOW = ['GET', 'HEAD', 'DELETE', 'OPTIONS'];
 
 // #region lookup
 /** The document, if `user` may know it exists; otherwise the same 404. */
@@ -60,6 +67,23 @@ export function createDocsApp(deps: DocsDeps): Hono<DocsEnv> {
   const { store, authenticate, now } = deps;
   const app = new Hono<DocsEnv>();
   useProblemErrors(app, { log: deps.log, newId: deps.newId });
+
+  // #region options
+  // Before authentication: a CORS preflight (OPTIONS with Access-Control-
+  // Request-Method) never carries credentials, so checking them here
+  // would refuse every cross-origin call. Neither answer depends on the id.
+  app.options('/documents/:id', async (c, next) => {
+    if (c.req.header('Access-Control-Request-Method')) return next();
+    return c.body(null, 204, { Allow: ALLOW.join(', ') }); // as in Q3
+  });
+  app.use('/documents/*', cors({ // preflights, and headers on the rest
+    origin: [...(deps.corsOrigins ?? [])], // our own front ends only
+    allowMethods: ['GET', 'HEAD', 'DELETE'],
+    allowHeaders: ['Authorization'],
+    exposeHeaders: ['X-Request-Id'],
+    maxAge: 600, // seconds a browser may reuse a preflight answer
+  }));
+  // #endregion options
 
   app.use('/documents/*', async (c, next) => {
     const user = authenticate(c);
@@ -93,8 +117,7 @@ export function createDocsApp(deps: DocsDeps): Hono<DocsEnv> {
   // Registered after the real routes, so only other methods land here.
   // The path exists; the method does not: 405 with Allow, never 404.
   app.all('/documents/:id', () => {
-    throw new AppError('method-not-allowed',
-      { allow: ['GET', 'HEAD', 'DELETE'] });
+    throw new AppError('method-not-allowed', { allow: ALLOW });
   });
   // #endregion routes
 
@@ -125,8 +148,14 @@ if (import.meta.main) {
     now: () => 1_750_000_000_000,
     log: () => {},
     newId: () => `req-${++n}`,
+    corsOrigins: ['https://app.example'],
   });
+  const preflight = {
+    Origin: 'https://app.example', 'Access-Control-Request-Method': 'DELETE',
+  };
   const calls: [string, string, string?][] = [
+    ['OPTIONS', '/documents/d1'],
+    ['OPTIONS', '/documents/d1', 'preflight'],
     ['GET', '/documents/d1', 'ann'],
     ['GET', '/documents/d1', 'eve'],
     ['GET', '/documents/d9', 'eve'],
@@ -138,15 +167,19 @@ if (import.meta.main) {
     ['GET', '/documents/d1', 'eve'],
   ];
   for (const [method, path, who] of calls) {
-    const headers = who ? { Authorization: `Bearer t-${who}` } : undefined;
+    const headers = who === 'preflight' ? preflight
+      : who ? { Authorization: `Bearer t-${who}` } : undefined;
     const res = await app.request(path, { method, headers });
     const text = await res.text();
-    const shown = res.status === 405 ? `Allow: ${res.headers.get('Allow')}`
+    const origin = res.headers.get('Access-Control-Allow-Origin');
+    const allow = res.headers.get('Allow');
+    const shown = allow ? `Allow: ${allow}`
+      : origin ? `Access-Control-Allow-Origin: ${origin}`
       : res.status === 401 ? `WWW-Authenticate: ${res.headers.get('WWW-Authenticate')}`
       : res.status === 204 ? '(no body)'
       : res.ok ? text : (JSON.parse(text) as { detail: string }).detail;
     const call = `${method} ${path} (${who ?? 'anonymous'})`;
-    console.log(`${call.padEnd(32)}-> ${res.status} ${shown}`);
+    console.log(`${call.padEnd(35)}-> ${res.status} ${shown}`);
     if (method === 'GET' && path.endsWith('d9')) console.log(`  ${text}`);
   }
 }

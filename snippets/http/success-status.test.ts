@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { typeUri } from './error-catalog.ts';
+import { createDocsApp, memoryDocs } from './not-found.ts';
+import { PROBLEM_JSON } from './problem.ts';
 import { createApp, memoryQueue, memoryStore, type Note } from './success-status.ts';
 
 interface Problem {
@@ -13,7 +16,7 @@ const bodyOf = async <T>(res: Response) => (await res.json()) as T;
 function setup() {
   const store = memoryStore();
   const exports = memoryQueue();
-  return { app: createApp({ store, exports }), store, exports };
+  return { app: createApp({ store, exports, log: () => {} }), store, exports };
 }
 
 const send = (method: string, body: string, headers = {}): RequestInit => ({
@@ -42,9 +45,14 @@ describe('200 OK on GET and HEAD', () => {
     const { app } = setup();
     await created(app);
     const get = await app.request('/notes/1');
+    const bytes = Buffer.byteLength(await get.text());
+    expect(get.headers.get('Content-Length')).toBe(String(bytes));
     const head = await app.request('/notes/1', { method: 'HEAD' });
     expect(head.status).toBe(200);
-    expect(head.headers.get('Content-Type')).toBe(get.headers.get('Content-Type'));
+    for (const name of ['Content-Type', 'Content-Length', 'ETag', 'Cache-Control']) {
+      expect(head.headers.get(name), name).not.toBeNull();
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    }
     expect(head.body).toBeNull();
     expect(await head.text()).toBe('');
   });
@@ -64,6 +72,55 @@ describe('200 OK on GET and HEAD', () => {
     expect(await none.json()).toEqual({ items: [] });
     const some = await app.request('/notes?q=GROC');
     expect((await bodyOf<{ items: Note[] }>(some)).items).toHaveLength(1);
+  });
+});
+
+describe('validators and cache controls on GET', () => {
+  it('sends a strong ETag and Cache-Control: no-cache with the note', async () => {
+    const { app } = setup();
+    await created(app);
+    const res = await app.request('/notes/1');
+    expect(res.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]+"$/); // strong: no W/
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
+  });
+
+  it('sends them on the list too, since a 200 is heuristically cacheable', async () => {
+    const { app } = setup();
+    const res = await app.request('/notes?q=x');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('ETag')).toMatch(/^"/);
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
+  });
+
+  it('answers a matching If-None-Match with 304: no body, same validators', async () => {
+    const { app } = setup();
+    await created(app);
+    const first = await app.request('/notes/1');
+    const etag = first.headers.get('ETag')!;
+    for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const again = await app.request('/notes/1', { headers: { 'If-None-Match': header } });
+      expect(again.status, header).toBe(304);
+      expect(again.headers.get('ETag')).toBe(etag);
+      expect(again.headers.get('Cache-Control')).toBe('no-cache');
+      expect(await again.text()).toBe('');
+    }
+  });
+
+  it('answers a stale If-None-Match with 200 and the new ETag after a change', async () => {
+    const { app } = setup();
+    await created(app);
+    const before = (await app.request('/notes/1')).headers.get('ETag')!;
+    await app.request('/notes/1', send('PUT', '{"title":"Changed"}'));
+    const after = await app.request('/notes/1', { headers: { 'If-None-Match': before } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('ETag')).not.toBe(before);
+    expect(await after.json()).toMatchObject({ title: 'Changed' });
+  });
+
+  it('ignores If-None-Match on a missing note: 404, not 304', async () => {
+    const { app } = setup();
+    const res = await app.request('/notes/9', { headers: { 'If-None-Match': '*' } });
+    expect(res.status).toBe(404);
   });
 });
 
@@ -188,29 +245,56 @@ describe('202 Accepted for work that finishes later', () => {
 });
 
 describe('failures are 4xx with a problem body, never 200', () => {
-  const bad: [string, string, RequestInit | undefined, number][] = [
-    ['broken JSON', '/notes', send('POST', '{"title":'), 400],
-    ['empty body', '/notes', send('POST', ''), 400],
-    ['JSON that is not an object', '/notes', send('POST', '"hello"'), 422],
-    ['blank title', '/notes', send('POST', '{"title":"   "}'), 422],
-    ['wrong type', '/notes', send('POST', '{"title":42}'), 422],
-    ['unknown field', '/notes', send('POST', '{"title":"a","admin":true}'), 422],
-    ['title too long', '/notes', send('POST', JSON.stringify({ title: 'x'.repeat(201) })), 422],
-    ['form body', '/notes', { method: 'POST', body: 'title=a',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, 415],
-    ['no content type', '/notes', { method: 'POST', body: '{"title":"a"}' }, 415],
-    ['unknown note', '/notes/42', undefined, 404],
-    ['unknown route', '/nope', undefined, 404],
+  const bad: [string, number, string, RequestInit | undefined][] = [
+    ['broken JSON', 400, '/notes', send('POST', '{"title":')],
+    ['empty body', 400, '/notes', send('POST', '')],
+    ['JSON that is not an object', 422, '/notes', send('POST', '"hello"')],
+    ['blank title', 422, '/notes', send('POST', '{"title":"   "}')],
+    ['wrong type', 422, '/notes', send('POST', '{"title":42}')],
+    ['unknown field', 422, '/notes', send('POST', '{"title":"a","admin":true}')],
+    ['title too long', 422, '/notes', send('POST', JSON.stringify({ title: 'x'.repeat(201) }))],
+    ['form body', 415, '/notes', { method: 'POST', body: 'title=a',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }],
+    ['no content type', 415, '/notes', { method: 'POST', body: '{"title":"a"}' }],
+    ['unknown note', 404, '/notes/42', undefined],
+    ['unknown route', 404, '/nope', undefined],
   ];
 
-  it.each(bad)('%s -> %i', async (_name, path, init, status) => {
+  it.each(bad)('%s -> %i', async (_name, status, path, init) => {
     const { app } = setup();
     const res = await app.request(path, init);
     expect(res.status).toBe(status);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
     const problem = await bodyOf<Problem>(res);
-    expect(problem).toMatchObject({ status, type: 'about:blank' });
+    // 404s come from the shared catalog; body errors from json-body.ts.
+    const type = status === 404 ? typeUri('not-found') : 'about:blank';
+    expect(problem).toMatchObject({ status, type });
     expect(problem.detail).toEqual(expect.any(String));
+  });
+
+  it('answers 404 in the same problem shape as the documents API (Q5)', async () => {
+    const { app } = setup();
+    const docs = createDocsApp({ store: memoryDocs([]), authenticate: () => 'ann',
+      now: () => 0, log: () => {} });
+    const responses = [
+      await app.request('/notes/9'), await app.request('/nope'),
+      await docs.request('/documents/d9'), await docs.request('/nope'),
+    ];
+    const bodies: Record<string, unknown>[] = [];
+    for (const res of responses) {
+      expect(res.status).toBe(404);
+      expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+      expect(res.headers.get('X-Request-Id')).toEqual(expect.any(String));
+      bodies.push(await bodyOf<Record<string, unknown>>(res));
+    }
+    const shape = (b: Record<string, unknown>) => ({
+      members: Object.keys(b).sort(), type: b.type, title: b.title, status: b.status,
+    });
+    expect(shape(bodies[0]!)).toEqual({
+      members: ['detail', 'requestId', 'status', 'title', 'type'],
+      type: typeUri('not-found'), title: 'Not found', status: 404,
+    });
+    for (const body of bodies) expect(shape(body)).toEqual(shape(bodies[0]!));
   });
 
   it('names each invalid field in a 422', async () => {

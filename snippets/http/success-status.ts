@@ -1,14 +1,19 @@
 /**
  * A small notes API where each success status means something different:
- * 200 carries a representation, 201 names what was created, 202 promises
- * work later, 204 says "done, nothing to add". Failures are 4xx with an
- * RFC 9457 problem body, never a 200 with an error inside.
+ * 200 carries a representation (with a validator and cache controls), 201
+ * names what was created, 202 promises work later, 204 says "done, nothing
+ * to add". Failures are 4xx with an RFC 9457 problem body, never a 200
+ * with an error inside; a 404 comes from the shared error catalog.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.3
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { AppError } from './error-catalog.ts';
+import {
+  useProblemErrors, type ErrorLog, type ProblemEnv,
+} from './error-middleware.ts';
+import { etagOf, ifNoneMatchHits } from './etag.ts';
 import { bodyOrProblem } from './json-body.ts';
-import { statusProblem } from './problem.ts';
 
 export interface Note { id: string; title: string; body: string }
 export type NoteInput = Omit<Note, 'id'>;
@@ -36,8 +41,30 @@ const noteInput = z.strictObject({
   body: z.string().max(10_000).default(''),
 });
 
+/** Thrown, so the shared error middleware sends the catalog's 404. */
 const notFound = (c: Context) =>
-  statusProblem(404, `Nothing at ${c.req.path}.`);
+  new AppError('not-found', { detail: `Nothing at ${c.req.path}.` });
+
+// #region representation
+/**
+ * A 200 for GET (Hono derives HEAD from it) with a strong ETag and
+ * explicit cache controls, or a 304 when the client's copy is current.
+ */
+function representation(c: Context, value: unknown): Response {
+  const etag = etagOf(value); // the same bytes always get the same tag
+  c.header('ETag', etag);
+  // A 200 is heuristically cacheable: say what caches may do instead.
+  // no-cache = store it, but revalidate before every reuse.
+  c.header('Cache-Control', 'no-cache');
+  if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) {
+    return c.body(null, 304); // keeps ETag and Cache-Control (§15.4.5)
+  }
+  const body = JSON.stringify(value);
+  // Set here, so a HEAD response states the length a GET would send.
+  c.header('Content-Length', String(Buffer.byteLength(body)));
+  return c.body(body, 200, { 'Content-Type': 'application/json' });
+}
+// #endregion representation
 
 /** True when a `Prefer` header (RFC 7240 §4.2) asks for `return=minimal`. */
 function prefersMinimal(prefer: string | undefined): boolean {
@@ -45,19 +72,29 @@ function prefersMinimal(prefer: string | undefined): boolean {
     p.split(';')[0]!.replace(/["\s]/g, '').toLowerCase() === 'return=minimal');
 }
 
+export interface NotesDeps {
+  store: NoteStore;
+  exports: ExportQueue;
+  /** Where failed requests are logged (see error-middleware.ts). */
+  log: ErrorLog;
+  newId?: () => string;
+}
+
 /** Builds the app; `app.request()` drives it in tests without a socket. */
-export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
+export function createApp(deps: NotesDeps): Hono<ProblemEnv> {
   const { store, exports } = deps;
-  const app = new Hono();
+  const app = new Hono<ProblemEnv>();
+  useProblemErrors(app, { log: deps.log, newId: deps.newId });
 
   // A search that matches nothing still succeeded: 200 with an empty list.
   app.get('/notes', (c) =>
-    c.json({ items: store.list(c.req.query('q') ?? '') }));
+    representation(c, { items: store.list(c.req.query('q') ?? '') }));
 
   // Hono answers HEAD from this GET handler, with the body dropped.
   app.get('/notes/:id', (c) => {
     const note = store.get(c.req.param('id'));
-    return note ? c.json(note) : notFound(c);
+    if (!note) throw notFound(c);
+    return representation(c, note);
   });
 
   // #region create
@@ -79,7 +116,7 @@ export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
     const input = await bodyOrProblem(c.req.raw, noteInput);
     if (input instanceof Response) return input;
     const note = store.replace(c.req.param('id'), input);
-    if (!note) return notFound(c);
+    if (!note) throw notFound(c);
     if (prefersMinimal(c.req.header('Prefer'))) {
       c.header('Preference-Applied', 'return=minimal');
       return c.body(null, 204);
@@ -87,14 +124,16 @@ export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
     return c.json(note); // 200: the state as stored, after normalizing
   });
 
-  app.delete('/notes/:id', (c) =>
-    store.remove(c.req.param('id')) ? c.body(null, 204) : notFound(c));
+  app.delete('/notes/:id', (c) => {
+    if (!store.remove(c.req.param('id'))) throw notFound(c);
+    return c.body(null, 204);
+  });
   // #endregion update-delete
 
   // #region accepted
   app.post('/notes/:id/exports', (c) => {
     const noteId = c.req.param('id');
-    if (!store.get(noteId)) return notFound(c);
+    if (!store.get(noteId)) throw notFound(c);
     const job = exports.enqueue(noteId);
     c.header('Location', `/exports/${job.id}`); // the status monitor
     return c.json(job, 202);
@@ -102,15 +141,14 @@ export function createApp(deps: { store: NoteStore; exports: ExportQueue }) {
 
   app.get('/exports/:id', (c) => {
     const job = exports.get(c.req.param('id'));
-    if (!job) return notFound(c);
+    if (!job) throw notFound(c);
     // The state changes under this URI; a cache must not guess freshness.
     c.header('Cache-Control', 'no-store');
     return c.json(job);
   });
   // #endregion accepted
 
-  app.notFound(notFound);
-  return app;
+  return app; // unknown paths: the middleware's catalog 404
 }
 
 /** In-memory store with sequential ids, so tests and the demo repeat. */
@@ -151,31 +189,44 @@ export function memoryQueue(): ExportQueue {
 }
 
 if (import.meta.main) {
-  const app = createApp({ store: memoryStore(), exports: memoryQueue() });
+  const app = createApp({ store: memoryStore(), exports: memoryQueue(),
+    log: () => {} });
+  let etag = ''; // from the last response that carried one
   const json = (method: string, body: string, extra = {}): RequestInit => ({
     method, body, headers: { 'Content-Type': 'application/json', ...extra },
   });
-  const calls: [string, string, RequestInit?][] = [
-    ['POST /notes', '/notes', json('POST', '{"title":"  Draft "}')],
+  const calls: [string, string, (() => RequestInit)?][] = [
+    ['POST /notes', '/notes', () => json('POST', '{"title":"  Draft "}')],
     ['GET /notes/1', '/notes/1'],
-    ['HEAD /notes/1', '/notes/1', { method: 'HEAD' }],
+    ['GET /notes/1 (If-None-Match)', '/notes/1',
+      () => ({ headers: { 'If-None-Match': etag } })],
+    ['HEAD /notes/1', '/notes/1', () => ({ method: 'HEAD' })],
     ['GET /notes?q=zzz', '/notes?q=zzz'],
-    ['PUT /notes/1', '/notes/1', json('PUT', '{"title":"Final"}')],
+    ['PUT /notes/1', '/notes/1', () => json('PUT', '{"title":"Final"}')],
     ['PUT /notes/1 (Prefer: return=minimal)', '/notes/1',
-      json('PUT', '{"title":"Final"}', { Prefer: 'return=minimal' })],
-    ['POST /notes/1/exports', '/notes/1/exports', { method: 'POST' }],
-    ['DELETE /notes/1', '/notes/1', { method: 'DELETE' }],
+      () => json('PUT', '{"title":"Final"}', { Prefer: 'return=minimal' })],
+    ['POST /notes/1/exports', '/notes/1/exports', () => ({ method: 'POST' })],
+    ['DELETE /notes/1', '/notes/1', () => ({ method: 'DELETE' })],
     ['GET /notes/1', '/notes/1'],
-    ['POST /notes (empty title)', '/notes', json('POST', '{"title":""}')],
-    ['POST /notes (broken JSON)', '/notes', json('POST', '{"title":')],
+    ['POST /notes (empty title)', '/notes', () => json('POST', '{"title":""}')],
+    ['POST /notes (broken JSON)', '/notes', () => json('POST', '{"title":')],
   ];
   for (const [label, path, init] of calls) {
-    const res = await app.request(path, init);
+    const res = await app.request(path, init?.());
     const text = await res.text();
     const location = res.headers.get('Location');
+    const length = res.headers.get('Content-Length');
     const detail = () => (JSON.parse(text) as { detail: string }).detail;
     const shown = location ? `Location: ${location}`
-      : text === '' ? '(no body)' : res.ok ? text : detail();
+      : text !== '' ? (res.ok ? text : detail())
+      : length ? `(no body), Content-Length: ${length}` : '(no body)';
     console.log(`${label} -> ${res.status} ${shown}`);
+    if (res.status === 200 && res.headers.has('ETag')) {
+      etag = res.headers.get('ETag')!;
+      const cache = res.headers.get('Cache-Control');
+      if (label.startsWith('GET /notes/')) {
+        console.log(`  ETag: ${etag}, Cache-Control: ${cache}`);
+      }
+    }
   }
 }
