@@ -99,6 +99,18 @@ describe('duplicate member names (RFC 8259 §4, I-JSON §2.3)', () => {
     expect(error.message).toContain('/role');
   });
 
+  it('names the key in the URI-fragment form, so markup comes back encoded', () => {
+    const key = '<b onclick=x>';
+    const error = problemOf(`{"a":{"${key}":1,"${key}":2}}`);
+    expect(error.message).toBe('Duplicate key at #/a/%3Cb%20onclick%3Dx%3E; '
+      + 'send each member once.');
+    expect(error.message).not.toContain('<');
+  });
+
+  it('survives a duplicate lone surrogate, which encodeURIComponent would throw on', () => {
+    expect(problemOf('{"\\ud800":1,"\\ud800":2}').message).toContain('#/%EF%BF%BD');
+  });
+
   it('compares names after unescaping, so "sku" and "s\\u006bu" collide', () => {
     expect(findDuplicateKey('{"sku":1,"s\\u006bu":2}')).toBe('/sku');
   });

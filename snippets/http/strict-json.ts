@@ -37,10 +37,10 @@ export function parseStrictJson(text: string): unknown {
     throw new JsonInputError('syntax',
       `Not valid JSON${at === undefined ? '' : ` at position ${at}`}.`);
   }
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== undefined) {
-    throw new JsonInputError('duplicate-key',
-      `Duplicate key at ${clip(duplicate)}; send each member once.`);
+  const duplicate = findDuplicatePath(text);
+  if (duplicate !== undefined) { // as a fragment: markup comes back encoded
+    throw new JsonInputError('duplicate-key', 'Duplicate key at '
+      + `${clip(pointerFragment(duplicate))}; send each member once.`);
   }
   return value;
 }
@@ -67,12 +67,18 @@ type Frame =
   | { kind: 'object'; keys: Set<string>; key: string; expectKey: boolean }
   | { kind: 'array'; index: number };
 
-/**
- * JSON Pointer (RFC 6901) to the first repeated member name, if any.
- * Runs on text that already parsed, so only strings and punctuation
- * matter; names compare after unescaping, so "a" and "\u0061" collide.
- */
+/** JSON Pointer (RFC 6901) to the first repeated member name, if any. */
 export function findDuplicateKey(text: string): string | undefined {
+  const path = findDuplicatePath(text);
+  return path === undefined ? undefined : jsonPointer(path);
+}
+
+/**
+ * The path to the first repeated member name, if any. Runs on text that
+ * already parsed, so only strings and punctuation matter; names compare
+ * after unescaping, so "a" and "\u0061" collide.
+ */
+function findDuplicatePath(text: string): (string | number)[] | undefined {
   const stack: Frame[] = [];
   for (const [token] of text.matchAll(TOKEN)) {
     const top = stack.at(-1);
@@ -89,7 +95,7 @@ export function findDuplicateKey(text: string): string | undefined {
     } else if (top?.kind === 'object' && top.expectKey) {
       top.key = JSON.parse(token) as string;
       top.expectKey = false;
-      if (top.keys.has(top.key)) return jsonPointer(pathOf(stack));
+      if (top.keys.has(top.key)) return pathOf(stack);
       top.keys.add(top.key);
     }
   }

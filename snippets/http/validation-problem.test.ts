@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { ErrorLogEntry } from './error-middleware.ts';
 import { PROBLEM_JSON } from './problem.ts';
 import {
-  createSignupApp, FIELD_CODES, fieldErrors, MAX_FIELD_ERRORS,
-  type FieldError,
+  createSignupApp, FIELD_CODES, fieldErrors, MAX_BODY_BYTES, MAX_FIELD_ERRORS,
+  MAX_POINTER_LENGTH, type FieldError,
 } from './validation-problem.ts';
 
 describe('fieldErrors', () => {
@@ -62,6 +62,36 @@ describe('fieldErrors', () => {
     ]);
   });
 
+  it('never quotes a huge key: the pointer stops at the object holding it', () => {
+    const key = 'é'.repeat(1_000_000); // 2 MB as UTF-8, 6 MB percent-encoded
+    const input = { a: { [key]: 1 } };
+    const strict = z.strictObject({ a: z.strictObject({}) });
+    const errors = fieldErrors(strict.safeParse(input).error!.issues, input);
+    expect(errors).toEqual([{ pointer: '#/a', code: 'unknown_field',
+      detail: expect.stringContaining('too long to quote') }]);
+  });
+
+  it(`keeps every pointer within ${MAX_POINTER_LENGTH} characters`, () => {
+    const key = (i: number) => `${i}`.padEnd(60, '\u{1F984}'); // 4 bytes each
+    const input = Object.fromEntries(Array.from({ length: 20 }, (_, i) =>
+      [key(i), 1]));
+    const errors = fieldErrors(
+      z.strictObject({}).safeParse(input).error!.issues, input);
+    expect(errors).toHaveLength(20);
+    for (const e of errors) {
+      expect(e.pointer.length).toBeLessThanOrEqual(MAX_POINTER_LENGTH);
+    }
+  });
+
+  it('quotes a key up to the cap in full, and no more', () => {
+    const fits = 'k'.repeat(MAX_POINTER_LENGTH - 2); // '#/' + key
+    const over = 'k'.repeat(MAX_POINTER_LENGTH - 1);
+    const input = { [fits]: 1, [over]: 2 };
+    const errors = fieldErrors(
+      z.strictObject({}).safeParse(input).error!.issues, input);
+    expect(errors.map((e) => e.pointer)).toEqual([`#/${fits}`, '#']);
+  });
+
   it('points at the whole document when the body is not an object', () => {
     expect(only([1, 2])).toMatchObject({ pointer: '#', code: 'invalid_type' });
   });
@@ -94,13 +124,16 @@ describe('fieldErrors', () => {
 });
 
 describe('POST /signups', () => {
-  function setup() {
+  function setup(maxBodyBytes?: number) {
     const logged: ErrorLogEntry[] = [];
     let n = 0;
-    const app = createSignupApp({ log: (e) => logged.push(e), newId: () => `req-${++n}` });
-    const post = (body: string, type = 'application/json') =>
-      app.request('/signups', { method: 'POST', body, headers: { 'Content-Type': type } });
-    return { post, logged };
+    const app = createSignupApp({ log: (e) => logged.push(e),
+      newId: () => `req-${++n}`, maxBodyBytes });
+    const post = (body: RequestInit['body'], type = 'application/json',
+      headers: Record<string, string> = {}) =>
+      app.request('/signups', { method: 'POST', body, duplex: 'half',
+        headers: { 'Content-Type': type, ...headers } } as RequestInit);
+    return { post, logged, app };
   }
   const valid = { email: 'ann@example.com', password: 'correct horse battery',
     plan: 'free' };
@@ -201,6 +234,126 @@ describe('POST /signups', () => {
     const p = await problem(await setup().post(JSON.stringify({ ...valid, ...extra })));
     expect(p.errors).toHaveLength(MAX_FIELD_ERRORS);
     expect(p.detail).toBe('200 field(s) failed validation.');
+  });
+
+  it('keeps the 422 small when a key is megabytes long', async () => {
+    const key = 'é'.repeat(1_000_000); // the 2 MB body that once got 6 MB back
+    const res = await setup(4 << 20).post(JSON.stringify({ ...valid, [key]: 1 }));
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(1024);
+    expect(JSON.parse(text).errors).toEqual([expect.objectContaining(
+      { pointer: '#', code: 'unknown_field' })]);
+  });
+
+  it('keeps the 422 under 16 KB whatever the keys', async () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => // about 3 MB
+      `"k${i}${i < 200 ? 'é'.repeat(5_000) : ''}":${i}`);
+    const body = `${JSON.stringify(valid).slice(0, -1)},${keys.join(',')}}`;
+    const res = await setup(4 << 20).post(body);
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(16 * 1024);
+    const p = JSON.parse(text) as { detail: string; errors: FieldError[] };
+    expect(p.errors).toHaveLength(MAX_FIELD_ERRORS);
+    expect(p.detail).toBe('100000 field(s) failed validation.');
+  });
+
+  describe('reading the body', () => {
+    const padded = (bytes: number) => { // valid JSON of exactly `bytes`
+      const head = JSON.stringify({ ...valid, pad: '' });
+      return head.replace('"pad":""', `"pad":"${'x'.repeat(bytes - head.length)}"`);
+    };
+    const tooLarge = async (res: Response) => {
+      expect(res.status).toBe(413);
+      const p = await problem(res);
+      expect(p).toMatchObject({ type: 'about:blank', title: 'Content Too Large' });
+    };
+
+    it(`reads a body of exactly ${MAX_BODY_BYTES} bytes`, async () => {
+      const body = padded(MAX_BODY_BYTES);
+      expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+      const p = await problem(await setup().post(body));
+      expect(p.errors).toEqual([expect.objectContaining(
+        { pointer: '#/pad', code: 'unknown_field' })]); // read and validated
+    });
+
+    it('answers one byte more with 413, counted as it arrives', async () => {
+      await tooLarge(await setup().post(padded(MAX_BODY_BYTES + 1)));
+    });
+
+    it('answers a 2 MB body with 413', async () => {
+      await tooLarge(await setup().post(padded(2 << 20)));
+    });
+
+    it('does not trust a Content-Length that understates the body', async () => {
+      await tooLarge(await setup().post(padded(2 << 20), undefined,
+        { 'Content-Length': '10' }));
+    });
+
+    it('refuses a declared Content-Length over the cap without reading', async () => {
+      const { app } = setup();
+      const req = new Request('http://localhost/signups', {
+        method: 'POST', body: JSON.stringify(valid),
+        headers: { 'Content-Type': 'application/json',
+          'Content-Length': String(MAX_BODY_BYTES + 1) },
+      });
+      await tooLarge(await app.request(req));
+      expect(req.bodyUsed).toBe(false);
+    });
+
+    it('stops reading a streamed body at the cap and cancels it', async () => {
+      let sent = 0;
+      let cancelled = false;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) { // 8 MB of spaces, 1 KB at a time
+          if (sent >= 8 << 20) return controller.close();
+          sent += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(0x20));
+        },
+        cancel() { cancelled = true; },
+      });
+      await tooLarge(await setup().post(stream));
+      expect(cancelled).toBe(true);
+      expect(sent).toBeLessThanOrEqual(MAX_BODY_BYTES + 2048);
+    });
+
+    it('rejects a duplicate key with 400, naming it as a JSON Pointer', async () => {
+      // JSON.parse alone keeps the last "plan" and creates a free account.
+      const body = '{"email":"ann@example.com","password":"correct horse battery",'
+        + '"plan":"team","plan":"free"}';
+      const res = await setup().post(body);
+      expect(res.status).toBe(400);
+      const p = await problem(res);
+      expect(p.type).toBe('https://api.example.com/problems/malformed-request');
+      expect(p.detail).toBe('Duplicate key at #/plan; send each member once.');
+    });
+
+    it('rejects a duplicate nested in an array at its index', async () => {
+      const body = '{"email":"a@b.co","password":"correct horse battery",'
+        + '"plan":"free","x":[{"a":1},{"a":1,"a":2}]}';
+      const p = await problem(await setup().post(body));
+      expect(p.status).toBe(400);
+      expect(p.detail).toContain('#/x/1/a');
+    });
+
+    it('rejects an integer a double would round, before the schema sees it', async () => {
+      const body = JSON.stringify({ ...valid, plan: 'team' })
+        .replace('}', ',"seats":9007199254740993}');
+      const p = await problem(await setup().post(body));
+      expect(p.status).toBe(400);
+      expect(p.detail).toContain('9007199254740993');
+    });
+
+    it('rejects bytes that are not UTF-8 instead of guessing', async () => {
+      // A lenient decoder turns 0xFF into U+FFFD and stores another password.
+      const json = new TextEncoder().encode(JSON.stringify(
+        { ...valid, password: 'correct horse battery ?' }));
+      json[json.lastIndexOf(0x3f)] = 0xff;
+      const p = await problem(await setup().post(json));
+      expect(p.status).toBe(400);
+      expect(p.detail).toBe('The body is not valid UTF-8.');
+    });
   });
 
   it('logs validation failures as info, without the body', async () => {

@@ -1,16 +1,16 @@
 /**
  * Validation failures as RFC 9457 problems. A body that cannot be read is
- * a 400; one that parses but breaks the schema is a 422 listing every bad
- * field as a JSON Pointer with a stable code, so a client can mark each
- * input and switch on the code without parsing English.
+ * a 400 (413 past the size cap); one that parses but breaks the schema is
+ * a 422 listing every bad field as a JSON Pointer with a stable code, so a
+ * client can mark each input and switch on the code without parsing English.
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3
  */
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { AppError } from './error-catalog.ts';
 import { useProblemErrors, type ErrorLog, type ProblemEnv } from './error-middleware.ts';
-import { pointerFragment } from './strict-json.ts';
-
+import { JsonInputError, parseStrictJson, pointerFragment } from './strict-json.ts';
 
 export interface FieldError {
   pointer: string;
@@ -21,6 +21,10 @@ export interface FieldError {
 
 /** Enough to fix a form; caps the response an abusive body can cause. */
 export const MAX_FIELD_ERRORS = 50;
+/** No form field needs more; a key can be as long as the body. */
+export const MAX_POINTER_LENGTH = 128;
+/** A signup is a few hundred bytes; the cap bounds memory per request. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 const LENGTHS = new Set(['string', 'array', 'set', 'file']);
 const ABSENT_AS = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
@@ -58,18 +62,25 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[],
   input: unknown): FieldError[] {
   return issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        pointer: pointerFragment([...issue.path, key]),
-        code: 'unknown_field', detail: 'Not a field of this resource.',
-      }));
+      return issue.keys.map((key) => entry([...issue.path, key],
+        'unknown_field', 'Not a field of this resource.'));
     }
-    const pointer = pointerFragment(issue.path);
     // zod reports an absent key as a wrong type; clients want "required".
     if (ABSENT_AS.has(issue.code) && isMissing(input, issue.path)) {
-      return [{ pointer, code: 'required', detail: 'Required.' }];
+      return [entry(issue.path, 'required', 'Required.')];
     }
-    return [{ pointer, code: codeOf(issue), detail: issue.message }];
+    return [entry(issue.path, codeOf(issue), issue.message)];
   });
+}
+
+/** A key can be megabytes long: past the cap, point at its parent. */
+function entry(path: readonly PropertyKey[], code: string,
+  detail: string): FieldError {
+  const pointer = pointerFragment(path);
+  if (pointer.length <= MAX_POINTER_LENGTH) return { pointer, code, detail };
+  // Tokens escape '/', so cutting at one leaves an ancestor's pointer.
+  return { pointer: pointer.slice(0, pointer.lastIndexOf('/',
+    MAX_POINTER_LENGTH)), code, detail: 'A name here is too long to quote.' };
 }
 // #endregion field-errors
 
@@ -86,9 +97,9 @@ function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
 }
 
 // #region read-body
-/** The body as `schema` output, or an AppError the middleware renders. */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S):
-  Promise<z.output<S>> {
+/** The body as `schema` output, or an error the middleware renders. */
+export async function readBody<S extends z.ZodType>(c: Context, schema: S,
+  maxBytes = MAX_BODY_BYTES): Promise<z.output<S>> {
   const type = c.req.header('Content-Type')?.split(';')[0]?.trim();
   if (type?.toLowerCase() !== 'application/json') {
     throw new AppError('unsupported-media-type',
@@ -96,12 +107,12 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S):
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(await c.req.text());
-  } catch {
-    // 400: nothing to validate. Never echo the parser's message: V8's
-    // can quote the body back, password and all.
-    throw new AppError('malformed-request',
-      { detail: 'The body is not valid JSON.' });
+    raw = parseStrictJson(await readText(c.req.raw, maxBytes));
+  } catch (error) {
+    if (!(error instanceof JsonInputError)) throw error;
+    // 400: nothing to validate. The message gives a position or a
+    // pointer; V8's own can quote the body, password and all.
+    throw new AppError('malformed-request', { detail: error.message });
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -111,6 +122,27 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S):
     detail: `${errors.length} field(s) failed validation.`,
     extensions: { errors: errors.slice(0, MAX_FIELD_ERRORS) },
   });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** At most `max` bytes as text: Content-Length can be absent or a lie. */
+async function readText(req: Request, max: number): Promise<string> {
+  const tooLarge = () => new HTTPException(413); // RFC 9110 §15.5.14
+  if (Number(req.headers.get('Content-Length')) > max) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body ?? []) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge(); // leaving the loop cancels the body
+    chunks.push(chunk);
+  }
+  try {
+    return utf8.decode(Buffer.concat(chunks, size));
+  } catch { // not U+FFFD in place of a password byte
+    throw new AppError('malformed-request',
+      { detail: 'The body is not valid UTF-8.' });
+  }
 }
 // #endregion read-body
 
@@ -125,12 +157,14 @@ export const signup = z.strictObject({
 });
 
 /** A signup endpoint that validates with `signup`; ids are sequential. */
-export function createSignupApp(opts: { log: ErrorLog; newId?: () => string }) {
+export function createSignupApp(opts: {
+  log: ErrorLog; newId?: () => string; maxBodyBytes?: number | undefined;
+}) {
   const app = new Hono<ProblemEnv>();
   useProblemErrors(app, opts);
   let seq = 0;
   app.post('/signups', async (c) => {
-    const input = await readBody(c, signup);
+    const input = await readBody(c, signup, opts.maxBodyBytes);
     c.header('Location', `/accounts/${++seq}`);
     return c.json({ email: input.email, plan: input.plan }, 201);
   });
@@ -151,9 +185,13 @@ if (import.meta.main) {
   const team = await post('{"email":"ann@example.com","password":"correct horse battery","plan":"team"}');
   const teamErrors = ((await team.json()) as { errors: FieldError[] }).errors;
   console.log(team.status, JSON.stringify(teamErrors));
-  for (const [body, type] of [['{"email": "ann@', undefined], ['email=ann', 'text/plain']]) {
-    const res = await post(body!, type);
-    console.log(res.status, ((await res.json()) as { type: string }).type);
+  const unread: [string, string?][] = [['{"email": "ann@'],
+    ['email=ann', 'text/plain'], ['{"plan": "team", "plan": "free"}'],
+    [`{"pad": "${'x'.repeat(MAX_BODY_BYTES)}"}`]];
+  for (const [body, type] of unread) {
+    const res = await post(body, type);
+    const p = (await res.json()) as { type: string; title: string; detail?: string };
+    console.log(res.status, p.type.split('/').at(-1), p.detail ?? p.title);
   }
   const ok = await post('{"email":"ann@example.com","password":"correct horse battery","plan":"free"}');
   console.log(ok.status, ok.headers.get('Location'));
