@@ -1,5 +1,5 @@
 import { printSchema } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { executeUserQuery, userSchema } from './user-graphql.ts';
 import {
   createMemoryUserRepository, MAX_BATCH, SAMPLE_USERS,
@@ -138,5 +138,65 @@ describe('the N+1 problem', () => {
     await executeUserQuery(repo, '{ user(id: "u1") { name } }');
     await executeUserQuery(repo, '{ user(id: "u1") { name } }');
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('hostile queries are refused before any resolver runs', () => {
+  it('refuses alias batching: many copies of a list field in one document', async () => {
+    const { repo, calls } = counted();
+    const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: users(ids: $ids) { name manager { name } }`);
+    const ids = Array.from({ length: MAX_BATCH }, () => 'u4');
+    const result = await executeUserQuery(repo, `query ($ids: [ID!]!) { ${aliases.join(' ')} }`, { ids });
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/cost .* exceeds/)]);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a query nested deeper than the limit', async () => {
+    const { repo, calls } = counted();
+    const deep = `{ user(id: "u4") { ${'manager { '.repeat(12)}name${' }'.repeat(12)} } }`;
+    const result = await executeUserQuery(repo, deep);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/depth .* exceeds/)]);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an oversized document before parsing it', async () => {
+    const { repo, calls } = counted();
+    const result = await executeUserQuery(repo, `{ user(id: "u1") { name } } #${'x'.repeat(20_000)}`);
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
+  it('still runs the legitimate 60-user query under the same limits', async () => {
+    const users = orgChart(60);
+    const { repo } = counted(users);
+    const result = await executeUserQuery(repo, `query ($ids: [ID!]!) {
+      users(ids: $ids) { name manager { name manager { name } } } }`, { ids: users.slice(6).map((u) => u.id) });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.users).toHaveLength(60);
+  });
+});
+
+describe('errors a resolver did not mean to show', () => {
+  const secret = 'connect ECONNREFUSED 10.0.0.5:5432 password=hunter2';
+  const broken = { findById: async () => { throw new Error(secret); }, findByIds: async () => { throw new Error(secret); } };
+
+  it('are replaced by a generic message in the response and handed to the server log', async () => {
+    const onError = vi.fn();
+    const result = await executeUserQuery(broken, '{ user(id: "u1") { name } }', {}, { onError });
+    expect(result.data).toEqual({ user: null });
+    expect(result.errors?.map((e) => [e.message, e.path])).toEqual([['Internal server error.', ['user']]]);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+    expect(onError).toHaveBeenCalledWith(new Error(secret));
+  });
+
+  it('leave a GraphQLError thrown on purpose as it is', async () => {
+    const onError = vi.fn();
+    const tooMany = Array.from({ length: MAX_BATCH + 1 }, (_, i) => `u${i}`);
+    const result = await executeUserQuery(counted().repo, 'query ($ids: [ID!]!) { users(ids: $ids) { id } }', { ids: tooMany }, { onError });
+    expect(result.errors?.[0]?.message).toBe(`ids: at most ${MAX_BATCH} per query`);
+    expect(onError).not.toHaveBeenCalled();
   });
 });

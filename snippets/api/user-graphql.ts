@@ -6,9 +6,11 @@
  */
 import {
   graphql, GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull,
-  GraphQLObjectType, GraphQLSchema, GraphQLString, type ExecutionResult,
+  GraphQLObjectType, GraphQLSchema, GraphQLString, specifiedRules,
+  type ExecutionResult,
 } from 'graphql';
 import { createBatchLoader } from './batch-loader.ts';
+import { queryLimits } from './query-limits.ts';
 import {
   createMemoryUserRepository, isUserId, MAX_BATCH, SAMPLE_USERS,
   type User, type UserRepository,
@@ -77,18 +79,34 @@ export function createContext(repo: UserRepository, batch: boolean) {
   return { repo, loadUser } satisfies UserContext;
 }
 
+export const LIMITS = { maxDepth: 6, maxCost: 1000, maxSourceLength: 10_000 };
+
 /**
- * Parses, validates and executes `source` with a fresh context.
- * `batch: false` keeps the naive resolvers, for comparison.
+ * Parses, validates and executes `source` with a fresh context, within
+ * LIMITS. `batch: false` keeps the naive resolvers, for comparison.
  */
-export function executeUserQuery(
+export async function executeUserQuery(
   repo: UserRepository,
   source: string,
   variableValues: Record<string, unknown> = {},
-  { batch = true }: { batch?: boolean } = {},
+  { batch = true, onError = console.error }:
+    { batch?: boolean; onError?: (error: Error) => void } = {},
 ): Promise<ExecutionResult> {
-  return graphql({ schema: userSchema, source, variableValues,
-    contextValue: createContext(repo, batch) });
+  const result = await graphql({ schema: userSchema, source, variableValues,
+    contextValue: createContext(repo, batch),
+    maxSourceLength: LIMITS.maxSourceLength, // longer is refused unparsed
+    rules: [...specifiedRules, queryLimits(LIMITS, variableValues)] });
+  if (!result.errors) return result;
+  // A GraphQLError a resolver threw is meant for the client; anything
+  // else (a driver's message, say) goes to the log, not the response.
+  const errors = result.errors.map((error) => {
+    const cause = error.originalError;
+    if (!cause || cause instanceof GraphQLError) return error;
+    onError(cause);
+    return new GraphQLError('Internal server error.',
+      { nodes: error.nodes, path: error.path });
+  });
+  return { ...result, errors };
 }
 // #endregion execute
 
@@ -114,4 +132,13 @@ if (import.meta.main) {
 
   const typo = '{ user(id: "u2") { salary } }';
   console.log(`${typo}\n  -> ${show(await executeUserQuery(repo, typo))}`);
+
+  const aliases = Array.from({ length: 20 },
+    (_, i) => `a${i}: users(ids: $ids) { name }`);
+  const flood = `query ($ids: [ID!]!) { ${aliases.join(' ')} }`;
+  const ids = Array.from({ length: 100 }, () => 'u1');
+  calls = 0;
+  const refused = await executeUserQuery(repo, flood, { ids });
+  console.log(`20 aliases of users(ids: <100 ids>) { name }\n  -> ` +
+    `${refused.errors?.[0]?.message} (${calls} repository calls)`);
 }

@@ -122,6 +122,12 @@ describe('untrusted input', () => {
     expect(() => decodeUser(v1.User, noId)).toThrow(/lacks an id/);
   });
 
+  it.each(['', '../u1', 'x'.repeat(65)])('rejects a present manager_id that is not a user id: %j', (managerId) => {
+    const bytes = v1.User.encode(v1.User.create({ ...grace, managerId })).finish();
+    expect(() => decodeUser(v1.User, bytes)).toThrow(/manager_id/);
+    expect(() => forwardUser(v1.User, bytes)).toThrow(/manager_id/);
+  });
+
   it('refuses an oversized message before parsing it', () => {
     const huge = new Uint8Array(MAX_USER_BYTES + 1);
     expect(() => decodeUser(v1.User, huge)).toThrow(RangeError);

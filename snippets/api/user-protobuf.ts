@@ -83,6 +83,10 @@ function readUser(User: protobuf.Type, bytes: Uint8Array, keep: boolean) {
   if (!isUserId(message.id) || !message.name || !message.email) {
     throw new TypeError('User message lacks an id, name or email');
   }
+  // Optional, but when present it must name a user like `id` does.
+  if (message.managerId != null && !isUserId(message.managerId)) {
+    throw new TypeError('User message has a malformed manager_id');
+  }
   return message;
 }
 

@@ -2,7 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from './database.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createApp, decodeCursor, DEFAULT_LIMIT, encodeCursor, listOrdersByOffset,
+  createApp, decodeCursor, DEFAULT_LIMIT, encodeCursor, listOrders, listOrdersByOffset,
   MAX_LIMIT, pageQuery, SCHEMA, type Order,
 } from './cursor-pagination.ts';
 
@@ -81,7 +81,9 @@ describe('the cursor', () => {
     ['an offset', b64url('{"t":"2025-06-01T11:05:00.000+02:00","id":5}')],
     ['an extra key', b64url('{"t":"2025-06-01T09:05:00.000Z","id":5,"x":1}')],
     ['SQL in the timestamp', b64url('{"t":"2025\'; DROP TABLE orders;--","id":5}')],
-    ['too long', 'A'.repeat(101)],
+    ['year 0, which PostgreSQL rejects', b64url('{"t":"0000-01-01T00:00:00.000Z","id":5}')],
+    // Well-formed JSON padded with spaces: only the length cap refuses it.
+    ['too long', b64url(`{"t":"2025-06-01T09:05:00.000Z",${' '.repeat(40)}"id":5}`)],
   ])('rejects %s', (_name, raw) => {
     expect(decodeCursor(raw)).toBeUndefined();
   });
@@ -124,7 +126,8 @@ describe('GET /orders: limit and cursor validation', () => {
       { status: 400, title: 'Bad Request', detail: expect.stringContaining('limit') });
   });
 
-  it.each(['garbage', 'eyJ0IjoiYSJ9', b64url('{"t":"x","id":1}'), ''])(
+  it.each(['garbage', 'eyJ0IjoiYSJ9', b64url('{"t":"x","id":1}'), '',
+    b64url('{"t":"0000-01-01T00:00:00.000Z","id":1}')])(
     'refuses cursor=%j with a 400 problem', async (cursor) => {
       await seed(3);
       const res = await createApp(db).request(`/orders?cursor=${cursor}`);
@@ -132,6 +135,11 @@ describe('GET /orders: limit and cursor validation', () => {
       expect(res.headers.get('Content-Type')).toBe('application/problem+json');
       expect(await res.json()).toMatchObject(
         { status: 400, detail: expect.stringContaining('cursor') });
+    });
+
+  it.each([0, -1, 1.5, Number.NaN, MAX_LIMIT + 1])(
+    'refuses limit %s in listOrders itself, not only at the endpoint', async (limit) => {
+      await expect(listOrders(db, limit)).rejects.toThrow(RangeError);
     });
 
   it('treats a forged but well-formed cursor as a position, nothing more', async () => {

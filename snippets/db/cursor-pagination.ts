@@ -34,7 +34,8 @@ CREATE INDEX orders_created_at_id ON orders (created_at, id);`;
 export interface Cursor { createdAt: string; id: number }
 
 const cursorJson = z.strictObject({
-  t: z.iso.datetime({ precision: 3 }), // what toISOString() produces
+  // What toISOString() produces; PostgreSQL has no year 0, so no 0000.
+  t: z.iso.datetime({ precision: 3 }).refine((t) => !t.startsWith('0000')),
   id: z.number().int().positive().max(2 ** 31 - 1),
 });
 
@@ -79,6 +80,9 @@ interface Row { id: number; customer: string; total_cents: number;
 
 /** A page of orders, and the cursor after its last row if more follow. */
 export async function listOrders(db: Db, limit: number, after?: Cursor) {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new RangeError(`limit must be 1 to ${MAX_LIMIT}, got ${limit}`);
+  }
   const { sql, params } = pageQuery(limit, after);
   const { rows } = await db.query<Row>(sql, params);
   // The extra row only says whether another page exists.

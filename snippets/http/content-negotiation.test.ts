@@ -18,6 +18,13 @@ describe('parseAccept', () => {
     ]);
   });
 
+  it('keeps an escaped quote inside a quoted value (§5.6.4)', () => {
+    expect(parseAccept('text/plain;format="a\\",b", text/csv')).toEqual([
+      { type: 'text', subtype: 'plain', params: { format: 'a",b' }, q: 1 },
+      { type: 'text', subtype: 'csv', params: {}, q: 1 },
+    ]);
+  });
+
   it('accepts the qvalue grammar and nothing else (§12.4.2)', () => {
     for (const q of ['0', '0.', '0.5', '0.001', '1', '1.', '1.000']) {
       expect(parseAccept(`text/csv;q=${q}`)).toHaveLength(1);
@@ -25,6 +32,14 @@ describe('parseAccept', () => {
     for (const q of ['2', '1.001', '0.0001', '-1', '.5', 'abc', '', '0x1']) {
       expect(parseAccept(`text/csv;q=${q}`), q).toEqual([]);
     }
+  });
+
+  it('accepts empty parameters, which the grammar allows (§5.6.6)', () => {
+    expect(parseAccept('text/csv;')).toEqual([
+      { type: 'text', subtype: 'csv', params: {}, q: 1 }]);
+    expect(parseAccept('text/csv; ; q=0.5;')).toEqual([
+      { type: 'text', subtype: 'csv', params: {}, q: 0.5 }]);
+    expect(negotiate('text/csv;', OFFERS)).toBe('text/csv; charset=utf-8');
   });
 
   it('skips malformed members and keeps the rest', () => {

@@ -51,6 +51,7 @@ function parseMediaType(text: string) {
   // No prototype, so a parameter named __proto__ is stored, not swallowed.
   const params: Record<string, string> = Object.create(null);
   for (const param of rest) {
+    if (param === '') continue; // `text/csv;` is allowed (RFC 9110 §5.6.6)
     const eq = param.indexOf('=');
     const name = param.slice(0, eq).trim().toLowerCase();
     if (eq < 1 || !TOKEN.test(name)) return undefined;
@@ -91,8 +92,7 @@ export function quality(ranges: readonly MediaRange[], offer: string): number {
     const matches = (r.type === '*' || r.type === media.type)
       && (r.subtype === '*' || r.subtype === media.subtype)
       && Object.entries(r.params).every(([name, value]) => {
-        const have = Object.hasOwn(media.params, name)
-          ? media.params[name] : undefined;
+        const have = media.params[name]; // no prototype: own keys only
         return have !== undefined && same(name, have, value);
       });
     if (matches && (!best || precedence(r) > precedence(best))) best = r;

@@ -1,7 +1,7 @@
 /**
  * A notes API described by the zod schemas it validates with: the router,
  * the validation and `GET /openapi.json` all come from one route table.
- * @see https://spec.openapis.org/oas/v3.1.1.html
+ * @see https://spec.openapis.org/oas/v3.1.2.html
  */
 import { Hono } from 'hono';
 import { z } from 'zod';

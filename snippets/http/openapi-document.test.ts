@@ -122,6 +122,17 @@ describe('routeDrift', () => {
     expect(routeDrift(served.slice(1), doc)).toEqual({ undocumented: [], unserved: ['POST /widgets'] });
   });
 
+  it('reads only operations from a Path Item, not its summary or shared parameters', () => {
+    const withShared = structuredClone(doc);
+    Object.assign(withShared.paths['/widgets/{widgetId}']!, {
+      summary: 'One widget', parameters: [{ name: 'widgetId', in: 'path', required: true }],
+    });
+    expect(routeDrift(served, withShared)).toEqual({ undocumented: [], unserved: [] });
+    expect(statusDrift(withShared, ['createWidget 201', 'createWidget 400', 'createWidget 413',
+      'createWidget 415', 'createWidget 422', 'getWidget 200', 'getWidget 404']))
+      .toEqual({ undocumented: [], unexercised: [] });
+  });
+
   it('maps Hono params with a regex, :id{[0-9]+}, to {id}', () => {
     expect(routeDrift([served[0]!, { method: 'GET', path: '/widgets/:widgetId{[0-9]+}' }], doc).undocumented).toEqual([]);
   });

@@ -2,14 +2,14 @@
  * Builds the OpenAPI 3.1 document from the route table, and reports drift:
  * routes the document misses, documented operations nothing serves, and
  * documented statuses no test ever produced.
- * @see https://spec.openapis.org/oas/v3.1.1.html
+ * @see https://spec.openapis.org/oas/v3.1.2.html
  */
 import { z } from 'zod';
 import { responsesOf, type Method, type Route } from './openapi-routes.ts';
 
-/** Patch releases only clarify the text; tooling "SHOULD NOT" tell 3.1.x
- * versions apart (OAS 3.1.2, "Versions"). */
-export const OPENAPI_VERSION = '3.1.1';
+/** The latest 3.1 text. Patch releases only clarify it; tooling "SHOULD
+ * NOT" tell 3.1.x versions apart (OAS 3.1.2, "Versions"). */
+export const OPENAPI_VERSION = '3.1.2';
 
 type Json = Record<string, unknown>;
 
@@ -30,6 +30,15 @@ export const problemSchema = z.looseObject({
 });
 
 const PROBLEM = { $ref: '#/components/schemas/Problem' };
+
+/** Path Item keys that hold an Operation; `summary`, `parameters`,
+ * `servers` and `$ref` describe the path itself (OAS 3.1 Path Item). */
+export const OPERATION_KEYS: readonly string[] =
+  ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** The [method, Operation] pairs of one Path Item. */
+export const operationsOf = (item: object) => Object.entries(item)
+  .filter(([key]) => OPERATION_KEYS.includes(key)) as [string, Json][];
 
 // zod writes `$schema` (which would switch a component from the OAS
 // dialect to plain 2020-12) and, for registries, a fragment-only `$id`,
@@ -100,7 +109,7 @@ export function routeDrift(served: readonly { method: string; path: string }[],
     .map((r) => `${r.method} ${r.path.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`)
     .filter((key) => !ignore.includes(key)));
   const listed = new Set(Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
+    operationsOf(item).map(([method]) => `${method.toUpperCase()} ${path}`)));
   return { undocumented: minus(routed, listed),
     unserved: minus(listed, routed) };
 }
@@ -109,7 +118,7 @@ export function routeDrift(served: readonly { method: string; path: string }[],
  * "getNote 404": a promise no test keeps is a guess. */
 export function statusDrift(doc: OpenApiDocument, seen: Iterable<string>) {
   const promised = new Set(Object.values(doc.paths).flatMap((item) =>
-    Object.values(item).flatMap((op) => Object.keys(op.responses as Json)
+    operationsOf(item).flatMap(([, op]) => Object.keys(op.responses as Json)
       .map((code) => `${String(op.operationId)} ${code}`))));
   const observed = new Set(seen);
   return { undocumented: minus(observed, promised),

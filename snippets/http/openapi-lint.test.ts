@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 /** A small valid document, written by hand so the checker is tested alone. */
 function valid(): OpenApiDocument {
   return {
-    openapi: '3.1.1',
+    openapi: '3.1.2',
     info: { title: 'Widgets', version: '1.0.0' },
     paths: {
       '/widgets': {
@@ -59,6 +59,24 @@ describe('openApiProblems', () => {
     edit(doc);
     const problems = openApiProblems(doc);
     expect(problems.join('\n')).toMatch(message);
+  });
+
+  it('reads Path Item fields: shared parameters and a summary are not operations', () => {
+    const doc = valid();
+    const item = doc.paths['/widgets/{widgetId}']! as Json;
+    item.summary = 'One widget';
+    item.parameters = get(doc).parameters;
+    delete (get(doc) as Json).parameters;
+    expect(openApiProblems(doc)).toEqual([]);
+    (item.parameters as Json[])[0]!.required = false;
+    expect(openApiProblems(doc)).toEqual(['GET /widgets/{widgetId}: path parameter "widgetId" must be required']);
+  });
+
+  it('lets an operation override a shared parameter rather than duplicate it', () => {
+    const doc = valid();
+    const item = doc.paths['/widgets/{widgetId}']! as Json;
+    item.parameters = [{ name: 'widgetId', in: 'path', required: true, schema: { type: 'integer' } }];
+    expect(openApiProblems(doc)).toEqual([]);
   });
 
   it('accepts range keys like 4XX', () => {

@@ -3,9 +3,9 @@
  * validator dependency: path templates vs path parameters, unique
  * operationIds, responses with descriptions, resolvable `$ref`s. A real
  * pipeline would also run a full validator or linter in CI.
- * @see https://spec.openapis.org/oas/v3.1.1.html#path-templating
+ * @see https://spec.openapis.org/oas/v3.1.2.html#path-templating
  */
-import type { OpenApiDocument } from './openapi-document.ts';
+import { operationsOf, type OpenApiDocument } from './openapi-document.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,14 +26,20 @@ export function openApiProblems(doc: OpenApiDocument): string[] {
       problems.push(`path "${path}" must start with /`);
     }
     const template = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
-    for (const [method, op] of Object.entries(item) as [string, Json][]) {
+    // Parameters on the Path Item apply to each operation, which may
+    // override one with the same name and location.
+    const shared = ((item as Json).parameters ?? []) as Json[];
+    const key = (p: Json) => `${String(p.in)}:${String(p.name)}`;
+    for (const [method, op] of operationsOf(item)) {
       const at = `${method.toUpperCase()} ${path}`;
       const id = String(op.operationId);
       if (ids.has(id)) {
         problems.push(`${at}: operationId "${id}" is not unique`);
       }
       ids.add(id);
-      const params = (op.parameters ?? []) as Json[];
+      const own = (op.parameters ?? []) as Json[];
+      const ownKeys = new Set(own.map(key));
+      const params = [...shared.filter((p) => !ownKeys.has(key(p))), ...own];
       const inPath = params.filter((p) => p.in === 'path');
       const names = inPath.map((p) => String(p.name)).sort();
       if (names.join() !== template.join()) {
@@ -44,8 +50,9 @@ export function openApiProblems(doc: OpenApiDocument): string[] {
         problems.push(
           `${at}: path parameter "${String(p.name)}" must be required`);
       }
-      if (new Set(params.map((p) => `${String(p.in)}:${String(p.name)}`)).size
-        !== params.length) problems.push(`${at}: duplicate parameters`);
+      if (new Set(params.map(key)).size !== params.length) {
+        problems.push(`${at}: duplicate parameters`);
+      }
       if (op.requestBody && NO_BODY_SEMANTICS.has(method)) {
         problems.push(
           `${at}: a request body on ${method} has no defined meaning`);

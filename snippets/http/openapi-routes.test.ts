@@ -9,12 +9,14 @@ const input = z.strictObject({ name: z.string().min(1) });
 /** A tiny API whose store hands back more than the contract allows. */
 function setup(overrides: { leaky?: boolean; broken?: boolean } = {}) {
   const rows = new Map([['1', { id: '1', name: 'first', ownerEmail: 'a@example.com' }]]);
+  const handled: string[] = []; // ids the getItem handler was called with
   const routes: Route[] = [
     defineRoute({
       method: 'get', path: '/items/{id}', operationId: 'getItem', summary: 'Get',
       params: z.object({ id: z.string().regex(/^\d+$/) }),
       responses: { 200: { description: 'The item', schema: item }, 404: { description: 'No such item' } },
       handle: ({ params }) => {
+        handled.push(params.id);
         const row = rows.get(params.id);
         if (!row) return { status: 404 };
         if (overrides.broken) return { status: 200, body: { id: row.id } as z.input<typeof item> };
@@ -39,7 +41,7 @@ function setup(overrides: { leaky?: boolean; broken?: boolean } = {}) {
     return c.text('Internal Server Error', 500);
   });
   mountRoutes(app, routes);
-  return { app, routes, rows, errors };
+  return { app, routes, rows, errors, handled };
 }
 
 const json = (body: unknown): RequestInit => ({
@@ -72,8 +74,9 @@ describe('mountRoutes', () => {
   });
 
   it('answers a path parameter that fails its schema with a 404 problem', async () => {
-    const { app } = setup();
+    const { app, handled } = setup();
     const res = await app.request('/items/abc');
+    expect(handled).toEqual([]); // the handler never saw "abc"
     expect(res.status).toBe(404);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No such item' });

@@ -3,7 +3,7 @@
  * document, so the schemas that validate requests are the schemas the
  * document publishes. Statuses the wrapper itself can send (bad body, bad
  * path) are documented for every route that can send them.
- * @see https://spec.openapis.org/oas/v3.1.1.html
+ * @see https://spec.openapis.org/oas/v3.1.2.html
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
