@@ -1,24 +1,26 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from './database.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   canonicalJson, claimKey, completeKey, fingerprint, IDEMPOTENCY_SCHEMA,
-  LeaseLostError, purgeExpired, releaseKey, type ClaimOptions, type KeyRef,
-  type StoredResponse,
+  LeaseLostError, purgeExpired, releaseKey, type ClaimOptions, type Db,
+  type KeyRef, type Queryable, type StoredResponse,
 } from './idempotency-keys.ts';
+import {
+  lockWaitSeen, startPostgres, type PoolDb, type PostgresServer,
+} from './postgres-server.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const LEASE = 30_000;
 const TTL = 86_400_000;
 const CREATED: StoredResponse = {
   status: 201, headers: { Location: '/payments/pay_1' }, body: '{"id":"pay_1"}',
 };
+const SCHEMA = `${IDEMPOTENCY_SCHEMA}
+  CREATE TABLE IF NOT EXISTS effects (id serial PRIMARY KEY, note text NOT NULL);`;
 
-let db: PGlite;
-let clock: number;
-let tokens: number;
+let tokens = 0;
 const opts = (): ClaimOptions => ({
-  now: () => clock, ttlMs: TTL, leaseMs: LEASE,
+  ttlMs: TTL, leaseMs: LEASE,
   newToken: () => `00000000-0000-4000-8000-${String(++tokens).padStart(12, '0')}`,
 });
 const ref = (over: Partial<KeyRef> = {}): KeyRef => ({
@@ -26,26 +28,24 @@ const ref = (over: Partial<KeyRef> = {}): KeyRef => ({
   ...over,
 });
 
-beforeAll(async () => {
-  db = await openDatabase();
-  await db.exec(IDEMPOTENCY_SCHEMA);
-  await db.exec('CREATE TABLE effects (id serial PRIMARY KEY, note text NOT NULL)');
-}, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
-afterAll(async () => { await db.close(); });
-beforeEach(async () => {
-  await db.exec('TRUNCATE idempotency_keys, effects');
-  clock = T0;
-  tokens = 0;
-});
+/**
+ * Time passing, as the database sees it. Deadlines come from the server's
+ * `now()`, which a test cannot move, so we move every deadline back instead.
+ */
+async function elapse(db: Queryable, ms: number): Promise<void> {
+  await db.query(`UPDATE idempotency_keys SET
+    locked_until = locked_until - $1 * interval '1 ms',
+    expires_at = expires_at - $1 * interval '1 ms'`, [ms]);
+}
 
-async function owned(r = ref()): Promise<string> {
+async function owned(db: Db, r = ref()): Promise<string> {
   const claim = await claimKey(db, r, opts());
   if (claim.kind !== 'owned') throw new Error(`expected owned, got ${claim.kind}`);
   return claim.token;
 }
-const effects = async () =>
+const effects = async (db: Queryable) =>
   (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM effects')).rows[0]?.n;
-const effect = (response = CREATED) => async (tx: Parameters<Parameters<typeof completeKey>[3]>[0]) => {
+const effect = (response = CREATED) => async (tx: Queryable) => {
   await tx.query("INSERT INTO effects (note) VALUES ('charged')");
   return response;
 };
@@ -77,106 +77,182 @@ describe('fingerprint', () => {
   });
 });
 
-describe('claimKey', () => {
-  it('gives a new key to the first request and 409-style in-flight to the next', async () => {
-    await owned();
-    clock += 10_000;
-    expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'in-flight', retryAfterSeconds: 20 });
+// One session (PGlite): everything but the races.
+describe('on PGlite', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = await openDatabase();
+    await db.exec(SCHEMA);
+  }, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
+  afterAll(async () => { await db.close(); });
+  beforeEach(async () => {
+    await db.exec('TRUNCATE idempotency_keys, effects');
+    tokens = 0;
   });
 
-  it('lets exactly one of many concurrent claims own the key', async () => {
-    const claims = await Promise.all(Array.from({ length: 10 }, () => claimKey(db, ref(), opts())));
+  describe('claimKey', () => {
+    it('gives a new key to the first request, and the lease time left to the next', async () => {
+      await owned(db);
+      await elapse(db, 10_000);
+      expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'in-flight', retryAfterSeconds: 20 });
+    });
+
+    it('reports a mismatch when the key comes back with another request', async () => {
+      await owned(db);
+      const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
+      expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
+    });
+
+    it('replays the stored status, headers and body once completed', async () => {
+      const token = await owned(db);
+      await completeKey(db, ref(), token, effect());
+      expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
+      expect(await effects(db)).toBe(1);
+    });
+
+    it('scopes keys per tenant', async () => {
+      await owned(db, ref({ tenant: 'acct_a' }));
+      expect((await claimKey(db, ref({ tenant: 'acct_b' }), opts())).kind).toBe('owned');
+    });
+
+    it('forgets a key at its expiry, even for a different request', async () => {
+      await completeKey(db, ref(), await owned(db), effect());
+      await elapse(db, TTL - 1000);
+      expect((await claimKey(db, ref(), opts())).kind).toBe('replay');
+      await elapse(db, 1000);
+      const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
+      expect((await claimKey(db, other, opts())).kind).toBe('owned');
+    });
+
+    it('lets the same request take over a lease that ran out, and fences the old owner', async () => {
+      const first = await owned(db);
+      await elapse(db, LEASE);
+      const second = await owned(db);
+      expect(second).not.toBe(first);
+      await expect(completeKey(db, ref(), first, effect())).rejects.toThrow(LeaseLostError);
+      expect(await effects(db)).toBe(0); // the old owner's effect rolled back
+      await completeKey(db, ref(), second, effect());
+      expect(await effects(db)).toBe(1);
+    });
+
+    it('does not let a different request take over a stale lease', async () => {
+      await owned(db);
+      await elapse(db, LEASE);
+      const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
+      expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
+    });
+
+    it('rejects bad keys and bad timings before touching the database', async () => {
+      await expect(claimKey(db, ref({ key: '' }), opts())).rejects.toThrow(TypeError);
+      await expect(claimKey(db, ref({ key: 'x'.repeat(256) }), opts())).rejects.toThrow(TypeError);
+      await expect(claimKey(db, ref(), { ...opts(), leaseMs: 10 })).rejects.toThrow(RangeError);
+      await expect(claimKey(db, ref(), { ...opts(), ttlMs: LEASE })).rejects.toThrow(RangeError);
+    });
+  });
+
+  describe('completeKey and releaseKey', () => {
+    it('rolls back the side effect and keeps the key in flight when the work throws', async () => {
+      const token = await owned(db);
+      await expect(completeKey(db, ref(), token, async (tx) => {
+        await tx.query("INSERT INTO effects (note) VALUES ('half done')");
+        throw new Error('card network down');
+      })).rejects.toThrow('card network down');
+      expect(await effects(db)).toBe(0);
+      expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
+    });
+
+    it('frees only the caller\'s own claim', async () => {
+      const token = await owned(db);
+      await releaseKey(db, ref(), '00000000-0000-4000-8000-999999999999');
+      expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
+      await releaseKey(db, ref(), token);
+      expect((await claimKey(db, ref(), opts())).kind).toBe('owned');
+    });
+
+    it('cannot complete a key twice', async () => {
+      const token = await owned(db);
+      await completeKey(db, ref(), token, effect());
+      await expect(completeKey(db, ref(), token, effect())).rejects.toThrow(LeaseLostError);
+      expect(await effects(db)).toBe(1);
+    });
+  });
+
+  describe('purgeExpired', () => {
+    it('deletes keys at or past their expiry and nothing else', async () => {
+      await completeKey(db, ref(), await owned(db), effect());
+      await elapse(db, 1000); // k-2 is a second younger than k-1
+      await owned(db, ref({ key: 'k-2' }));
+      await elapse(db, TTL - 1000 - 100);
+      expect(await purgeExpired(db)).toBe(0);
+      await elapse(db, 100);
+      expect(await purgeExpired(db)).toBe(1);
+      expect((await db.query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: 'k-2' }]);
+    });
+  });
+});
+
+// Several sessions at once (a real server): the races PGlite cannot run.
+describe('on a PostgreSQL server, with concurrent sessions', () => {
+  let server: PostgresServer;
+  let pg: PoolDb;
+  beforeAll(async () => {
+    server = await startPostgres();
+    pg = server.pool(12);
+    await pg.exec(SCHEMA);
+  }, 120_000);
+  afterAll(async () => { await server?.stop(); });
+  beforeEach(async () => {
+    await pg.exec('TRUNCATE idempotency_keys, effects');
+    tokens = 0;
+  });
+  afterEach(() => { vi.useRealTimers(); });
+
+  /** True if `op` blocks on a lock before it finishes; false if it just runs. */
+  async function waitsForLock(op: Promise<unknown>): Promise<boolean> {
+    const stop = new AbortController();
+    const seen = lockWaitSeen(pg, 10_000, stop.signal).then(() => true, () => false);
+    const finished = op.then(() => false, () => false);
+    const waited = await Promise.race([seen, finished]);
+    stop.abort();
+    return waited;
+  }
+
+  it('lets exactly one of ten concurrent claims own the key', async () => {
+    const claims = await Promise.all(Array.from({ length: 10 }, () => claimKey(pg, ref(), opts())));
     expect(claims.filter((c) => c.kind === 'owned')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in-flight')).toHaveLength(9);
   });
 
-  it('reports a mismatch when the key comes back with another request', async () => {
-    await owned();
-    const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-    expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
+  it('makes a takeover of a lapsed lease wait while the owner commits, then replays its result', async () => {
+    const first = await owned(pg);
+    await elapse(pg, LEASE); // the owner is slow: its lease has lapsed
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let working!: () => void;
+    const inWork = new Promise<void>((resolve) => { working = resolve; });
+    const completing = completeKey(pg, ref(), first, async (tx) => {
+      working(); // past the fence, holding the row lock
+      await gate;
+      return effect()(tx);
+    });
+    try {
+      await inWork;
+      const retry = claimKey(pg, ref(), opts());
+      expect(await waitsForLock(retry)).toBe(true);
+      release();
+      await completing;
+      expect(await retry).toEqual({ kind: 'replay', response: CREATED });
+    } finally {
+      release();
+    }
+    expect(await effects(pg)).toBe(1);
   });
 
-  it('replays the stored status, headers and body once completed', async () => {
-    const token = await owned();
-    await completeKey(db, ref(), token, effect());
-    expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
-    expect(await effects()).toBe(1);
-  });
-
-  it('scopes keys per tenant', async () => {
-    await owned(ref({ tenant: 'acct_a' }));
-    expect((await claimKey(db, ref({ tenant: 'acct_b' }), opts())).kind).toBe('owned');
-  });
-
-  it('forgets a key at its expiry, even for a different request', async () => {
-    await completeKey(db, ref(), await owned(), effect());
-    clock = T0 + TTL - 1;
-    expect((await claimKey(db, ref(), opts())).kind).toBe('replay');
-    clock = T0 + TTL;
-    const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-    expect((await claimKey(db, other, opts())).kind).toBe('owned');
-  });
-
-  it('lets the same request take over a lease that ran out, and fences the old owner', async () => {
-    const first = await owned();
-    clock += LEASE;
-    const second = await owned();
-    expect(second).not.toBe(first);
-    await expect(completeKey(db, ref(), first, effect())).rejects.toThrow(LeaseLostError);
-    expect(await effects()).toBe(0); // the old owner's effect rolled back
-    await completeKey(db, ref(), second, effect());
-    expect(await effects()).toBe(1);
-  });
-
-  it('does not let a different request take over a stale lease', async () => {
-    await owned();
-    clock += LEASE;
-    const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-    expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
-  });
-
-  it('rejects bad keys and bad timings before touching the database', async () => {
-    await expect(claimKey(db, ref({ key: '' }), opts())).rejects.toThrow(TypeError);
-    await expect(claimKey(db, ref({ key: 'x'.repeat(256) }), opts())).rejects.toThrow(TypeError);
-    await expect(claimKey(db, ref(), { ...opts(), leaseMs: 10 })).rejects.toThrow(RangeError);
-    await expect(claimKey(db, ref(), { ...opts(), ttlMs: LEASE })).rejects.toThrow(RangeError);
-  });
-});
-
-describe('completeKey and releaseKey', () => {
-  it('rolls back the side effect and keeps the key in flight when the work throws', async () => {
-    const token = await owned();
-    await expect(completeKey(db, ref(), token, async (tx) => {
-      await tx.query("INSERT INTO effects (note) VALUES ('half done')");
-      throw new Error('card network down');
-    })).rejects.toThrow('card network down');
-    expect(await effects()).toBe(0);
-    expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
-  });
-
-  it('frees only the caller\'s own claim', async () => {
-    const token = await owned();
-    await releaseKey(db, ref(), '00000000-0000-4000-8000-999999999999');
-    expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
-    await releaseKey(db, ref(), token);
-    expect((await claimKey(db, ref(), opts())).kind).toBe('owned');
-  });
-
-  it('cannot complete a key twice', async () => {
-    const token = await owned();
-    await completeKey(db, ref(), token, effect());
-    await expect(completeKey(db, ref(), token, effect())).rejects.toThrow(LeaseLostError);
-    expect(await effects()).toBe(1);
-  });
-});
-
-describe('purgeExpired', () => {
-  it('deletes keys at or past their expiry and nothing else', async () => {
-    await completeKey(db, ref(), await owned(), effect());
-    clock += 1000;
-    await owned(ref({ key: 'k-2' }));
-    expect(await purgeExpired(db, T0 + TTL - 1)).toBe(0);
-    expect(await purgeExpired(db, T0 + TTL)).toBe(1);
-    expect((await claimKey(db, ref({ key: 'k-2' }), opts())).kind).toBe('in-flight');
+  it('keeps a live lease from an app server whose clock runs a minute ahead', async () => {
+    await owned(pg);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000); // twice the lease, on this machine only
+    const skewed = await claimKey(pg, ref(), opts());
+    expect(skewed.kind).toBe('in-flight');
   });
 });

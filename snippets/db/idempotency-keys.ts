@@ -6,7 +6,6 @@
  * @see https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT
  */
 import { createHash } from 'node:crypto';
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 
 // #region schema
 export const IDEMPOTENCY_SCHEMA = `
@@ -50,13 +49,20 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-export type Db = Pick<PGlite, 'query' | 'transaction'>;
+/** One session: PGlite, a transaction, or a `pg` pool (postgres-server.ts). */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[])
+    : Promise<{ rows: R[]; affectedRows?: number }>;
+}
+/** A database that can also run a function inside one transaction. */
+export interface Db extends Queryable {
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+}
 export interface StoredResponse {
   status: number; headers: Record<string, string>; body: string;
 }
 export interface KeyRef { tenant: string; key: string; fingerprint: string }
 export interface ClaimOptions {
-  now: () => number; // ms since the epoch; injected so tests control time
   newToken: () => string; // a UUID; crypto.randomUUID in production
   ttlMs: number; // how long a key is remembered (Stripe: at least 24 h)
   leaseMs: number; // how long an in-flight claim holds without progress
@@ -73,51 +79,54 @@ export class LeaseLostError extends Error {
 }
 
 interface Row {
-  fingerprint: string; state: string; locked_until: Date | null;
+  fingerprint: string; state: string; retry_after: number | null;
   status: number | null; headers: Record<string, string> | null;
   body: string | null;
 }
 
 // #region claim
-/** Claims `ref.key` for this request, or says why another one has it. */
+/**
+ * Claims `ref.key` for this request, or says why another one has it. Every
+ * deadline is the database's clock (`now()`), so app servers whose clocks
+ * disagree cannot cut each other's leases short.
+ */
 export async function claimKey(db: Db, ref: KeyRef, opts: ClaimOptions)
   : Promise<Claim> {
   checkOptions(opts, ref);
-  const now = opts.now();
   const token = opts.newToken();
-  const lease = new Date(now + opts.leaseMs);
-  const expires = new Date(now + opts.ttlMs);
-  const id = [ref.tenant, ref.key, ref.fingerprint, token, lease, expires];
+  const id = [ref.tenant, ref.key, ref.fingerprint, token,
+    opts.leaseMs, opts.ttlMs];
   for (let attempt = 0; attempt < 3; attempt++) {
     // The primary key makes this atomic: one insert wins, the rest see 0.
     const fresh = await db.query(`
       INSERT INTO idempotency_keys (tenant_id, key, fingerprint, state,
         lease_token, locked_until, expires_at)
-      VALUES ($1, $2, $3, 'in_flight', $4, $5, $6)
+      VALUES ($1, $2, $3, 'in_flight', $4, now() + $5 * interval '1 ms',
+        now() + $6 * interval '1 ms')
       ON CONFLICT (tenant_id, key) DO NOTHING
       RETURNING key`, id);
     if (fresh.rows.length === 1) return { kind: 'owned', token };
     // Expired, or in flight past its lease with the same request: take over.
     const taken = await db.query(`
       UPDATE idempotency_keys SET fingerprint = $3, state = 'in_flight',
-        lease_token = $4, locked_until = $5, expires_at = $6,
+        lease_token = $4, locked_until = now() + $5 * interval '1 ms',
+        expires_at = now() + $6 * interval '1 ms',
         status = NULL, headers = NULL, body = NULL
-      WHERE tenant_id = $1 AND key = $2 AND (expires_at <= $7
-        OR (state = 'in_flight' AND locked_until <= $7
+      WHERE tenant_id = $1 AND key = $2 AND (expires_at <= now()
+        OR (state = 'in_flight' AND locked_until <= now()
             AND fingerprint = $3))
-      RETURNING key`, [...id, new Date(now)]);
+      RETURNING key`, id);
     if (taken.rows.length === 1) return { kind: 'owned', token };
     const { rows: [row] } = await db.query<Row>(`
-      SELECT fingerprint, state, locked_until, status, headers, body
-      FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`,
+      SELECT fingerprint, state, status, headers, body,
+        ceil(extract(epoch FROM locked_until - now()))::int AS retry_after
+      FROM idempotency_keys
+      WHERE tenant_id = $1 AND key = $2 AND expires_at > now()`,
     [ref.tenant, ref.key]);
-    if (!row) continue; // released by a failed owner a moment ago: retry
+    if (!row) continue; // released or expired a moment ago: try again
     if (row.fingerprint !== ref.fingerprint) return { kind: 'mismatch' };
-    if (row.state === 'in_flight') {
-      const left = (row.locked_until?.getTime() ?? now) - now;
-      return { kind: 'in-flight',
-        retryAfterSeconds: Math.max(1, Math.ceil(left / 1000)) };
-    }
+    if (row.state === 'in_flight') return { kind: 'in-flight',
+      retryAfterSeconds: Math.max(1, row.retry_after ?? 1) };
     return { kind: 'replay', response: {
       status: row.status ?? 500, headers: row.headers ?? {},
       body: row.body ?? '' } };
@@ -132,7 +141,7 @@ export async function claimKey(db: Db, ref: KeyRef, opts: ClaimOptions)
  * effect and the "done" mark commit together or not at all.
  */
 export async function completeKey(db: Db, ref: KeyRef, token: string,
-  work: (tx: Transaction) => Promise<StoredResponse>)
+  work: (tx: Queryable) => Promise<StoredResponse>)
   : Promise<StoredResponse> {
   return db.transaction(async (tx) => {
     // Fencing: the row lock makes a takeover wait until we commit.
@@ -162,9 +171,9 @@ export async function releaseKey(db: Db, ref: KeyRef, token: string) {
 // #endregion complete
 
 /** Deletes expired keys; run it on a schedule. Returns how many went. */
-export async function purgeExpired(db: Db, now: number): Promise<number> {
+export async function purgeExpired(db: Queryable): Promise<number> {
   const res = await db.query(
-    'DELETE FROM idempotency_keys WHERE expires_at <= $1', [new Date(now)]);
+    'DELETE FROM idempotency_keys WHERE expires_at <= now()');
   return res.affectedRows ?? 0;
 }
 

@@ -4,22 +4,22 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PROBLEM_JSON } from '../http/problem.ts';
-import { claimKey, fingerprint } from './idempotency-keys.ts';
+import { claimKey, fingerprint, type Db, type Queryable } from './idempotency-keys.ts';
 import {
   createPaymentsApp, idempotent, parseIdempotencyKey, PAYMENTS_SCHEMA,
 } from './idempotent-post.ts';
+import { startPostgres, type PoolDb, type PostgresServer } from './postgres-server.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
 const KEY = '8e03978e-40d5-43e8-bc93-6894a57f9324';
 const BODY = { amount_cents: 1200, currency: 'EUR' };
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 let db: PGlite;
-let clock: number;
 let tokens: number;
 const newToken = () => `00000000-0000-4000-8000-${String(++tokens).padStart(12, '0')}`;
-const deps = () => ({
-  db, now: () => clock, newToken,
+const deps = (on: Db = db) => ({
+  db: on, newToken,
   tenantOf: (c: { req: { header(name: string): string | undefined } }) =>
     c.req.header('X-Account') ?? 'acct_a',
 });
@@ -31,17 +31,22 @@ beforeAll(async () => {
 afterAll(async () => { await db.close(); });
 beforeEach(async () => {
   await db.exec('TRUNCATE idempotency_keys, payments');
-  clock = T0;
   tokens = 0;
 });
 
-function post(app: Hono, body: unknown = BODY, headers: Record<string, string> = { 'Idempotency-Key': `"${KEY}"` }) {
+async function post(app: Hono, body: unknown = BODY,
+  headers: Record<string, string> = { 'Idempotency-Key': `"${KEY}"` }): Promise<Response> {
   return app.request('/payments', {
-    method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body),
+    method: 'POST', headers: { ...JSON_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
-const payments = async () =>
-  (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payments')).rows[0]?.n;
+const payments = async (on: Queryable = db) =>
+  (await on.query<{ n: number }>('SELECT count(*)::int AS n FROM payments')).rows[0]?.n;
+/** Moves every deadline back: time passing, as the database's clock sees it. */
+const elapse = (ms: number) => db.query(`UPDATE idempotency_keys SET
+  locked_until = locked_until - $1 * interval '1 ms',
+  expires_at = expires_at - $1 * interval '1 ms'`, [ms]);
 
 describe('parseIdempotencyKey', () => {
   it('accepts the draft\'s quoted sf-string and a bare token', () => {
@@ -82,20 +87,11 @@ describe('POST /payments with Idempotency-Key', () => {
     expect(await payments()).toBe(1);
   });
 
-  it('creates exactly one payment when ten duplicates arrive at once', async () => {
-    const app = createPaymentsApp(deps());
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(app)));
-    const fresh = responses.filter((r) => r.status === 201 && !r.headers.has('Idempotent-Replayed'));
-    expect(fresh).toHaveLength(1);
-    for (const res of responses) expect([201, 409]).toContain(res.status);
-    expect(await payments()).toBe(1);
-  });
-
   it('answers 409 with Retry-After while another request holds the key', async () => {
     const app = createPaymentsApp(deps());
     const ref = { tenant: 'acct_a', key: KEY, fingerprint: fingerprint('POST', '/payments', BODY) };
-    await claimKey(db, ref, { now: () => clock, newToken, ttlMs: DAY, leaseMs: 30_000 });
-    clock += 5_000;
+    await claimKey(db, ref, { newToken, ttlMs: DAY, leaseMs: 30_000 });
+    await elapse(5_000);
     const res = await post(app);
     expect(res.status).toBe(409);
     expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
@@ -127,9 +123,11 @@ describe('POST /payments with Idempotency-Key', () => {
 
   it('does not burn the key on an invalid body, so the corrected retry goes through', async () => {
     const app = createPaymentsApp(deps());
-    expect((await post(app, '{"amount_cents": 12')).status).toBe(400);
-    expect((await post(app, { ...BODY, currency: 'XXX' })).status).toBe(400);
-    expect((await post(app, { ...BODY, extra: true })).status).toBe(400);
+    expect((await post(app, '{"amount_cents": 12')).status).toBe(400); // not JSON
+    expect((await post(app, { ...BODY, currency: 'XXX' })).status).toBe(422);
+    expect((await post(app, { ...BODY, extra: true })).status).toBe(422);
+    expect((await post(app, BODY, { 'Idempotency-Key': KEY, 'Content-Type': 'text/plain' }))
+      .status).toBe(415);
     const fixed = await post(app);
     expect(fixed.status).toBe(201);
     expect(fixed.headers.get('Idempotent-Replayed')).toBeNull();
@@ -147,11 +145,48 @@ describe('POST /payments with Idempotency-Key', () => {
   it('runs the request again once the key has expired', async () => {
     const app = createPaymentsApp(deps());
     await post(app);
-    clock += DAY - 1;
+    await elapse(DAY - 1000);
     expect((await post(app)).headers.get('Idempotent-Replayed')).toBe('true');
-    clock += 1;
+    await elapse(1000);
     expect((await post(app)).headers.get('Idempotent-Replayed')).toBeNull();
     expect(await payments()).toBe(2);
+  });
+});
+
+describe('the request body', () => {
+  it('refuses a body over 64 KiB with 413, before the key is claimed, even when it is valid JSON', async () => {
+    const app = createPaymentsApp(deps());
+    const padded = `{"amount_cents": 1200, "currency": "EUR"${' '.repeat(2 * 1024 * 1024)}}`;
+    const res = await post(app, padded);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('Content-Type')).toBe(PROBLEM_JSON);
+    expect(await payments()).toBe(0);
+    expect((await post(app)).headers.get('Idempotent-Replayed')).toBeNull(); // key still free
+  });
+
+  it('counts the bytes it reads when Content-Length is missing, and stops reading', async () => {
+    const app = createPaymentsApp(deps());
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(' '.repeat(16 * 1024));
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(pulled++ === 0 ? new TextEncoder().encode('{"amount_cents": 1200') : chunk);
+      },
+    });
+    const res = await app.request(new Request('http://api.test/payments', {
+      method: 'POST', body: endless, duplex: 'half',
+      headers: { 'Idempotency-Key': `"${KEY}"`, 'Content-Type': 'application/json' },
+    } as RequestInit));
+    expect(res.status).toBe(413);
+    expect(pulled).toBeLessThan(10); // 64 KiB is four 16 KiB chunks, not the whole stream
+  });
+
+  it('answers 413 from a declared Content-Length alone, without reading the body', async () => {
+    const app = createPaymentsApp(deps());
+    const res = await post(app, BODY, {
+      'Idempotency-Key': `"${KEY}"`, 'Content-Length': String(10 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
   });
 });
 
@@ -188,5 +223,59 @@ describe('idempotent() when the work fails', () => {
     expect(retry.status).toBe(402);
     expect(await retry.json()).toEqual({ title: 'Card declined' });
     expect(calls).toBe(1);
+  });
+});
+
+// Several sessions at once (a real server): PGlite would run them one by one.
+describe('on a PostgreSQL server, with concurrent requests', () => {
+  let server: PostgresServer;
+  let pg: PoolDb;
+  beforeAll(async () => {
+    server = await startPostgres();
+    pg = server.pool(12);
+    await pg.exec(PAYMENTS_SCHEMA);
+  }, 120_000);
+  afterAll(async () => { await server?.stop(); });
+  beforeEach(async () => { await pg.exec('TRUNCATE idempotency_keys, payments'); });
+
+  it('creates one payment when ten duplicates arrive while the first is still running', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let runs = 0;
+    let ranTwice!: () => void;
+    const twice = new Promise<void>((resolve) => { ranTwice = resolve; });
+    const app = new Hono();
+    app.post('/payments', idempotent({ ...deps(pg), schema: z.object({ amount_cents: z.number() }) },
+      async ({ tx, input, tenant }) => {
+        if (++runs === 2) ranTwice();
+        await tx.query("INSERT INTO payments (tenant_id, amount_cents, currency) VALUES ($1, $2, 'EUR')",
+          [tenant, input.amount_cents]);
+        await gate; // the first request is slow: the others arrive meanwhile
+        return { status: 201, headers: {}, body: '{"id":"pay_1"}' };
+      }));
+    const all = Array.from({ length: 10 }, () => post(app));
+    try {
+      const settled: Response[] = [];
+      // Nine answer while the first still holds its transaction open
+      // (or, were the claim not atomic, a second copy starts the work).
+      const nineAnswered = new Promise<void>((resolve) => {
+        for (const p of all) void p.then((res) => { settled.push(res); if (settled.length === 9) resolve(); });
+      });
+      await Promise.race([nineAnswered, twice]);
+      expect(runs).toBe(1);
+      for (const res of settled) {
+        expect(res.status).toBe(409);
+        expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+      }
+      release();
+      const responses = await Promise.all(all);
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    } finally {
+      release();
+    }
+    expect(runs).toBe(1);
+    expect(await payments(pg)).toBe(1);
+    const retry = await post(app);
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
   });
 });

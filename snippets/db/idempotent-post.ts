@@ -1,19 +1,19 @@
 /**
  * An idempotent POST: the client sends an `Idempotency-Key`, the server
  * runs the request once per key and replays the stored response to every
- * retry. Errors follow the IETF httpapi draft: 400 without a key, 409
- * while the first request is in flight, 422 when the key is reused for a
- * different request.
+ * retry. Status codes follow the IETF httpapi draft: 400 without a key,
+ * 409 while the first request is in flight, 422 when the key is reused for
+ * a different request. The problem type URIs are this handbook's choice.
  * @see https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from '@electric-sql/pglite';
 import { Hono, type Context, type Handler } from 'hono';
 import { z } from 'zod';
+import { DEFAULT_MAX_BYTES, readJsonBody } from '../http/json-body.ts';
 import { problem, statusProblem } from '../http/problem.ts';
 import {
   claimKey, completeKey, fingerprint, IDEMPOTENCY_SCHEMA, LeaseLostError,
-  releaseKey, type Db, type StoredResponse,
+  releaseKey, type Db, type Queryable, type StoredResponse,
 } from './idempotency-keys.ts';
 
 const DOCS = 'https://api.example.com/problems/';
@@ -32,12 +32,13 @@ export interface IdempotentOptions<T> {
   schema: z.ZodType<T>;
   /** Who is calling (from your auth layer): keys are scoped per tenant. */
   tenantOf: (c: Context) => string;
-  now: () => number;
   newToken?: () => string;
   ttlMs?: number;
   leaseMs?: number;
+  /** Largest body read; a longer one is refused with 413 (default 64 KiB). */
+  maxBodyBytes?: number;
 }
-export interface Work<T> { tx: Transaction; input: T; tenant: string }
+export interface Work<T> { tx: Queryable; input: T; tenant: string }
 
 const fail = (status: number, slug: string, title: string, detail: string,
   headers: Record<string, string> = {}) =>
@@ -47,18 +48,19 @@ const fail = (status: number, slug: string, title: string, detail: string,
 /** Wraps a POST handler so that each Idempotency-Key runs it at most once. */
 export function idempotent<T>(opts: IdempotentOptions<T>,
   handler: (work: Work<T>) => Promise<StoredResponse>): Handler {
-  const { db, now, newToken = randomUUID } = opts;
-  const claimOpts = { now, newToken, ttlMs: opts.ttlMs ?? 86_400_000,
+  const { db, newToken = randomUUID } = opts;
+  const claimOpts = { newToken, ttlMs: opts.ttlMs ?? 86_400_000,
     leaseMs: opts.leaseMs ?? 30_000 };
   return async (c) => {
     const key = parseIdempotencyKey(c.req.header('Idempotency-Key'));
     if (!key) return fail(400, 'idempotency-key-missing',
       'Idempotency-Key is missing', 'Send one key of 1-255 characters.');
     // Bad input is answered before the key is claimed, so a corrected
-    // retry with the same key is a first attempt, not a reuse.
-    const input = opts.schema.safeParse(await readJson(c));
-    if (!input.success) return fail(400, 'invalid-body',
-      'Invalid request body', z.prettifyError(input.error));
+    // retry with the same key is a first attempt, not a reuse. Q6's
+    // reader stops at maxBodyBytes (413) and rejects bad JSON (400).
+    const input = await readJsonBody(c.req.raw, opts.schema,
+      opts.maxBodyBytes ?? DEFAULT_MAX_BYTES);
+    if (!input.ok) return input.response;
     const { pathname, search } = new URL(c.req.url);
     const tenant = opts.tenantOf(c);
     const ref = { tenant, key,
@@ -93,14 +95,6 @@ function toResponse({ status, headers, body }: StoredResponse,
   return new Response(body, { status, headers: all });
 }
 
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return JSON.parse(await c.req.text());
-  } catch {
-    return undefined; // the schema then reports a missing body
-  }
-}
-
 export const PAYMENTS_SCHEMA = `${IDEMPOTENCY_SCHEMA}
 CREATE TABLE IF NOT EXISTS payments (
   id           int  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -116,7 +110,7 @@ const payment = z.strictObject({
 
 /** POST /payments: creates one payment per Idempotency-Key. */
 export function createPaymentsApp(deps: Pick<IdempotentOptions<unknown>,
-  'db' | 'tenantOf' | 'now' | 'newToken'>): Hono {
+  'db' | 'tenantOf' | 'newToken'>): Hono {
   const app = new Hono();
   app.post('/payments', idempotent({ ...deps, schema: payment },
     async ({ tx, input, tenant }) => {
@@ -138,20 +132,24 @@ if (import.meta.main) {
   const db = await openDatabase();
   await db.exec(PAYMENTS_SCHEMA);
   let n = 0;
-  const deps = { db, now: () => Date.UTC(2026, 0, 1),
+  const deps = { db,
     newToken: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
   const app = createPaymentsApp({ ...deps, tenantOf: () => 'acct_1' });
-  const post = (key: string | null, amount: number) => app.request(
+  const post = (key: string | null, amount: number, pad = '') => app.request(
     '/payments', { method: 'POST', body: JSON.stringify(
-      { amount_cents: amount, currency: 'EUR' }),
-    headers: key ? { 'Idempotency-Key': `"${key}"` } : {} });
+      { amount_cents: amount, currency: 'EUR' }) + pad,
+    headers: { 'Content-Type': 'application/json',
+      ...key ? { 'Idempotency-Key': `"${key}"` } : {} } });
   const show = async (label: string, ...responses: Response[]) => {
     const parts = await Promise.all(responses.map(async (res) => {
-      const body = (await res.json()) as { id?: string; type?: string };
+      const body = (await res.json()) as
+        { id?: string; type?: string; title?: string };
       const extra = res.headers.get('Idempotent-Replayed') ? ' (replayed)'
         : res.headers.has('Retry-After')
           ? ` (Retry-After: ${res.headers.get('Retry-After')})` : '';
-      return `${res.status} ${body.id ?? body.type?.split('/').pop()}${extra}`;
+      const what = body.id ?? (body.type === 'about:blank'
+        ? body.title : body.type?.split('/').pop());
+      return `${res.status} ${what}${extra}`;
     }));
     console.log(`${label.padEnd(24)} -> ${parts.join(', ')}`);
   };
@@ -166,6 +164,7 @@ if (import.meta.main) {
   await show('k-3 still in flight', await post('k-3', 700));
   await show('same key, new amount', await post('k-1', 9900));
   await show('no key', await post(null, 1200));
+  await show('1 MiB body', await post('k-4', 1200, ' '.repeat(1 << 20)));
   const count = await db.query('SELECT count(*)::int AS n FROM payments');
   console.log(`payments created: ${(count.rows[0] as { n: number }).n}`);
   await db.close();

@@ -29,9 +29,11 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE TABLE IF NOT EXISTS shipments (
   id       int  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  order_id uuid NOT NULL UNIQUE, -- the last line of defense
+  order_id uuid NOT NULL,
   sku      text NOT NULL,
-  quantity int  NOT NULL
+  quantity int  NOT NULL,
+  -- the last line of defense: one shipment per order
+  CONSTRAINT shipments_one_per_order UNIQUE (order_id)
 );`;
 
 const orderInput = z.strictObject({
@@ -57,7 +59,7 @@ export function placeOrder(send: (req: Request) => Promise<Response>,
 }
 // #endregion client
 
-type AppDeps = Pick<IdempotentOptions<unknown>, 'db' | 'tenantOf' | 'now'>
+type AppDeps = Pick<IdempotentOptions<unknown>, 'db' | 'tenantOf'>
   & { newId?: () => string };
 
 // #region orders
@@ -108,7 +110,7 @@ export function shipOrder(db: Db, event: OrderPlaced, now: number)
   return consumeOnce(db, 'shipping', event, now, async (tx, e) => {
     await tx.query(`INSERT INTO shipments (order_id, sku, quantity)
       VALUES ($1, $2, $3)`, [e.order_id, e.sku, e.quantity]);
-  });
+  }, 'shipments_one_per_order');
 }
 // #endregion shipping
 
@@ -120,8 +122,7 @@ if (import.meta.main) {
   const now = Date.UTC(2026, 0, 1);
   let n = 0;
   const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-  const app = createOrdersApp({ db, now: () => now, tenantOf: () => 'acct_1',
-    newId });
+  const app = createOrdersApp({ db, tenantOf: () => 'acct_1', newId });
   const count = async (table: string) => (await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
 
