@@ -67,6 +67,50 @@ describe('404: no resource at the path (RFC 9110 §15.5.5)', () => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it.each(['PUT', 'PATCH', 'OPTIONS', 'HEAD', 'DELETE'])(
+    'answers %s on an id outside the contract with 404, not 405 or 204', async (method) => {
+      // /orders/abc names no resource, so no method can be "not allowed" on it.
+      const { api } = ordersApi();
+      const res = await call(api, method, '/orders/abc');
+      expect(res.status).toBe(404);
+      expect(res.headers.get('Allow')).toBeNull();
+    });
+
+  it('still answers 405 on an id that fits the contract', async () => {
+    const { api } = ordersApi();
+    expect((await call(api, 'PUT', '/orders/42')).status).toBe(405);
+  });
+
+  it('falls through to another template when the first rejects the value', async () => {
+    const byName = endpoint({ method: 'GET', path: '/a/{x}/c', summary: 'x',
+      params: z.object({ x: z.literal('b') }), handler: () => new Response('x') });
+    const byId = endpoint({ method: 'GET', path: '/a/{y}/{z}', summary: 'y',
+      params: z.object({ y: z.string(), z: z.string() }), handler: () => new Response('y') });
+    const api = createRouter([byName, byId]);
+    expect(await (await call(api, 'GET', '/a/b/c')).text()).toBe('x');
+    expect(await (await call(api, 'GET', '/a/q/c')).text()).toBe('y');
+  });
+
+  it('checks each method\'s own contract when a path mixes them', async () => {
+    const get = vi.fn(() => new Response('get'));
+    const del = vi.fn(() => new Response(null, { status: 204 }));
+    const api = createRouter([
+      endpoint({ method: 'GET', path: '/x/{id}', summary: 'x', handler: get,
+        params: z.object({ id: z.string().regex(/^\d+$/) }) }),
+      endpoint({ method: 'DELETE', path: '/x/{id}', summary: 'x', handler: del }),
+    ]);
+    expect((await call(api, 'GET', '/x/abc')).status).toBe(404);
+    expect(get).not.toHaveBeenCalled();
+    expect((await call(api, 'DELETE', '/x/abc')).status).toBe(204);
+  });
+
+  it('never hands a handler an empty parameter', async () => {
+    const handler = vi.fn(() => new Response('never'));
+    const api = createRouter([endpoint({ method: 'GET', path: '/files/{name}', summary: 'x', handler })]);
+    expect((await call(api, 'GET', '/files/')).status).toBe(404);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
   it('treats a malformed percent-escape as naming nothing', async () => {
     const api = createRouter([endpoint({ method: 'GET', path: '/files/{name}', summary: 'x',
       handler: () => new Response('never') })]);
@@ -104,12 +148,15 @@ describe('405 and 501: the path exists, the method does not (§15.5.6, §15.6.2)
     expect(res.headers.get('Allow')).toBeNull();
   });
 
-  it('is what Hono does not do by default: it answers a wrong method with 404', async () => {
+  it('answers a wrong method with 405 where Hono\'s default router says 404', async () => {
     const app = new Hono();
     app.get('/orders/:id', (c) => c.json({ id: c.req.param('id') }));
-    const res = await app.request('/orders/1', { method: 'PUT' });
-    expect(res.status).toBe(404);
-    expect(res.headers.get('Allow')).toBeNull();
+    const hono = await app.request('/orders/1', { method: 'PUT' });
+    expect([hono.status, hono.headers.get('Allow')]).toEqual([404, null]);
+    const { api } = ordersApi();
+    const ours = await call(api, 'PUT', '/orders/1');
+    expect([ours.status, ours.headers.get('Allow')])
+      .toEqual([405, 'GET, HEAD, DELETE, OPTIONS']);
   });
 });
 

@@ -4,7 +4,7 @@
  * no resource at the path is 404; a resource without that method is 405
  * with `Allow`; a method the server implements nowhere is 501.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.1
- * @see https://spec.openapis.org/oas/v3.1.1.html#paths-object
+ * @see https://spec.openapis.org/oas/v3.2.0.html#paths-object
  */
 import { z } from 'zod';
 import {
@@ -20,6 +20,8 @@ export interface Endpoint {
   /** OpenAPI-style template: `/orders/{id}`. */
   readonly path: string;
   readonly summary: string;
+  /** Whether these path values fit the contract; absent: any value does. */
+  readonly accepts?: (params: Params) => boolean;
   readonly handle: Handler<[Params]>;
 }
 
@@ -39,6 +41,7 @@ export function endpoint<S extends z.ZodType<object> = z.ZodType<Params>>(spec: 
   const { method, path, summary, params, handler } = spec;
   return {
     method, path, summary,
+    accepts: (raw) => !params || params.safeParse(raw).success,
     handle(req, raw) {
       // Without a schema S is its default, ZodType<Params>: raw fits as is.
       if (!params) return handler(req, raw as z.output<S>);
@@ -49,7 +52,12 @@ export function endpoint<S extends z.ZodType<object> = z.ZodType<Params>>(spec: 
 }
 
 type Segment = { literal: string } | { param: string };
-interface Route { segments: Segment[]; dispatch: Handler<[Params]> }
+interface Route {
+  segments: Segment[];
+  /** Some endpoint here takes these values: the path names a resource. */
+  accepts: (params: Params) => boolean;
+  dispatch: Handler<[Params]>;
+}
 
 const PARAM = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const LITERAL = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%]+$/;
@@ -124,6 +132,8 @@ function compile(endpoints: readonly Endpoint[]): Route[] {
   }
   return [...groups.values()].map(({ segments, eps }) => ({
     segments,
+    accepts: (params: Params) =>
+      eps.some((ep) => ep.accepts?.(params) ?? true),
     dispatch: resource<[Params]>(Object.fromEntries(
       eps.map((ep) => [ep.method, ep.handle]))),
   })).sort((a, b) => a.segments.length - b.segments.length || specificity(a, b));
@@ -138,9 +148,12 @@ export function createRouter(endpoints: readonly Endpoint[]): Handler {
     const parts = pathname === '/' ? [] : pathname.slice(1).split('/');
     for (const route of routes) {
       const params = match(route.segments, parts);
-      // The path names a resource; resource() settles the method:
-      // 405 + Allow, 501, HEAD and OPTIONS.
-      if (params) return route.dispatch(req, params);
+      // A resource is here if the values fit its contract (/orders/abc
+      // names none); then resource() settles the method: 405 + Allow,
+      // 501, HEAD and OPTIONS.
+      if (params && route.accepts(params)) {
+        return route.dispatch(req, params);
+      }
     }
     // No resource here, whatever the method.
     const res = notFound(req);

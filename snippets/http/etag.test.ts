@@ -25,6 +25,17 @@ describe('parseEtags', () => {
   it('drops unquoted junk', () => {
     expect(parseEtags('abc, "ok"')).toEqual(['"ok"']);
   });
+
+  it('drops malformed members instead of reading a tag out of them', () => {
+    // W/ is case-sensitive (§8.8.3): w/"x" is no tag at all, not "x".
+    expect(parseEtags('w/"x", "ok"')).toEqual(['"ok"']);
+    expect(parseEtags('"a"junk, "b"')).toEqual(['"b"']);
+    expect(parseEtags('x"y", "z"')).toEqual(['"z"']);
+  });
+
+  it('keeps commas inside a tag, which etagc allows', () => {
+    expect(parseEtags('"a,b", W/"c"')).toEqual(['"a,b"', 'W/"c"']);
+  });
 });
 
 describe('ifNoneMatchHits', () => {
@@ -43,6 +54,9 @@ describe('ifMatchHolds', () => {
     expect(ifMatchHolds(undefined, '"x"')).toBe(true);
     expect(ifMatchHolds('W/"x"', '"x"')).toBe(false);
     expect(ifMatchHolds('"x"', 'W/"x"')).toBe(false);
+    // Strong comparison: two weak tags never match, even identical ones.
+    expect(ifMatchHolds('W/"x"', 'W/"x"')).toBe(false);
+    expect(ifMatchHolds('w/"x"', '"x"')).toBe(false);
     expect(ifMatchHolds('"y"', '"x"')).toBe(false);
   });
 

@@ -15,11 +15,15 @@ export function etagOf(representation: unknown): string {
   return `"${digest.slice(0, 27)}"`;
 }
 
+// One list member: optional W/ (case-sensitive), then a quoted tag of
+// etagc (%x21 / %x23-7E / obs-text, so commas too), alone between commas.
+const MEMBER = /(?:^|,)[ \t]*((?:W\/)?"[!#-~\x80-\xff]*")[ \t]*(?=,|$)/g;
+
 /** Splits a list of entity tags; `*` stays. Malformed members drop out. */
 export function parseEtags(header: string | null | undefined): string[] {
   if (!header) return [];
   if (header.trim() === '*') return ['*'];
-  return header.match(/(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"/g) ?? [];
+  return [...header.matchAll(MEMBER)].map((m) => m[1]!);
 }
 
 const opaque = (tag: string) => tag.replace(/^W\//, '');

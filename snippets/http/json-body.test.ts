@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bodyOrProblem, createTransferApp, DEFAULT_MAX_BYTES, readJsonBody, transferInput } from './json-body.ts';
+import {
+  bodyOrProblem, createTransferApp, DEFAULT_MAX_BYTES, MAX_DEPTH, MAX_ERRORS, readJsonBody, transferInput,
+} from './json-body.ts';
 
 interface Problem {
   type: string;
@@ -107,8 +109,29 @@ describe('415: the wrong media type', () => {
     ['a non-UTF-8 charset', { 'Content-Type': 'application/json; charset=iso-8859-1' }],
     ['a prefix trick', { 'Content-Type': 'application/jsonx' }],
   ])('%s', async (_name, headers) => {
+    const { response } = post(JSON.stringify(valid), headers);
+    const res = await response;
+    expect(res.status).toBe(415);
+    // Says what would work; Accept-Encoding is only for a coding problem.
+    expect(res.headers.get('Accept')).toBe('application/json');
+    expect(res.headers.has('Accept-Encoding')).toBe(false);
     const problem = await rejected(JSON.stringify(valid), 415, headers);
     expect(problem.title).toBe('Unsupported Media Type');
+  });
+
+  it.each(['gzip', 'br', 'deflate, gzip'])('a %s-coded body, with Accept-Encoding: identity (§12.5.3)', async (coding) => {
+    // Nothing here decompresses: the bytes would fail as "not UTF-8".
+    const headers = { 'Content-Type': 'application/json', 'Content-Encoding': coding };
+    const res = await post(JSON.stringify(valid), headers).response;
+    expect(res.status).toBe(415);
+    expect(res.headers.get('Accept-Encoding')).toBe('identity');
+    expect(((await res.json()) as Problem).detail).toMatch(/Content-Encoding/);
+    await rejected(JSON.stringify(valid), 415, headers);
+  });
+
+  it('accepts Content-Encoding: identity, which means no coding', async () => {
+    const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'identity' };
+    expect((await post(JSON.stringify(valid), headers).response).status).toBe(201);
   });
 });
 
@@ -152,6 +175,25 @@ describe('400: bytes that are not one exact JSON value', () => {
 
   it('a number that overflows a double', async () => {
     await rejected(withField('amountCents', '1e400'), 400);
+  });
+
+  it(`nesting deeper than ${MAX_DEPTH} levels, even when the JSON is valid`, async () => {
+    // 10,000 levels fit in the byte cap and would overflow the parser's stack.
+    for (const depth of [MAX_DEPTH + 1, 10_000]) {
+      const body = '['.repeat(depth) + ']'.repeat(depth);
+      const problem = await rejected(body, 400);
+      expect(problem.detail).toBe(`The body nests deeper than ${MAX_DEPTH} levels.`);
+    }
+  });
+
+  it(`but ${MAX_DEPTH} levels, and brackets inside strings, are fine`, async () => {
+    const read = (body: string) => readJsonBody(new Request('http://api.test/', {
+      method: 'POST', body, headers: { 'Content-Type': 'application/json' } }), z.unknown());
+    const deep = '['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH);
+    expect((await read(deep)).ok).toBe(true);
+    expect((await read(JSON.stringify({ s: '[{'.repeat(500) }))).ok).toBe(true);
+    // An escaped quote does not end the string: the brackets after it are text.
+    expect((await read(JSON.stringify({ s: `"${'['.repeat(500)}` }))).ok).toBe(true);
   });
 });
 
@@ -265,6 +307,15 @@ describe('422: valid JSON that breaks the schema', () => {
     expect(await pointers(JSON.stringify({ ...valid, accountId }))).toEqual(['#/accountId']);
   });
 
+  it('treats __proto__ as an unknown field, polluting nothing', async () => {
+    const body = JSON.stringify(valid).replace('{', '{"__proto__":{"approved":true},');
+    const problem = await rejected(body, 422);
+    expect(JSON.stringify(problem.errors)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).approved).toBeUndefined();
+    // Sent twice, it is a duplicate like any other key.
+    await rejected(body.replace('{', '{"__proto__":1,'), 400);
+  });
+
   it('rejects unknown fields instead of ignoring them', async () => {
     const problem = await rejected(JSON.stringify({ ...valid, approved: true }), 422);
     expect(JSON.stringify(problem.errors)).toContain('approved');
@@ -277,6 +328,39 @@ describe('422: valid JSON that breaks the schema', () => {
 
   it('rejects JSON that is not an object', async () => {
     expect(await pointers('[1,2]')).toEqual(['#']);
+  });
+});
+
+describe('422: the answer stays small whatever the body', () => {
+  const read = (body: string, schema: z.ZodType) => readJsonBody(new Request('http://api.test/', {
+    method: 'POST', body, headers: { 'Content-Type': 'application/json' } }), schema);
+
+  it(`lists at most ${MAX_ERRORS} errors and says how many there were`, async () => {
+    // 30,000 wrong items fit in 64 KB; one error each would be a 2.4 MB 422.
+    const body = `[${Array(30_000).fill('1').join(',')}]`;
+    const result = await read(body, z.array(z.string()));
+    if (result.ok) throw new Error('expected a 422');
+    const text = await result.response.text();
+    expect(text.length).toBeLessThan(4096);
+    const problem = JSON.parse(text) as Problem;
+    expect(problem.errors).toHaveLength(MAX_ERRORS);
+    expect(problem.detail).toBe(`The body failed validation: 30000 problems, the first ${MAX_ERRORS} listed.`);
+  });
+
+  it('clips what it quotes: a huge unknown key comes back short', async () => {
+    const key = 'k'.repeat(50_000);
+    const result = await read(JSON.stringify({ [key]: 1 }), z.strictObject({}));
+    if (result.ok) throw new Error('expected a 422');
+    expect((await result.response.text()).length).toBeLessThan(1024);
+  });
+
+  it('points at the parent when a key is too long to quote', async () => {
+    const key = 'é'.repeat(20_000); // 6 characters each once percent-encoded
+    const result = await read(JSON.stringify({ a: { [key]: 1 } }),
+      z.object({ a: z.record(z.string(), z.string()) }));
+    if (result.ok) throw new Error('expected a 422');
+    const problem = (await result.response.json()) as Problem;
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(['#/a']);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * Reading a JSON request body at the API boundary: check the media type,
- * cap the size while the bytes arrive, decode strict UTF-8, parse without
- * silent rounding or duplicate keys, then validate. Each failure is an
- * RFC 9457 problem that says what to fix.
+ * Reading a JSON request body at the API boundary: check the media type and
+ * coding, cap the size while the bytes arrive, decode strict UTF-8, cap the
+ * nesting, parse without silent rounding or duplicate keys, then validate.
+ * Each failure is an RFC 9457 problem that says what to fix, and stays
+ * small whatever the body was.
  * @see https://www.rfc-editor.org/rfc/rfc8259
  */
 import { Hono } from 'hono';
@@ -13,14 +14,20 @@ import {
 } from './strict-json.ts';
 
 export const DEFAULT_MAX_BYTES = 64 * 1024;
+/** Far deeper than any real payload; a parser's stack ends near 5,000. */
+export const MAX_DEPTH = 64;
+/** Enough to fix a request; 30,000 would turn 64 KB into a 2 MB 422. */
+export const MAX_ERRORS = 20;
 
 export type BodyResult<T> =
   | { ok: true; data: T }
   | { ok: false; response: Response };
 
 function reject(status: 400 | 413 | 415 | 422, detail: string,
-  extensions: Record<string, unknown> = {}): { ok: false; response: Response } {
-  return { ok: false, response: statusProblem(status, detail, {}, extensions) };
+  extensions: Record<string, unknown> = {},
+  headers: Record<string, string> = {}): { ok: false; response: Response } {
+  return { ok: false,
+    response: statusProblem(status, detail, headers, extensions) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -30,25 +37,35 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function readJsonBody<S extends z.ZodType>(request: Request,
   schema: S, maxBytes = DEFAULT_MAX_BYTES): Promise<BodyResult<z.output<S>>> {
   if (!isJsonUtf8(request.headers.get('Content-Type'))) {
-    return reject(415, 'Send the body as application/json in UTF-8.');
+    return reject(415, 'Send the body as application/json in UTF-8.', {},
+      { Accept: 'application/json' });
+  }
+  if (!isIdentity(request.headers.get('Content-Encoding'))) {
+    return reject(415, 'Send the body without a Content-Encoding.', {},
+      { 'Accept-Encoding': 'identity' }); // RFC 9110 §12.5.3
   }
   const bytes = await readAtMost(request, maxBytes);
   if (!bytes) return reject(413, `The body is over ${maxBytes} bytes.`);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return reject(400, 'The body is not valid UTF-8.');
+  }
+  if (nestsDeeperThan(text, MAX_DEPTH)) { // before the parser's stack does
+    return reject(400, `The body nests deeper than ${MAX_DEPTH} levels.`);
+  }
   let value: unknown;
   try {
-    value = parseStrictJson(utf8.decode(bytes));
+    value = parseStrictJson(text);
   } catch (error) {
-    return reject(400, error instanceof JsonInputError ? error.message
-      : 'The body is not valid UTF-8.');
+    if (!(error instanceof JsonInputError)) throw error;
+    return reject(400, error.message);
   }
-  // Valid JSON, wrong shape: 422, with a pointer per failed field.
+  // Valid JSON, wrong shape: 422 with a pointer per failed field.
   const parsed = schema.safeParse(value);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  const errors = parsed.error.issues.map((issue) => ({
-    pointer: pointerFragment(issue.path),
-    detail: issue.message,
-  }));
-  return reject(422, 'The body failed validation.', { errors });
+  return parsed.success ? { ok: true, data: parsed.data }
+    : invalid(parsed.error.issues);
 }
 
 /** For handlers: the validated body, or the problem `Response` to return. */
@@ -71,6 +88,56 @@ async function readAtMost(request: Request, max: number) {
   return Buffer.concat(chunks, size);
 }
 // #endregion read-json
+
+/** The 422, at most MAX_ERRORS entries, each clipped: small whatever came. */
+function invalid(issues: readonly z.core.$ZodIssue[]) {
+  const errors = issues.slice(0, MAX_ERRORS).map((issue) => ({
+    pointer: shortPointer(issue.path), detail: clip(issue.message),
+  }));
+  return reject(422, issues.length > MAX_ERRORS ? 'The body failed validation:'
+    + ` ${issues.length} problems, the first ${MAX_ERRORS} listed.`
+    : 'The body failed validation.', { errors });
+}
+
+/** No coding, or `identity`: nothing here decompresses a request body. */
+function isIdentity(header: string | null): boolean {
+  return header === null || header.trim().toLowerCase() === 'identity';
+}
+
+/**
+ * True once arrays and objects nest past `limit`. One pass, strings
+ * skipped, no regex: it runs before the text is known to be valid JSON.
+ */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++; // skip the escaped character
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > limit) return true;
+    } else if (ch === ']' || ch === '}') {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** A key can be as long as the body: past 128 characters, name its parent. */
+function shortPointer(path: readonly PropertyKey[]): string {
+  const pointer = pointerFragment(path);
+  // Tokens escape '/', so cutting at one leaves an ancestor's pointer.
+  return pointer.length <= 128 ? pointer
+    : pointer.slice(0, pointer.lastIndexOf('/', 128));
+}
+
+/** zod quotes unknown keys in its messages; keep them to one line. */
+const clip = (text: string, max = 200) =>
+  (text.length <= max ? text : `${text.slice(0, max)}…`);
 
 /** `application/json`, any case, with no charset or a UTF-8 one (§8.1). */
 function isJsonUtf8(header: string | null): boolean {

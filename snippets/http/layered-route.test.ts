@@ -1,7 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { setTimeout as wait } from 'node:timers/promises';
 import { openDatabase } from '../db/database.ts';
+import {
+  startPostgres, type PoolDb, type PostgresServer, type Session,
+} from '../db/postgres-server.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp, readBearer, SCHEMA, type Principal } from './layered-route.ts';
+import {
+  createApp, readBearer, SCHEMA, type Db, type Principal,
+} from './layered-route.ts';
 
 interface Problem {
   type: string; title: string; status: number; detail: string;
@@ -36,11 +42,11 @@ beforeEach(async () => {
       ('p2', 'otto', 'owner');`);
 });
 
-function app(opts: { maxOpenTasks?: number;
+function app(opts: { maxOpenTasks?: number; db?: Db;
   verify?: (t: string) => Promise<Principal | null> } = {}) {
   let clock = 1_000;
   return createApp({
-    db,
+    db: opts.db ?? db,
     maxOpenTasks: opts.maxOpenTasks ?? 3,
     newRequestId: () => `req-${++seq}`,
     now: () => (clock += 5),
@@ -194,6 +200,18 @@ describe('authorization', () => {
     await expectProblem(res, 404);
     expect(await taskCount()).toBe(0);
   });
+
+  it.each(['%00', 'p1%00', '%ED%A0%80', '%FF', 'x'.repeat(65)])(
+    'answers 404, not a 500, for the project id %s', async (raw) => {
+      // PostgreSQL text cannot hold NUL: the query itself would throw.
+      const res = await app().request(`/projects/${raw}/tasks`, {
+        method: 'POST', body: '{"title":"x"}',
+        headers: { 'Content-Type': 'application/json',
+          Authorization: 'Bearer t-editor' },
+      });
+      await expectProblem(res, 404);
+      expect(logs[0]?.level).toBe('info');
+    });
 });
 
 describe('validation', () => {
@@ -208,6 +226,17 @@ describe('validation', () => {
     ['not an object', { body: '["title"]' }, 422],
   ] as const)('%s -> %i, nothing stored', async (_name, opts, status) => {
     await expectProblem(await post(app(), opts), status);
+    expect(await taskCount()).toBe(0);
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a line break', 'a\r\nb'],
+    ['a lone surrogate, stored as U+FFFD otherwise', 'a\ud800b'],
+  ])('refuses a title with %s: 422, nothing stored', async (_name, title) => {
+    const res = await post(app(), { body: JSON.stringify({ title }) });
+    const { errors = [] } = await expectProblem(res, 422);
+    expect(errors.map((e) => e.pointer)).toEqual(['#/title']);
     expect(await taskCount()).toBe(0);
   });
 
@@ -256,15 +285,8 @@ describe('the business rule: at most N open tasks per project', () => {
     expect(other.status).toBe(201);
   });
 
-  it('holds under concurrent creates: never more than the limit', async () => {
-    const target = app({ maxOpenTasks: 3 });
-    const statuses = (await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        post(target, { body: JSON.stringify({ title: `t${i}` }) }))))
-      .map((r) => r.status).sort();
-    expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
-    expect(await taskCount()).toBe(3);
-  });
+  // Races: see "on a real PostgreSQL server" below. PGlite serializes
+  // transactions, so a race test here would pass without the lock.
 });
 
 describe('the envelope: request id, one log line, safe 500s', () => {
@@ -307,8 +329,63 @@ describe('the envelope: request id, one log line, safe 500s', () => {
     expect(res.headers.get('X-Request-Id')).toBe('req-1');
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ level: 'error', fields: {
-      requestId: 'req-1', status: 500, err: 'connect ECONNREFUSED 10.0.3.7:5432',
+      requestId: 'req-1', status: 500, err: { name: 'Error' },
     } });
+  });
+
+  it('logs a crash by class, code and frames, never by message', async () => {
+    // A driver or verifier message can quote the token, SQL values or a
+    // connection string: none of that belongs in the log (OWASP).
+    const crash = Object.assign(new Error(
+      'token t-editor refused by postgres://app:s3cret@10.0.3.7/tasks'),
+    { code: 'ECONNREFUSED' });
+    const target = app({ verify: async () => { throw crash; } });
+    await expectProblem(await post(target), 500);
+    const text = JSON.stringify(logs);
+    expect(text).not.toContain('t-editor');
+    expect(text).not.toContain('s3cret');
+    expect(logs[0]?.fields.err).toMatchObject({ name: 'Error', code: 'ECONNREFUSED' });
+  });
+
+  it('keeps a code only when it looks like one', async () => {
+    const crash = Object.assign(new Error('x'), { code: 'Bearer t-editor' });
+    const target = app({ verify: async () => { throw crash; } });
+    await post(target);
+    expect(logs[0]?.fields.err).toMatchObject({ name: 'Error' });
+    expect(logs[0]?.fields.err).not.toHaveProperty('code');
+    expect(JSON.stringify(logs)).not.toContain('t-editor');
+  });
+
+  it('never logs the query string, where tokens can travel', async () => {
+    await app().request('/projects/p1/tasks?access_token=t-editor', {
+      method: 'POST', body: '{"title":"x"}',
+      headers: { 'Content-Type': 'application/json',
+        Authorization: 'Bearer t-editor' },
+    });
+    expect(logs[0]?.fields.path).toBe('/projects/p1/tasks');
+    expect(JSON.stringify(logs)).not.toContain('t-editor');
+  });
+
+  it('logs the path as sent, so an encoded CR LF cannot forge a line', async () => {
+    await app().request('/projects/p1%0d%0aINFO%20forged/tasks', {
+      method: 'POST', body: '{"title":"x"}',
+      headers: { 'Content-Type': 'application/json',
+        Authorization: 'Bearer t-editor' },
+    });
+    expect(logs[0]?.fields.path).toBe('/projects/p1%0d%0aINFO%20forged/tasks');
+  });
+
+  it('answers another method on the route with 405 and Allow', async () => {
+    const res = await app().request('/projects/p1/tasks',
+      { headers: { Authorization: 'Bearer t-editor' } });
+    await expectProblem(res, 405);
+    expect(res.headers.get('Allow')).toBe('POST');
+  });
+
+  it('answers an unknown path with a problem, not plain text', async () => {
+    const res = await app().request('/nowhere');
+    await expectProblem(res, 404);
+    expect(res.headers.get('X-Request-Id')).toBe('req-1');
   });
 
   it('gives every request its own id', async () => {
@@ -320,3 +397,55 @@ describe('the envelope: request id, one log line, safe 500s', () => {
     expect(ids).toEqual(['req-1', 'req-2', 'req-3']);
   });
 });
+
+/**
+ * PGlite runs one session at a time, so a race test on it passes with or
+ * without the row lock. This one runs the same app on a real PostgreSQL
+ * server, one connection per request, and fails without it.
+ */
+describe('on a real PostgreSQL server', () => {
+  let server: PostgresServer;
+  let pool: PoolDb;
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    pool = server.pool(12);
+    await pool.exec(SCHEMA);
+  }, 120_000);
+
+  afterAll(async () => { await server?.stop(); }, 60_000);
+
+  it('lets exactly the limit through when eight creates race', async () => {
+    await pool.exec(`TRUNCATE tasks, memberships, projects RESTART IDENTITY;
+      INSERT INTO projects VALUES ('p1', 'Launch');
+      INSERT INTO memberships VALUES ('p1', 'ed', 'editor')`);
+    // Hold every INSERT at the door: each request has read the count (or
+    // is queued behind the row lock) before any of them can write.
+    const gate = await pool.pool.connect();
+    await gate.query('BEGIN; LOCK TABLE tasks IN SHARE MODE');
+    const target = app({ maxOpenTasks: 3, db: pool });
+    const pending = Promise.all(Array.from({ length: 8 }, (_, i) =>
+      post(target, { body: JSON.stringify({ title: `t${i}` }) })));
+    await untilBlocked(pool, 8);
+    await gate.query('COMMIT');
+    gate.release();
+    const statuses = (await pending).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM tasks');
+    expect(rows[0]!.n).toBe(3);
+  });
+});
+
+/** Waits until `n` sessions are blocked on a lock; fails after 20 s. */
+async function untilBlocked(db: Session, n: number) {
+  let waiting = 0;
+  for (let i = 0; i < 2_000; i++) {
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n
+      FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+    waiting = rows[0]!.n;
+    if (waiting === n) return;
+    await wait(10);
+  }
+  throw new Error(`expected ${n} sessions waiting on a lock, saw ${waiting}`);
+}

@@ -6,9 +6,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import type { PGlite } from '@electric-sql/pglite';
 import { z } from 'zod';
+import { describeError } from './error-log.ts';
 import { bodyOrProblem } from './json-body.ts';
 import { statusProblem } from './problem.ts';
 
@@ -20,8 +19,16 @@ export interface Logger {
   info(fields: Record<string, unknown>): void;
   error(fields: Record<string, unknown>): void;
 }
+/** The slice of a PostgreSQL client the app uses: PGlite fits as is, and
+ *  node-postgres through a few lines (the tests run both). */
+export interface Queryable {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+export interface Db extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
 export interface AppDeps {
-  db: Pick<PGlite, 'query' | 'transaction'>;
+  db: Db;
   verifyToken: VerifyToken;
   logger: Logger;
   newRequestId: () => string; // crypto.randomUUID in production
@@ -61,7 +68,15 @@ export function readBearer(header: string | undefined): Credentials {
   return B64TOKEN.test(token) ? { kind: 'token', token } : { kind: 'malformed' };
 }
 
-const taskInput = z.strictObject({ title: z.string().trim().min(1).max(200) });
+/** Project ids are short ASCII; anything else (`%00`, say) names nothing. */
+const PROJECT_ID = /^[\w-]{1,64}$/;
+
+// One line of well-formed text: PostgreSQL text cannot hold NUL, and a lone
+// surrogate would be stored as U+FFFD without a word.
+const taskInput = z.strictObject({
+  title: z.string().trim().min(1).max(200).refine(
+    (s) => s.isWellFormed() && !/\p{Cc}/u.test(s), 'must be one line of text'),
+});
 
 /** Builds the app; tests drive it with `app.request()`, no socket needed. */
 export function createApp(deps: AppDeps): Hono<Env> {
@@ -78,14 +93,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
     await next();
     c.header('X-Request-Id', requestId);
     logger[c.error ? 'error' : 'info']({
-      msg: 'request', requestId, method: c.req.method, path: c.req.path,
+      msg: 'request', requestId, method: c.req.method,
+      path: new URL(c.req.url).pathname, // as sent: %0d%0a stays encoded
       status: c.res.status, durationMs: now() - started,
-      userId: c.var.user?.userId, err: c.error?.message,
-    }); // ids and outcomes only: no token, no body (OWASP)
+      userId: c.var.user?.userId, err: c.error && describeError(c.error),
+    }); // no token, body, query or error message: they can hold secrets
   });
 
   app.onError((_err, c) => statusProblem(500,
     `Something failed on our side; quote ${c.var.requestId}.`));
+  app.notFound((c) => statusProblem(404, `Nothing at ${c.req.path}.`));
   // #endregion envelope
 
   // #region authenticate
@@ -94,7 +111,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.use('/projects/*', async (c, next) => {
     const credentials = readBearer(c.req.header('Authorization'));
-    if (credentials.kind === 'none') { // no error code: RFC 6750 §3
+    if (credentials.kind === 'none') { // no error code: RFC 6750 §3.1
       return statusProblem(401, 'Send a bearer token.', challenge());
     }
     if (credentials.kind === 'malformed') {
@@ -112,27 +129,27 @@ export function createApp(deps: AppDeps): Hono<Env> {
   // #endregion authenticate
 
   // #region route
-  const limitBody = bodyLimit({ maxSize: 16 * 1024, onError: () =>
-    statusProblem(413, 'A task body is at most 16 KiB.') });
-
-  app.post('/projects/:id/tasks', limitBody, async (c) => {
+  app.post('/projects/:id/tasks', async (c) => {
     const projectId = c.req.param('id');
     const { userId } = c.var.user;
 
-    // Authorize: outsiders get the same 404 as a missing project (Q30).
-    const { rows: [member] } = await db.query<{ role: string }>(
-      'SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2',
-      [projectId, userId]);
+    // Authorize: outsiders get the same 404 as a missing project (Q30),
+    // and so does an id outside the contract, like %00.
+    const { rows: [member] } = PROJECT_ID.test(projectId)
+      ? await db.query<{ role: string }>(
+        'SELECT role FROM memberships WHERE project_id = $1 AND user_id = $2',
+        [projectId, userId])
+      : { rows: [] };
     if (!member) return statusProblem(404, `No project ${projectId}.`);
     if (member.role === 'viewer') {
       return statusProblem(403, 'Viewers cannot add tasks.');
     }
 
-    const input = await bodyOrProblem(c.req.raw, taskInput); // 415/400/422
-    if (input instanceof Response) return input;
+    const input = await bodyOrProblem(c.req.raw, taskInput, 16 * 1024);
+    if (input instanceof Response) return input; // 415, 413, 400 or 422
 
-    // Rule and write in one transaction; the row lock queues concurrent
-    // creates, so two requests cannot both take the last slot.
+    // Rule and write in one transaction, serialized by a row lock: under
+    // READ COMMITTED two creates could otherwise both see a free slot.
     const task = await db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE',
         [projectId]);
@@ -156,6 +173,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       `/projects/${encodeURIComponent(projectId)}/tasks/${task.id}`);
     return c.json(task, 201);
   });
+  app.all('/projects/:id/tasks', () =>
+    statusProblem(405, 'Send POST to add a task.', { Allow: 'POST' }));
   // #endregion route
 
   return app;

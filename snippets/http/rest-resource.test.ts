@@ -38,11 +38,13 @@ describe('resources have URIs; POST to the collection creates one (201)', () => 
     expect(await fetched.json()).toEqual(await created.json());
   });
 
-  it('lists members of the collection', async () => {
+  it('lists members of the collection, revalidated before each reuse', async () => {
     const { create, send } = setup();
     await create('Dune');
     await create('Emma', 'Jane Austen');
     const res = await send('GET', '/books');
+    // The list changes with every POST: a cache must not serve it stale.
+    expect(res.headers.get('Cache-Control')).toBe('no-cache');
     const { items } = (await res.json()) as { items: Book[] };
     expect(items.map((b) => b.id)).toEqual(['1', '2']);
   });
@@ -148,5 +150,7 @@ describe('the uniform interface: standard methods and status codes', () => {
     const { create, send } = setup();
     await create();
     expect((await send('GET', path)).status).toBe(404);
+    // No resource there, so no method is "not allowed" on it either.
+    expect((await send('PUT', path, { 'Content-Type': 'application/json' }, '{}')).status).toBe(404);
   });
 });
