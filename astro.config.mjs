@@ -4,16 +4,15 @@ import mdx from '@astrojs/mdx';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
-import { readQuestionSources } from './src/lib/content-check.ts';
 import { bookIds } from './src/lib/book-integration.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/code-tokens.ts';
 import { contentCheck } from './src/lib/content-integration.ts';
 import { diagramPlugin } from './src/lib/diagram-plugin.ts';
 import { externalLinkPlugin } from './src/lib/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/heading-anchor-plugin.ts';
-import { parseQuestionFileName } from './src/lib/question-files.ts';
+import { parseQuestionFileName, readQuestionSources } from './src/lib/question-files.ts';
 import { questionLinkPlugin } from './src/lib/question-link-plugin.ts';
-import { prefetchPageDemos, snippetPlugin } from './src/lib/snippet-plugin.ts';
+import { snippetPlugin } from './src/lib/snippet-plugin.ts';
 import { securityHeaders } from './src/lib/security-integration.ts';
 import { siteConfig } from './src/lib/site-config.ts';
 
@@ -27,14 +26,13 @@ const slugs = new Map(
     .map((f) => [f.id, f.slug]),
 );
 
-prefetchPageDemos(root, sources);
-
 export default defineConfig({
   site: config.site,
   base: config.base,
   trailingSlash: 'always',
   build: { format: 'directory' },
   integrations: [
+    // Checks every answer's frontmatter; only then starts the demos pages show.
     contentCheck(root),
     mdx(),
     bookIds(config.base, slugs),

@@ -1,11 +1,16 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { questionCollectionSchema } from './lib/question-schema.ts';
+import { checkedLoader } from './lib/content-loader.ts';
+import { questionSchema } from './lib/question-schema.ts';
 
-/** One answer per file: content/questions/NNN-slug.mdx (rules: CONTRIBUTING.md). */
+/**
+ * One answer per file: content/questions/NNN-slug.mdx (rules:
+ * CONTRIBUTING.md#frontmatter). The loader checks each page as the build
+ * does before the schema types its data.
+ */
 const questions = defineCollection({
-  loader: glob({ pattern: '*.mdx', base: './content/questions' }),
-  schema: questionCollectionSchema,
+  loader: checkedLoader(glob({ pattern: '*.mdx', base: './content/questions' })),
+  schema: questionSchema,
 });
 
 export const collections = { questions };

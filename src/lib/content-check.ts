@@ -1,31 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+/**
+ * The one entry that checks answers' frontmatter: the build and the content
+ * collection (content-integration.ts) and `npm run check` (content-lint.ts)
+ * all call `checkQuestions`. It parses the YAML itself, so every problem
+ * points at the line of the field (or list item, or unknown key) at fault.
+ */
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
-import { parseQuestionFileName, questionFileName } from './question-files.ts';
-import { type FieldRuleIssue, fieldRuleIssues, type QuestionData, questionSchema } from './question-schema.ts';
-
-/** An answer file as read from disk: path relative to the repo, and its text. */
-export interface SourceFile {
-  path: string;
-  text: string;
-}
-
-/** One thing a contributor must fix, located to the line. */
-export interface ContentProblem {
-  file: string;
-  line: number;
-  /** Frontmatter field path, like `related[1]`; absent for whole-file problems. */
-  field?: string;
-  message: string;
-}
+import { type ContentProblem, GUIDE } from './content-problem.ts';
+import { parseQuestionFileName, questionFileName, type SourceFile } from './question-files.ts';
+import { QUESTION_FIELDS, type QuestionData, questionSchema } from './question-schema.ts';
 
 export interface CheckedQuestion extends QuestionData {
   slug: string;
   file: string;
 }
 
+type Document = ReturnType<typeof parseDocument>;
+
 const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/;
+/** The frontmatter's YAML starts on the page's second line, after `---`. */
+const FIRST_FIELD_LINE = 2;
 
 /** Validates every answer file and the rules between them; collects all problems. */
 export function checkQuestions(files: readonly SourceFile[]): { questions: CheckedQuestion[]; problems: ContentProblem[] } {
@@ -38,96 +32,88 @@ export function checkQuestions(files: readonly SourceFile[]): { questions: Check
   const firstFileById = new Map<number, string>();
   for (const q of questions) {
     const earlier = firstFileById.get(q.id);
-    if (earlier) problems.push({ file: q.file, line: 2, field: 'id', message: `${q.id} is already used by ${earlier}; each question has one page` });
+    if (earlier) error(problems, q.file, FIRST_FIELD_LINE, `id ${q.id} is already used by ${earlier}; each question has one page (${GUIDE.addAnswer})`);
     else firstFileById.set(q.id, q.file);
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { questions: questions.sort((a, b) => a.id - b.id), problems };
 }
 
+function error(problems: ContentProblem[], file: string, line: number, message: string): void {
+  problems.push({ file, line, severity: 'error', message });
+}
+
 function checkOne(file: SourceFile, problems: ContentProblem[]): CheckedQuestion | undefined {
   const name = file.path.split('/').at(-1)!;
   const parsedName = parseQuestionFileName(name);
   if (!parsedName) {
-    problems.push({ file: file.path, line: 1, message: `file name must be NNN-slug.mdx (three-digit id, kebab-case slug), like ${questionFileName(4, 'http-200-ok')}` });
+    error(problems, file.path, 1, `file name must be NNN-slug.mdx (three-digit id, kebab-case slug), like ${questionFileName(4, 'http-200-ok')} (${GUIDE.addAnswer})`);
     return;
   }
   const block = FRONTMATTER.exec(file.text);
   if (!block) {
-    problems.push({ file: file.path, line: 1, message: 'starts without frontmatter; open the file with a "---" block holding id, title, difficulty, summary, topics, related' });
+    error(problems, file.path, 1, `starts without frontmatter; open the file with a "---" block holding ${QUESTION_FIELDS.join(', ')} (${GUIDE.frontmatter})`);
     return;
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(block[1]!, { lineCounter, prettyErrors: false });
+  const lineAt = (offset: number | undefined) => (offset === undefined ? FIRST_FIELD_LINE : lineCounter.linePos(offset).line + FIRST_FIELD_LINE - 1);
   if (doc.errors.length) {
     for (const e of doc.errors) {
-      problems.push({ file: file.path, line: lineCounter.linePos(e.pos[0]).line + 1, message: `frontmatter is not valid YAML: ${e.message.split('\n')[0]}` });
+      error(problems, file.path, lineAt(e.pos[0]), `frontmatter is not valid YAML: ${e.message.split('\n')[0]} (${GUIDE.frontmatter})`);
     }
     return;
   }
   const data: unknown = doc.toJS();
   const result = questionSchema.safeParse(data);
-  const issues = [...(result.error?.issues ?? []), ...fieldRuleIssues(data)];
-  for (const issue of issues) {
-    const node = doc.getIn(issue.path as (string | number)[], true);
-    const offset = isNode(node) && node.range ? node.range[0] : keyOffset(doc, issue.path);
-    problems.push({
-      file: file.path,
-      line: offset === undefined ? 2 : lineCounter.linePos(offset).line + 1,
-      field: fieldPath(issue.path),
-      message: describe(issue, data),
-    });
+  for (const issue of result.error?.issues ?? []) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) error(problems, file.path, lineAt(keyOffset(doc, key)), unknownKey(key));
+    } else {
+      error(problems, file.path, lineAt(valueOffset(doc, issue.path)), `${describe(issue, data)} (${GUIDE.frontmatter})`);
+    }
   }
-  if (!result.success || issues.length) return;
+  if (!result.success) return;
   if (result.data.id !== parsedName.id) {
-    problems.push({
-      file: file.path,
-      line: 2,
-      field: 'id',
-      message: `is ${result.data.id} but the file name says ${parsedName.id}; rename the file to ${questionFileName(result.data.id, parsedName.slug)} or fix the id`,
-    });
+    const rename = questionFileName(result.data.id, parsedName.slug);
+    error(problems, file.path, lineAt(valueOffset(doc, ['id'])), `id is ${result.data.id} but the file name says ${parsedName.id}; rename the file to ${rename} or fix the id (${GUIDE.addAnswer})`);
     return;
   }
   return { ...result.data, slug: parsedName.slug, file: file.path };
 }
 
-/** Where a missing field's parent starts, so "required" points somewhere useful. */
-function keyOffset(doc: ReturnType<typeof parseDocument>, path: PropertyKey[]): number | undefined {
+function unknownKey(key: string): string {
+  return `${key} is not a frontmatter field; allowed: ${QUESTION_FIELDS.join(', ')}. Remove it or fix its spelling (${GUIDE.frontmatter})`;
+}
+
+/** Where a top-level key is written. */
+function keyOffset(doc: Document, key: string): number | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return isNode(pair?.key) ? pair.key.range?.[0] : undefined;
+}
+
+/** Where the value at `path` is written; for a missing one, where its parent starts, so "required" points somewhere useful. */
+function valueOffset(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  const node = doc.getIn(path as (string | number)[], true);
+  if (isNode(node) && node.range) return node.range[0];
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1) as (string | number)[], true) : doc.contents;
   return isNode(parent) && parent.range ? parent.range[0] : undefined;
 }
 
-function fieldPath(path: PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(frontmatter)';
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || 'frontmatter';
 }
 
-function describe(issue: $ZodIssue | FieldRuleIssue, data: unknown): string {
-  if (issue.code === 'unrecognized_keys') {
-    return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}; allowed: id, title, difficulty, summary, topics, related`;
-  }
+/** The field path, what the schema expects, and what the page has. */
+function describe(issue: $ZodIssue, data: unknown): string {
   const found = valueAt(data, issue.path);
-  if (found === undefined) return `is required: ${issue.message}`;
-  return `${issue.message}; found ${JSON.stringify(found)}`;
+  if (found === undefined) return `${fieldPath(issue.path)} is required: ${issue.message}`;
+  return `${fieldPath(issue.path)} ${issue.message}; found ${JSON.stringify(found)}`;
 }
 
-function valueAt(data: unknown, path: PropertyKey[]): unknown {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let value = data;
   for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
-}
-
-/** The message a build or test fails with: every problem, one per line. */
-export function formatProblems(problems: readonly ContentProblem[]): string {
-  const lines = problems.map((p) => `  ${p.file}:${p.line}  ${p.field ? `${p.field} ` : ''}${p.message}`);
-  const noun = problems.length === 1 ? 'problem' : 'problems';
-  return `${problems.length} content ${noun} (frontmatter rules: CONTRIBUTING.md#frontmatter):\n${lines.join('\n')}`;
-}
-
-/** Reads `content/questions/*.mdx` under `root`, paths relative to `root`. */
-export function readQuestionSources(root: string, dir = 'content/questions'): SourceFile[] {
-  const folder = join(root, dir);
-  return readdirSync(folder)
-    .filter((name) => name.endsWith('.mdx') || name.endsWith('.md'))
-    .sort()
-    .map((name) => ({ path: relative(root, join(folder, name)), text: readFileSync(join(folder, name), 'utf8') }));
 }

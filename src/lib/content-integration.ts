@@ -1,20 +1,35 @@
+/**
+ * The build's content check: before Astro builds anything, every answer's
+ * frontmatter passes `checkQuestions` (content-check.ts, the entry
+ * `npm run check` and the collection's loader call too), and only then do
+ * the demos the pages show start.
+ */
 import type { AstroIntegration } from 'astro';
-import { AstroError } from 'astro/errors';
-import { checkQuestions, formatProblems, readQuestionSources } from './content-check.ts';
+import { checkQuestions } from './content-check.ts';
+import { failOnProblems } from './content-problem.ts';
+import { readQuestionSources, type SourceFile } from './question-files.ts';
+import { prefetchPageDemos } from './snippet-plugin.ts';
+
+export interface ContentCheckOptions {
+  /** Starts the demos the pages show; replaced in tests. */
+  prefetch?: (root: string, pages: readonly SourceFile[]) => void;
+}
 
 /**
- * Checks every answer's frontmatter before Astro builds anything, so a
- * contributor's mistake fails `astro build` and `astro dev` with the file,
- * line, field and fix, all problems at once.
+ * Fails `astro build` and `astro dev` on a contributor's mistake with the
+ * file, line, field and fix, all problems at once. A page that fails the
+ * check runs no code: its demos are prefetched only after every page passes.
  */
-export function contentCheck(root: string): AstroIntegration {
+export function contentCheck(root: string, { prefetch = prefetchPageDemos }: ContentCheckOptions = {}): AstroIntegration {
   return {
     name: 'handbook-content-check',
     hooks: {
       'astro:config:setup': ({ logger }) => {
-        const { questions, problems } = checkQuestions(readQuestionSources(root));
-        if (problems.length) throw new AstroError(formatProblems(problems), 'Fix each line above; CONTRIBUTING.md explains every field.');
-        logger.info(`${questions.length} answers checked`);
+        const pages = readQuestionSources(root);
+        const { questions, problems } = checkQuestions(pages);
+        failOnProblems(problems);
+        prefetch(root, pages);
+        logger.info(`${questions.length} answer${questions.length === 1 ? '' : 's'} checked`);
       },
     },
   };

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countWords, type LintIssue, lintPages } from './content-lint.ts';
+import { countWords, lintPages } from './content-lint.ts';
+import type { ContentProblem } from './content-problem.ts';
 
 // One fixture page per mistake, with tiny snippet modules beside them.
 const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/content/', import.meta.url));
 const readFile = (path: string) => (existsSync(FIXTURES + path) ? readFileSync(FIXTURES + path, 'utf8') : undefined);
 const lint = (name: string) => lintPages([{ path: name, text: readFileSync(FIXTURES + name, 'utf8') }], readFile);
-const issue = (file: string, line: number, message: string, severity: LintIssue['severity'] = 'error'): LintIssue => ({ file, line, severity, message });
+const issue = (file: string, line: number, message: string, severity: ContentProblem['severity'] = 'error'): ContentProblem => ({ file, line, severity, message });
 
 describe('lintPages over fixtures', () => {
   it('finds nothing wrong with a complete page', () => {
@@ -15,33 +16,50 @@ describe('lintPages over fixtures', () => {
   });
 
   it.each([
-    ['004-bad-frontmatter.mdx', 4, 'difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard"'],
-    ['004-unknown-related.mdx', 7, 'related[1] must be from 1 to 100; found 101'],
-    ['004-missing-region.mdx', 21, 'snippets/status.ts has no region "success"; mark it with "// #region success" … "// #endregion success"'],
-    ['004-untested-snippet.mdx', 21, 'snippets/untested.ts has no test; add snippets/untested.test.ts (every snippet shown on a page is tested)'],
-    ['004-no-references.mdx', 1, 'has no "## References" section; add it (STYLE.md, anatomy of an answer page)'],
-    ['004-todo.mdx', 29, 'still says "TODO"; finish or remove it before publishing'],
-    ['004-fixme-in-snippet.mdx', 21, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown'],
-    ['004-path-link.mdx', 31, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy'],
+    ['004-bad-frontmatter.mdx', 4, 'difficulty must be "easy" for id 4 (ids 1–34 are easy); found "hard" (CONTRIBUTING.md#frontmatter)'],
+    ['004-unknown-related.mdx', 7, 'related[1] must be from 1 to 100; found 101 (CONTRIBUTING.md#frontmatter)'],
+    ['004-missing-region.mdx', 21, 'snippets/status.ts: no region "success" (regions in that file: ok, unfinished); mark it with "// #region success" … "// #endregion success" (CONTRIBUTING.md#snippets)'],
+    ['004-untested-snippet.mdx', 21, 'snippets/untested.ts has no test; add snippets/untested.test.ts: every snippet shown on a page is tested (STYLE.md#code)'],
+    ['004-no-references.mdx', 1, 'has no "## References" section; add it (STYLE.md#the-parts-of-a-page)'],
+    ['004-no-common-mistakes.mdx', 1, 'has no "## Common mistakes" section; add it (STYLE.md#the-parts-of-a-page)'],
+    ['004-todo.mdx', 29, 'still says "TODO"; finish or remove it before publishing (STYLE.md#before-you-open-the-pull-request)'],
+    ['004-fixme-in-snippet.mdx', 21, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown (STYLE.md#code)'],
+    ['004-path-link.mdx', 36, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy (CONTRIBUTING.md#the-body)'],
   ])('%s fails at line %i with what to fix', (name, line, message) => {
     expect(lint(name)).toEqual([issue(name, line, message)]);
   });
 
+  it('reports an unknown field at its own line, listing every allowed field', () => {
+    expect(lint('004-unknown-key.mdx')).toEqual([
+      issue('004-unknown-key.mdx', 5, 'author is not a frontmatter field; allowed: id, title, difficulty, summary, topics, related, lastReviewed. Remove it or fix its spelling (CONTRIBUTING.md#frontmatter)'),
+    ]);
+  });
+
+  it('ignores a <Snippet> written inside a code block or an MDX comment, as the build does', () => {
+    const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8').replace(
+      '## Trade-offs and pitfalls',
+      '```mdx\n<Snippet file="gone.ts" region="x" />\n```\n\n{/* <Snippet file="gone.ts" region="y" /> */}\n\n## Trade-offs and pitfalls',
+    );
+    expect(lintPages([{ path: '004-clean.mdx', text }], readFile)).toEqual([]);
+  });
+
   it('warns, without failing, about a page far below its word band', () => {
     expect(lint('004-too-short.mdx')).toEqual([
-      issue('004-too-short.mdx', 1, 'has 121 words of prose; easy answers run 300–700 (code excluded). Check nothing is missing or padded', 'warning'),
+      issue('004-too-short.mdx', 1, 'has 176 words of prose; easy answers run 300–700 (code excluded). Check nothing is missing or padded (STYLE.md#length)', 'warning'),
     ]);
   });
 
   it('names a snippet file that does not exist', () => {
     const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8').replace('file="status.ts"', 'file="gone.ts"');
-    expect(lintPages([{ path: 'x/004-gone.mdx', text }], readFile)).toEqual([issue('x/004-gone.mdx', 21, '<Snippet> names snippets/gone.ts, which does not exist')]);
+    expect(lintPages([{ path: 'x/004-gone.mdx', text }], readFile)).toEqual([
+      issue('x/004-gone.mdx', 21, '<Snippet> names snippets/gone.ts, which does not exist; create it or fix the path (CONTRIBUTING.md#snippets)'),
+    ]);
   });
 
   it('warns, without failing, about a review more than a year old, at its line', () => {
     const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8');
     expect(lintPages([{ path: '004-clean.mdx', text }], readFile, new Date('2027-11-02T12:00:00Z'))).toEqual([
-      issue('004-clean.mdx', 8, 'lastReviewed 2026-11-01 is 366 days old (over 365); check the page against its References, then set lastReviewed to today', 'warning'),
+      issue('004-clean.mdx', 8, 'lastReviewed 2026-11-01 is 366 days old (over 365); check the page against its References, then set lastReviewed to today (CONTRIBUTING.md#frontmatter)', 'warning'),
     ]);
     expect(lintPages([{ path: '004-clean.mdx', text }], readFile, new Date('2027-11-01T12:00:00Z'))).toEqual([]);
   });
@@ -49,7 +67,7 @@ describe('lintPages over fixtures', () => {
   it('reports an id used by two pages', () => {
     const text = readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8');
     const issues = lintPages([{ path: 'a/004-one.mdx', text }, { path: 'b/004-two.mdx', text }], readFile);
-    expect(issues).toEqual([issue('b/004-two.mdx', 2, 'id 4 is already used by a/004-one.mdx; each question has one page')]);
+    expect(issues).toEqual([issue('b/004-two.mdx', 2, 'id 4 is already used by a/004-one.mdx; each question has one page (CONTRIBUTING.md#add-an-answer)')]);
   });
 });
 

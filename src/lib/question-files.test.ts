@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseQuestionFileName, questionFileName } from './question-files.ts';
+import { parseQuestionFileName, questionFileName, readQuestionSources } from './question-files.ts';
 
 describe('parseQuestionFileName', () => {
   it('splits id and slug', () => {
@@ -14,5 +15,15 @@ describe('parseQuestionFileName', () => {
 
   it('round-trips with questionFileName', () => {
     expect(questionFileName(42, 'password-storage')).toBe('042-password-storage.mdx');
+  });
+});
+
+describe('readQuestionSources', () => {
+  it('reads the answer files under a folder, sorted, with paths from the root', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const files = readQuestionSources(root, 'tests/fixtures/content');
+    expect(files.map((f) => f.path)).toContain('tests/fixtures/content/004-clean.mdx');
+    expect(files.map((f) => f.path)).toEqual(files.map((f) => f.path).sort());
+    expect(files.every((f) => f.path.endsWith('.mdx') && f.text.startsWith('---\n'))).toBe(true);
   });
 });

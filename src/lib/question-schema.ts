@@ -1,11 +1,15 @@
+/**
+ * The frontmatter of one answer page, `content/questions/NNN-slug.mdx`: one
+ * zod schema holding each field and the rules between fields. The content
+ * collection types its data with it; content-check.ts runs it and turns its
+ * issues into messages located to the line. Each field's first error says
+ * what to write, so "is required" can reuse it.
+ */
 import { z } from 'zod';
 import { bandForId, type Difficulty, DIFFICULTIES, FIRST_ID, LAST_ID } from './difficulty.ts';
 import { seedQuestion } from './seed.ts';
 import { keepsMeaning } from './title-match.ts';
 import { TOPICS } from './topics.ts';
-
-export { TOPICS };
-
 
 export const SUMMARY_MIN = 120;
 export const SUMMARY_MAX = 600;
@@ -34,71 +38,71 @@ const questionId = z
   .min(FIRST_ID, { error: `must be from ${FIRST_ID} to ${LAST_ID}` })
   .max(LAST_ID, { error: `must be from ${FIRST_ID} to ${LAST_ID}` });
 
-/** Frontmatter of one answer page, `content/questions/NNN-slug.mdx`. */
-export const questionSchema = z
+// Upper bounds on lists are refinements, not `.max()`: after a failed
+// `.max()` zod skips every later check, the rules between fields included,
+// and a contributor would see one problem, fix it, then meet the next.
+const fields = z
   .object({
     /** The question's number in the seed, 1–100; also the file name's prefix. */
     id: questionId,
     /** The seed question, copy-edited for grammar at most. */
-    title: z.string().trim().min(1, { error: 'must not be empty' }),
+    title: z
+      .string({ error: 'must be the seed question in quotes, like `title: "What does a 200 HTTP status mean?"`' })
+      .trim()
+      .min(1, { error: 'must not be empty' }),
     /** Fixed by the id: 1–34 easy, 35–67 medium, 68–100 hard. */
     difficulty: z.enum(DIFFICULTIES, { error: 'must be one of easy, medium, hard' }),
     /** The short answer: 2–4 sentences that stand alone (page, cards, search, meta). */
     summary: z
-      .string()
+      .string({ error: `must be the short answer in quotes: 2–4 sentences, ${SUMMARY_MIN}–${SUMMARY_MAX} characters` })
       .trim()
       .min(SUMMARY_MIN, { error: `is too short: the short answer needs ${SUMMARY_MIN}–${SUMMARY_MAX} characters (2–4 sentences)` })
       .max(SUMMARY_MAX, { error: `is too long: keep the short answer to ${SUMMARY_MIN}–${SUMMARY_MAX} characters (2–4 sentences)` }),
     /** One to three subjects from TOPICS. */
     topics: z
-      .array(z.enum(TOPICS, { error: `must be one of: ${TOPICS.join(', ')}` }))
+      .array(z.enum(TOPICS, { error: `must be one of: ${TOPICS.join(', ')}` }), { error: 'must be a list, like `topics: [http]`' })
       .min(1, { error: 'needs at least one topic' })
-      .max(3, { error: 'takes at most three topics' }),
+      .refine((topics) => topics.length <= 3, { error: 'takes at most three topics' }),
     /** Ids of questions a reader should go to next; shown once they are answered. */
-    related: z.array(questionId).max(6, { error: 'takes at most six ids' }).default([]),
+    related: z
+      .array(questionId, { error: 'must be a list of ids, like `related: [15, 5]`' })
+      .refine((ids) => ids.length <= 6, { error: 'takes at most six ids' })
+      .default([]),
     /** The day the page was last checked against its sources (see src/lib/freshness.ts). */
     lastReviewed: reviewDay,
-  })
+  }, { error: 'must be a block of fields, one per line, like `id: 4`' })
   .strict();
+
+/**
+ * Frontmatter of one answer page: the fields, then the rules between them
+ * (difficulty and title against the seed, related ids against the id). The
+ * rules run even when another field failed, so a contributor sees every
+ * problem at once; they read what parsed and skip what did not.
+ */
+export const questionSchema = fields.superRefine(
+  (q, ctx) => {
+    const seed = typeof q.id === 'number' ? seedQuestion(q.id) : undefined;
+    if (!seed) return;
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const band = bandForId(seed.id);
+    if (DIFFICULTIES.includes(q.difficulty as Difficulty) && q.difficulty !== band.difficulty) {
+      issue(['difficulty'], `must be "${band.difficulty}" for id ${seed.id} (ids ${band.first}–${band.last} are ${band.difficulty})`);
+    }
+    if (typeof q.title === 'string' && !keepsMeaning(q.title, seed.question)) {
+      issue(['title'], `changes the meaning of question ${seed.id}, "${seed.question}"; copy-edit its grammar only`);
+    }
+    const related: unknown = q.related;
+    if (Array.isArray(related)) {
+      related.forEach((id: unknown, i) => {
+        if (id === seed.id) issue(['related', i], 'lists the question itself');
+        else if (related.indexOf(id) !== i) issue(['related', i], `lists ${String(id)} twice`);
+      });
+    }
+  },
+  { when: () => true },
+);
 
 export type QuestionData = z.infer<typeof questionSchema>;
 
-/** A rule between fields that failed: where, and what to fix. */
-export interface FieldRuleIssue {
-  code: 'custom';
-  path: (string | number)[];
-  message: string;
-}
-
-/**
- * Rules between fields (difficulty and title against the seed, related ids
- * against the id). They read the raw frontmatter, so they report even when
- * another field is malformed: a contributor sees every problem at once.
- */
-export function fieldRuleIssues(raw: unknown): FieldRuleIssue[] {
-  const q = (raw ?? {}) as Record<string, unknown>;
-  const seed = typeof q.id === 'number' ? seedQuestion(q.id) : undefined;
-  if (!seed) return [];
-  const issues: FieldRuleIssue[] = [];
-  const issue = (path: (string | number)[], message: string) => issues.push({ code: 'custom', path, message });
-  const band = bandForId(seed.id);
-  if (DIFFICULTIES.includes(q.difficulty as Difficulty) && q.difficulty !== band.difficulty) {
-    issue(['difficulty'], `must be "${band.difficulty}" for id ${seed.id} (ids ${band.first}–${band.last} are ${band.difficulty})`);
-  }
-  if (typeof q.title === 'string' && !keepsMeaning(q.title, seed.question)) {
-    issue(['title'], `changes the meaning of question ${seed.id}, "${seed.question}"; copy-edit its grammar only`);
-  }
-  const related = q.related;
-  if (Array.isArray(related)) {
-    related.forEach((id: unknown, i) => {
-      if (id === seed.id) issue(['related', i], 'lists the question itself');
-      else if (related.indexOf(id) !== i) issue(['related', i], `lists ${String(id)} twice`);
-    });
-  }
-  return issues;
-}
-
-/** The schema Astro's content collection uses: fields, then the rules between them. */
-export const questionCollectionSchema = questionSchema.superRefine((q, ctx) => {
-  for (const { path, message } of fieldRuleIssues(q)) ctx.addIssue({ code: 'custom', path, message });
-});
+/** The fields a page may have, in the order CONTRIBUTING.md lists them. */
+export const QUESTION_FIELDS: readonly string[] = Object.keys(questionSchema.shape);

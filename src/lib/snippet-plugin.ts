@@ -1,18 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { prefetchDemos, runDemo } from './demo-output.ts';
-import type { MdastNode, MdxJsxFlowElement } from 'satteri';
-import { attribute, code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
-import { extractRegion } from './regions.ts';
-import { snippetRefs } from './snippet-usage.ts';
-
 /**
  * Turns `<Snippet file="http/status.ts" region="create" />` in MDX into the
  * region's code (highlighted later by Shiki), captioned with its path and a
  * link to the source lines. With `output`, the module is run during the
  * build and its real output is shown below. Any mistake fails the build,
- * naming the page, the line, the snippet and what to fix.
+ * naming the page, the line, the snippet and what to fix. The tag itself is
+ * read by snippet-usage.ts, the same reader the content lint uses.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MdastNode, MdxJsxFlowElement } from 'satteri';
+import { GUIDE } from './content-problem.ts';
+import { prefetchDemos, runDemo } from './demo-output.ts';
+import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
+import { extractRegion } from './regions.ts';
+import { pageSnippets, SNIPPET_DIR, snippetRef, type SnippetRef } from './snippet-usage.ts';
+
 export interface SnippetOptions {
   /** Repository root: snippet paths and messages are relative to it. */
   root: string;
@@ -21,8 +23,6 @@ export interface SnippetOptions {
   /** Runs a demo; replaced in tests. */
   run?: (file: string) => Promise<string>;
 }
-
-export const SNIPPET_DIR = 'snippets';
 
 /** A Sätteri mdast plugin (Astro's Markdown processor). */
 export function snippetPlugin(options: SnippetOptions) {
@@ -37,30 +37,35 @@ export function snippetPlugin(options: SnippetOptions) {
   };
 }
 
-/** Starts the demos every page shows with `output`, before pages compile. */
+/**
+ * Starts the demos every page shows with `output`, so they are ready when
+ * pages compile. content-integration.ts calls it once the frontmatter passes.
+ */
 export function prefetchPageDemos(root: string, pages: readonly { text: string }[]): void {
   const files = pages.flatMap((page) =>
-    snippetRefs(page.text).filter((ref) => ref.output).map((ref) => join(root, SNIPPET_DIR, ref.file)));
+    pageSnippets(page.text).refs.filter((ref) => ref.output).map((ref) => join(root, SNIPPET_DIR, ref.file)));
   prefetchDemos(new Set(files), { cwd: root });
 }
 
 /** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
 async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run }: Required<SnippetOptions>): Promise<MdastNode[]> {
-  const file = attribute(node, 'file');
-  const region = attribute(node, 'region');
-  if (typeof file !== 'string' || typeof region !== 'string') {
-    throw new Error(`${where}: <Snippet> needs file="concern/module.ts" (under ${SNIPPET_DIR}/) and region="name", like <Snippet file="http/status.ts" region="create" />`);
+  let ref: SnippetRef;
+  try {
+    ref = snippetRef(node);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`);
   }
+  const { file, region } = ref;
   const path = `${SNIPPET_DIR}/${file}`;
   const absolute = join(root, path);
   if (!existsSync(absolute)) {
-    throw new Error(`${where}: <Snippet file="${file}"> points at ${path}, which does not exist; create it or fix the path`);
+    throw new Error(`${where}: <Snippet file="${file}"> points at ${path}, which does not exist; create it or fix the path (${GUIDE.snippets})`);
   }
   let shown;
   try {
     shown = extractRegion(readFileSync(absolute, 'utf8'), path, region);
   } catch (error) {
-    throw new Error(`${where}: <Snippet file="${file}" region="${region}">: ${(error as Error).message}`);
+    throw new Error(`${where}: <Snippet file="${file}" region="${region}">: ${(error as Error).message} (${GUIDE.snippets})`);
   }
 
   const source = element('figure', { class: 'snippet' }, [
@@ -70,7 +75,7 @@ async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, 
     ]),
     code('ts', shown.code),
   ]);
-  if (attribute(node, 'output') === undefined) return [source];
+  if (!ref.output) return [source];
 
   let output: string;
   try {

@@ -1,22 +1,74 @@
-/** `<Snippet file="…" region="…" />` references in an MDX page, found by pattern. */
+/**
+ * The one reader of `<Snippet file="http/status.ts" region="create" [output] />`.
+ * The build's mdast plugin (snippet-plugin.ts) reads each tag it meets with
+ * `snippetRef`; the content lint and the demo prefetch find a page's tags
+ * with `pageSnippets`, which parses the page with the build's own MDX parser
+ * (Sätteri), so a tag inside a code block or an MDX comment is not a tag.
+ */
+import { type MdastNode, mdxToMdast } from 'satteri';
+import { GUIDE } from './content-problem.ts';
+import { attribute, type JsxElement } from './mdast.ts';
+
+/** Snippet modules live under this folder; a tag's `file` is relative to it. */
+export const SNIPPET_DIR = 'snippets';
+
+/** What one tag asks for. */
 export interface SnippetRef {
+  /** Relative to SNIPPET_DIR, like `http/status.ts`. */
   file: string;
   region: string;
+  /** The tag's line in the page. */
   line: number;
   /** `<Snippet … output />`: the page also shows what the module prints. */
   output: boolean;
 }
 
-const SNIPPET_TAG = /<Snippet\b([^>]*)\/?>/g;
-
-export function snippetRefs(mdx: string): SnippetRef[] {
-  const refs: SnippetRef[] = [];
-  for (const match of mdx.matchAll(SNIPPET_TAG)) {
-    const attrs = match[1]!;
-    const file = /\bfile="([^"]+)"/.exec(attrs)?.[1];
-    const region = /\bregion="([^"]+)"/.exec(attrs)?.[1];
-    const output = /(?:^|\s)output(?:\s|$|=)/.test(attrs);
-    if (file && region) refs.push({ file, region, line: mdx.slice(0, match.index).split('\n').length, output });
+/** What one `<Snippet>` element asks for; throws, saying what to write, when it names no file or region. */
+export function snippetRef(node: Readonly<JsxElement>): SnippetRef {
+  const file = attribute(node, 'file');
+  const region = attribute(node, 'region');
+  if (typeof file !== 'string' || typeof region !== 'string') {
+    throw new Error(
+      `<Snippet> needs file="concern/module.ts" (under ${SNIPPET_DIR}/) and region="name", like <Snippet file="http/status.ts" region="create" /> (${GUIDE.snippets})`,
+    );
   }
-  return refs;
+  return { file, region, line: node.position?.start.line ?? 1, output: attribute(node, 'output') !== undefined };
+}
+
+/** A page's tags, and what is wrong with those that cannot be read, by line. */
+export interface PageSnippets {
+  refs: SnippetRef[];
+  problems: { line: number; message: string }[];
+}
+
+/** Every `<Snippet>` on a page, in order, and what is wrong with those that cannot be read. */
+export function pageSnippets(mdx: string): PageSnippets {
+  const found: PageSnippets = { refs: [], problems: [] };
+  let tree: MdastNode;
+  try {
+    tree = mdxToMdast(mdx);
+  } catch (error) {
+    // Sätteri's messages start with the place, "12:3: …".
+    const message = (error as Error).message;
+    const line = Number(/^(\d+):\d+: /.exec(message)?.[1] ?? 1);
+    found.problems.push({ line, message: `is not valid MDX: ${message.replace(/^\d+:\d+: /, '')}. In prose, put {, } and < inside backticks (${GUIDE.body})` });
+    return found;
+  }
+  visit(tree, (node) => {
+    if (node.type === 'mdxJsxTextElement') {
+      found.problems.push({ line: node.position?.start.line ?? 1, message: `<Snippet> must stand on a line of its own, with a blank line before and after (${GUIDE.snippets})` });
+      return;
+    }
+    try {
+      found.refs.push(snippetRef(node));
+    } catch (error) {
+      found.problems.push({ line: node.position?.start.line ?? 1, message: (error as Error).message });
+    }
+  });
+  return found;
+}
+
+function visit(node: MdastNode, onSnippet: (node: JsxElement) => void): void {
+  if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'Snippet') onSnippet(node);
+  if ('children' in node) for (const child of node.children as MdastNode[]) visit(child, onSnippet);
 }

@@ -1,5 +1,6 @@
 // Search dialog over the Pagefind index. Loaded by site.ts when the reader
 // first opens search; Pagefind's script and index chunks load right after.
+import { BANDS } from '../lib/difficulty.ts';
 
 interface PagefindData {
   url: string;
@@ -79,7 +80,7 @@ function renderResult(page: PagefindData): HTMLLIElement {
   if (difficulty) {
     const badge = document.createElement('span');
     badge.className = `badge badge-${difficulty}`;
-    badge.textContent = difficulty[0]!.toUpperCase() + difficulty.slice(1);
+    badge.textContent = BANDS.find((b) => b.difficulty === difficulty)?.label ?? difficulty;
     link.append(badge);
   }
   const summary = document.createElement('span');

@@ -5,10 +5,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkQuestions, formatProblems, readQuestionSources } from '../../src/lib/content-check.ts';
-import { formatIssues, lintPages } from '../../src/lib/content-lint.ts';
+import { checkQuestions } from '../../src/lib/content-check.ts';
+import { lintPages } from '../../src/lib/content-lint.ts';
+import { formatProblems } from '../../src/lib/content-problem.ts';
+import { readQuestionSources } from '../../src/lib/question-files.ts';
 import { parseRegions } from '../../src/lib/regions.ts';
-import { snippetRefs } from '../../src/lib/snippet-usage.ts';
+import { pageSnippets } from '../../src/lib/snippet-usage.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pages = readQuestionSources(root);
@@ -37,13 +39,13 @@ describe('answer pages', () => {
 
   it('pass the content lint with no errors (sections, snippets, placeholders, links)', () => {
     const errors = lintPages(pages, readRepoFile).filter((i) => i.severity === 'error');
-    expect(errors, formatIssues(errors)).toEqual([]);
+    expect(errors, formatProblems(errors)).toEqual([]);
   });
 });
 
 describe('snippets', () => {
   const modules = snippetModules();
-  const used = new Set(pages.flatMap((p) => snippetRefs(p.text).map((r) => `snippets/${r.file}#${r.region}`)));
+  const used = new Set(pages.flatMap((p) => pageSnippets(p.text).refs.map((r) => `snippets/${r.file}#${r.region}`)));
 
   it.each(modules)('%s has a test beside it, valid regions, all shown, none too wide', (module) => {
     const test = module.replace(/\.ts$/, '.test.ts');
