@@ -189,11 +189,34 @@ describe('OPTIONS and CORS preflight come before authentication', () => {
     expect(logged).toEqual([]); // not a refusal
   });
 
-  it('gives an origin not on the list no Access-Control-Allow-Origin', async () => {
+  it('gives an origin not on the list, or the opaque "null", no Access-Control-Allow-Origin', async () => {
     const { as } = setup();
-    const res = await as(undefined, 'OPTIONS', '/documents/d1',
-      preflight('https://evil.example'));
-    expect(res.headers.get('Access-Control-Allow-Origin')).toBeNull();
+    for (const origin of ['https://evil.example', 'null', `${APP}.evil.example`, '']) {
+      const res = await as(undefined, 'OPTIONS', '/documents/d1', preflight(origin));
+      expect(res.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+      const real = await as('ann', 'GET', '/documents/d1', { Origin: origin });
+      expect(real.headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+    }
+  });
+
+  it('never allows credentials: the API takes a bearer header, not cookies', async () => {
+    const { as } = setup();
+    for (const res of [await as(undefined, 'OPTIONS', '/documents/d1', preflight(APP)),
+      await as('ann', 'GET', '/documents/d1', { Origin: APP })]) {
+      expect(res.headers.get('Access-Control-Allow-Credentials')).toBeNull();
+    }
+  });
+
+  it('sends Vary: Origin on real responses and preflights, so no cache mixes origins up', async () => {
+    const { as } = setup();
+    // Fetch standard, "CORS protocol and HTTP caches": also without Origin.
+    const cases: Record<string, string>[] = [{}, { Origin: APP }, { Origin: 'https://evil.example' }];
+    for (const extra of cases) {
+      const res = await as('ann', 'GET', '/documents/d1', extra);
+      expect(res.headers.get('Vary'), JSON.stringify(extra)).toMatch(/\bOrigin\b/);
+    }
+    const pre = await as(undefined, 'OPTIONS', '/documents/d1', preflight(APP));
+    expect(pre.headers.get('Vary')).toMatch(/\bOrigin\b/);
   });
 
   it('answers a plain OPTIONS with 204 and Allow, signed in or not', async () => {

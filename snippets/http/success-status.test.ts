@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { typeUri } from './error-catalog.ts';
+import { etagOf } from './etag.ts';
 import { createDocsApp, memoryDocs } from './not-found.ts';
 import { PROBLEM_JSON } from './problem.ts';
 import { createApp, memoryQueue, memoryStore, type Note } from './success-status.ts';
@@ -115,6 +116,37 @@ describe('validators and cache controls on GET', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('ETag')).not.toBe(before);
     expect(await after.json()).toMatchObject({ title: 'Changed' });
+  });
+
+  it('evaluates If-Match first: a stale one gets 412, even beside a matching If-None-Match', async () => {
+    const { app } = setup();
+    await created(app);
+    const etag = (await app.request('/notes/1')).headers.get('ETag')!;
+    const cases: [Record<string, string>, number][] = [
+      [{ 'If-Match': '"stale"' }, 412],
+      [{ 'If-Match': `W/${etag}` }, 412], // If-Match compares strongly (§13.1.1)
+      [{ 'If-Match': '"stale"', 'If-None-Match': etag }, 412], // §13.2.2: If-Match first
+      [{ 'If-Match': `"stale", ${etag}` }, 200],
+      [{ 'If-Match': '*' }, 200],
+      [{ 'If-Match': etag, 'If-None-Match': etag }, 304],
+    ];
+    for (const [headers, status] of cases) {
+      const res = await app.request('/notes/1', { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(status);
+      if (status === 412) {
+        expect(res.headers.get('Content-Type')).toBe('application/problem+json');
+        expect(await res.json()).toMatchObject({ status: 412 });
+      }
+    }
+  });
+
+  it('derives the ETag from the representation alone, so every instance agrees', async () => {
+    const [one, two] = [setup().app, setup().app]; // two servers, same data
+    await created(one, 'Same');
+    await created(two, 'Same');
+    const [a, b] = [await one.request('/notes/1'), await two.request('/notes/1')];
+    expect(a.headers.get('ETag')).toBe(b.headers.get('ETag'));
+    expect(a.headers.get('ETag')).toBe(etagOf(await a.json()));
   });
 
   it('ignores If-None-Match on a missing note: 404, not 304', async () => {

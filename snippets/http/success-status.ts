@@ -12,8 +12,9 @@ import { AppError } from './error-catalog.ts';
 import {
   useProblemErrors, type ErrorLog, type ProblemEnv,
 } from './error-middleware.ts';
-import { etagOf, ifNoneMatchHits } from './etag.ts';
+import { etagOf, ifMatchHolds, ifNoneMatchHits } from './etag.ts';
 import { bodyOrProblem } from './json-body.ts';
+import { statusProblem } from './problem.ts';
 
 export interface Note { id: string; title: string; body: string }
 export type NoteInput = Omit<Note, 'id'>;
@@ -48,7 +49,8 @@ const notFound = (c: Context) =>
 // #region representation
 /**
  * A 200 for GET (Hono derives HEAD from it) with a strong ETag and
- * explicit cache controls, or a 304 when the client's copy is current.
+ * explicit cache controls; a 304 when the client's copy is current, a
+ * 412 when the client asked for a version that is no longer current.
  */
 function representation(c: Context, value: unknown): Response {
   const etag = etagOf(value); // the same bytes always get the same tag
@@ -56,6 +58,10 @@ function representation(c: Context, value: unknown): Response {
   // A 200 is heuristically cacheable: say what caches may do instead.
   // no-cache = store it, but revalidate before every reuse.
   c.header('Cache-Control', 'no-cache');
+  // Preconditions in RFC 9110 §13.2.2 order: If-Match, then If-None-Match.
+  if (!ifMatchHolds(c.req.header('If-Match'), etag)) {
+    return statusProblem(412, 'The note no longer has that ETag.');
+  }
   if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) {
     return c.body(null, 304); // keeps ETag and Cache-Control (§15.4.5)
   }
@@ -200,6 +206,8 @@ if (import.meta.main) {
     ['GET /notes/1', '/notes/1'],
     ['GET /notes/1 (If-None-Match)', '/notes/1',
       () => ({ headers: { 'If-None-Match': etag } })],
+    ['GET /notes/1 (stale If-Match)', '/notes/1',
+      () => ({ headers: { 'If-Match': '"stale"' } })],
     ['HEAD /notes/1', '/notes/1', () => ({ method: 'HEAD' })],
     ['GET /notes?q=zzz', '/notes?q=zzz'],
     ['PUT /notes/1', '/notes/1', () => json('PUT', '{"title":"Final"}')],

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { timingSafeEqual } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type Argon2idParams,
   hashPassword,
@@ -11,6 +12,13 @@ import {
   UnknownPepperError,
   verifyPassword,
 } from './password-hash.ts';
+
+// The real timingSafeEqual, watched, so a test can tell it was used: a
+// timing measurement would be flaky on shared CI machines.
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return { ...real, timingSafeEqual: vi.fn(real.timingSafeEqual) };
+});
 
 // Cheap parameters keep the suite fast; one test runs the OWASP minimum.
 const FAST: Argon2idParams = { memory: 256, passes: 1, parallelism: 1, tagLength: 32 };
@@ -43,6 +51,14 @@ describe('hashPassword and verifyPassword', () => {
     for (const guess of ['Correct horse battery staple', 'correct horse battery staple ', 'correct horse', 'x']) {
       expect(await verifyPassword(guess, phc)).toBe(false);
     }
+  });
+
+  it('compares the hashes with timingSafeEqual, not an early-exit comparison', async () => {
+    const phc = await hashFast('correct horse battery staple');
+    vi.mocked(timingSafeEqual).mockClear();
+    expect(await verifyPassword('Correct horse battery staple', phc)).toBe(false);
+    expect(await verifyPassword('correct horse battery staple', phc)).toBe(true);
+    expect(timingSafeEqual).toHaveBeenCalledTimes(2);
   });
 
   it('uses a fresh random salt per hash, so equal passwords get different strings', async () => {
@@ -128,6 +144,16 @@ describe('password input policy', () => {
     const phc = await hashFast('caf\u00e9 pass'); // é as one code point
     expect(await verifyPassword('cafe\u0301 pass', phc)).toBe(true); // e + combining acute
     expect(await verifyPassword('cafe pass', phc)).toBe(false);
+  });
+
+  it('refuses lone surrogates, which UTF-8 would turn into one U+FFFD', async () => {
+    // JSON.parse('"\\ud800"') yields one; Buffer.from would write EF BF BD.
+    await expect(hashFast('pass\ud800word')).rejects.toThrow(/well-formed Unicode/);
+    const phc = await hashFast('pass\ufffdword');
+    for (const guess of ['pass\ud800word', 'pass\udc00word']) {
+      expect(await verifyPassword(guess, phc), JSON.stringify(guess)).toBe(false);
+    }
+    expect(await verifyPassword('pass\ufffdword', phc)).toBe(true);
   });
 
   it('keeps compatibility characters distinct, as NFKC would not', async () => {

@@ -73,7 +73,7 @@ export interface HashDeps {
   pepper?: Pepper;
 }
 
-/** Hashes a new password; RangeError for empty or over-long input. */
+/** Hashes a new password; RangeError if empty, too long or ill-formed. */
 export async function hashPassword(
   password: string,
   params: Argon2idParams = OWASP_ARGON2ID,
@@ -84,7 +84,8 @@ export async function hashPassword(
   const pepper = deps.pepper && checkedPepper(deps.pepper);
   const message = passwordBytes(password);
   if (!message) {
-    throw new RangeError(`password must be 1-${MAX_PASSWORD_BYTES} bytes`);
+    throw new RangeError(
+      `password must be 1-${MAX_PASSWORD_BYTES} bytes of well-formed Unicode`);
   }
   const salt = Buffer.from((deps.randomBytes ?? randomBytes)(SALT_BYTES));
   if (salt.length !== SALT_BYTES) {
@@ -191,11 +192,14 @@ function checkParams(params: Argon2idParams): string | undefined {
   return undefined;
 }
 
-/** NFC-normalized UTF-8 (NIST SP 800-63B-4 §3.1.1.2), or undefined when empty or too long. */
+/** NFC-normalized UTF-8 (NIST SP 800-63B-4 §3.1.1.2), or undefined when empty, too long or ill-formed. */
 function passwordBytes(password: string): Buffer | undefined {
   if (typeof password !== 'string') throw new TypeError('password must be a string');
   // Bound the raw input first: normalizing a megabyte costs CPU too.
   if (password.length === 0 || password.length > MAX_PASSWORD_BYTES) return undefined;
+  // A lone surrogate has no UTF-8 form: Buffer.from writes U+FFFD for it,
+  // which would make "a\uD800", "a\uDC00" and "a\uFFFD" one password.
+  if (!password.isWellFormed()) return undefined;
   // NFC, not NFKC: "ｐａｓｓ" and "pass" stay different passwords.
   const bytes = Buffer.from(password.normalize('NFC'), 'utf8');
   return bytes.length <= MAX_PASSWORD_BYTES ? bytes : undefined;
