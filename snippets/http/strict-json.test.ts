@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  findDuplicateKey, JsonInputError, jsonPointer, parseStrictJson, pointerFragment,
+  findDuplicateKey, JsonInputError, jsonPointer, nestsDeeperThan,
+  parseStrictJson, pointerFragment,
 } from './strict-json.ts';
 
 function problemOf(text: string) {
@@ -154,6 +155,28 @@ describe('numbers a double cannot hold exactly', () => {
     // `9007199254740993.0` is a float literal: the parser sees no integer,
     // which is why json-body's schema uses z.int() (bounded to ±(2^53 - 1)).
     expect(parseStrictJson('[9007199254740993.0]')).toEqual([9007199254740992]);
+  });
+});
+
+describe('nestsDeeperThan, the guard to run before parsing', () => {
+  it('is needed: the reviver overflows the stack on deep, valid JSON', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(() => JSON.parse(deep)).not.toThrow();
+    expect(problemOf(deep).message).toBe('Not valid JSON.');
+  });
+
+  it.each<[string, number, boolean]>([
+    ['[[1]]', 2, false],
+    ['[[[1]]]', 2, true],
+    ['{"a":{"b":[]}}', 3, false],
+    ['{"a":{"b":[{}]}}', 3, true],
+    ['[1],[2],[3]', 1, false], // siblings do not add up
+    ['"[[[[["', 1, false], // inside a string
+    ['["\\"[[[["]', 1, false], // an escaped quote does not end it
+    ['["\\\\",[[[]]]]', 3, true], // an escaped backslash does not escape
+    ['[[[', 2, true], // not JSON yet: depth counts all the same
+  ])('%s nests deeper than %i: %s', (text, limit, expected) => {
+    expect(nestsDeeperThan(text, limit)).toBe(expected);
   });
 });
 

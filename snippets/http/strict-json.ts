@@ -2,7 +2,8 @@
  * `JSON.parse` plus the two checks it skips. RFC 8259 allows duplicate
  * member names (behaviour "unpredictable", §4) and numbers of any size
  * (§6); `JSON.parse` keeps the last duplicate and rounds big integers,
- * both silently. An API that must read one exact value rejects both.
+ * both silently. An API that must read one exact value rejects both, and
+ * runs `nestsDeeperThan` first so deep nesting cannot exhaust the stack.
  * @see https://www.rfc-editor.org/rfc/rfc8259#section-4
  * @see https://www.rfc-editor.org/rfc/rfc7493#section-2.2
  */
@@ -102,6 +103,30 @@ function findDuplicatePath(text: string): (string | number)[] | undefined {
   return undefined;
 }
 
+/**
+ * True once arrays and objects nest more than `limit` deep. Call it before
+ * parseStrictJson: the reviver makes V8 walk the value recursively, and
+ * on Node 24 some 2,300 levels overflow its stack. One pass that skips
+ * strings, so it is safe on text not yet known to be JSON.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++; // the escaped character cannot end the string
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > limit) return true;
+    } else if (ch === ']' || ch === '}') {
+      depth--;
+    }
+  }
+  return false;
+}
 
 function pathOf(stack: Frame[]): (string | number)[] {
   return stack.map((f) => (f.kind === 'array' ? f.index : f.key));

@@ -1,10 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ErrorLogEntry } from './error-middleware.ts';
 import { PROBLEM_JSON } from './problem.ts';
 import {
-  createSignupApp, FIELD_CODES, fieldErrors, MAX_BODY_BYTES, MAX_FIELD_ERRORS,
-  MAX_POINTER_LENGTH, type FieldError,
+  createSignupApp, FIELD_CODES, fieldErrors, MAX_BODY_BYTES, MAX_DEPTH,
+  MAX_FIELD_ERRORS, MAX_POINTER_LENGTH, type FieldError,
 } from './validation-problem.ts';
 
 describe('fieldErrors', () => {
@@ -286,6 +287,25 @@ describe('POST /signups', () => {
       await tooLarge(await setup().post(padded(2 << 20)));
     });
 
+    it('reads a body of exactly the cap when Content-Length says so', async () => {
+      const body = padded(MAX_BODY_BYTES);
+      const res = await setup().post(body, undefined,
+        { 'Content-Length': String(MAX_BODY_BYTES) });
+      expect(res.status).toBe(422); // read and validated, not refused
+    });
+
+    it('decodes a character split across two chunks', async () => {
+      const bytes = new TextEncoder().encode(JSON.stringify(
+        { ...valid, password: 'crème brûlée au café' }));
+      const cut = bytes.indexOf(0xc3) + 1; // between the two bytes of è
+      const stream = new ReadableStream<Uint8Array>({ start(controller) {
+        controller.enqueue(bytes.slice(0, cut));
+        controller.enqueue(bytes.slice(cut));
+        controller.close();
+      } });
+      expect((await setup().post(stream)).status).toBe(201);
+    });
+
     it('does not trust a Content-Length that understates the body', async () => {
       await tooLarge(await setup().post(padded(2 << 20), undefined,
         { 'Content-Length': '10' }));
@@ -343,6 +363,52 @@ describe('POST /signups', () => {
       const p = await problem(await setup().post(body));
       expect(p.status).toBe(400);
       expect(p.detail).toContain('9007199254740993');
+    });
+
+    // Nothing here decompresses: without this check a gzip body was a 400
+    // "not UTF-8", and plain JSON labelled gzip was accepted as if plain.
+    it.each<[string, Uint8Array | string, string]>([
+      ['a gzip body', gzipSync(JSON.stringify(valid)), 'gzip'],
+      ['plain JSON labelled gzip', JSON.stringify(valid), 'gzip'],
+      ['a coding list', JSON.stringify(valid), 'identity, br'],
+    ])('answers %s with 415, unread', async (_, body, coding) => {
+      const res = await setup().post(body, undefined,
+        { 'Content-Encoding': coding });
+      expect(res.status).toBe(415);
+      expect((await problem(res)).detail).toBe(
+        'Send the body without a Content-Encoding.');
+    });
+
+    it('accepts Content-Encoding: identity, which means none', async () => {
+      const res = await setup().post(JSON.stringify(valid), undefined,
+        { 'Content-Encoding': 'Identity' });
+      expect(res.status).toBe(201);
+    });
+
+    const nested = (depth: number) => // `depth` levels in all, valid JSON
+      `${JSON.stringify(valid).slice(0, -1)},"x":${'['.repeat(depth - 1)}`
+      + `${']'.repeat(depth - 1)}}`;
+
+    it(`lets ${MAX_DEPTH} levels of nesting through to the schema`, async () => {
+      const p = await problem(await setup().post(nested(MAX_DEPTH)));
+      expect(p.status).toBe(422);
+      expect(p.errors).toEqual([expect.objectContaining(
+        { pointer: '#/x', code: 'unknown_field' })]);
+    });
+
+    // With a reviver, V8 walks the parsed value recursively: a few thousand
+    // levels overflowed its stack and valid JSON came back as "Not valid JSON.".
+    it.each([MAX_DEPTH + 1, 10_000])(
+      'answers %i levels with 400 before parsing', async (depth) => {
+        const p = await problem(await setup().post(nested(depth)));
+        expect(p.status).toBe(400);
+        expect(p.detail).toBe(`The body nests deeper than ${MAX_DEPTH} levels.`);
+      });
+
+    it('does not count brackets inside strings', async () => {
+      const password = `"${'['.repeat(MAX_DEPTH + 1)}\\"{`; // a \" and a {
+      const res = await setup().post(JSON.stringify({ ...valid, password }));
+      expect(res.status).toBe(201);
     });
 
     it('rejects bytes that are not UTF-8 instead of guessing', async () => {

@@ -1,8 +1,9 @@
 /**
  * Validation failures as RFC 9457 problems. A body that cannot be read is
- * a 400 (413 past the size cap); one that parses but breaks the schema is
- * a 422 listing every bad field as a JSON Pointer with a stable code, so a
- * client can mark each input and switch on the code without parsing English.
+ * a 400 (413 past the size cap, 415 in a media type or coding it does not
+ * take); one that parses but breaks the schema is a 422 listing every bad
+ * field as a JSON Pointer with a stable code, so a client can mark each
+ * input and switch on the code without parsing English.
  * @see https://www.rfc-editor.org/rfc/rfc9457#section-3
  */
 import { Hono, type Context } from 'hono';
@@ -10,7 +11,9 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { AppError } from './error-catalog.ts';
 import { useProblemErrors, type ErrorLog, type ProblemEnv } from './error-middleware.ts';
-import { JsonInputError, parseStrictJson, pointerFragment } from './strict-json.ts';
+import {
+  JsonInputError, nestsDeeperThan, parseStrictJson, pointerFragment,
+} from './strict-json.ts';
 
 export interface FieldError {
   pointer: string;
@@ -25,6 +28,8 @@ export const MAX_FIELD_ERRORS = 50;
 export const MAX_POINTER_LENGTH = 128;
 /** A signup is a few hundred bytes; the cap bounds memory per request. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Far past any real payload, far short of the parser's stack. */
+export const MAX_DEPTH = 64;
 
 const LENGTHS = new Set(['string', 'array', 'set', 'file']);
 const ABSENT_AS = new Set(['invalid_type', 'invalid_value', 'invalid_union']);
@@ -105,9 +110,19 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S,
     throw new AppError('unsupported-media-type',
       { detail: 'Send the body as application/json.' });
   }
+  const coding = c.req.header('Content-Encoding')?.trim().toLowerCase();
+  if (coding !== undefined && coding !== 'identity') { // nothing decompresses
+    throw new AppError('unsupported-media-type', // RFC 9110 §15.5.16
+      { detail: 'Send the body without a Content-Encoding.' });
+  }
+  const text = await readText(c.req.raw, maxBytes);
+  if (nestsDeeperThan(text, MAX_DEPTH)) { // before the parser's stack does
+    throw new AppError('malformed-request',
+      { detail: `The body nests deeper than ${MAX_DEPTH} levels.` });
+  }
   let raw: unknown;
   try {
-    raw = parseStrictJson(await readText(c.req.raw, maxBytes));
+    raw = parseStrictJson(text);
   } catch (error) {
     if (!(error instanceof JsonInputError)) throw error;
     // 400: nothing to validate. The message gives a position or a
@@ -187,6 +202,7 @@ if (import.meta.main) {
   console.log(team.status, JSON.stringify(teamErrors));
   const unread: [string, string?][] = [['{"email": "ann@'],
     ['email=ann', 'text/plain'], ['{"plan": "team", "plan": "free"}'],
+    [`{"x": ${'['.repeat(MAX_DEPTH + 1)}${']'.repeat(MAX_DEPTH + 1)}}`],
     [`{"pad": "${'x'.repeat(MAX_BODY_BYTES)}"}`]];
   for (const [body, type] of unread) {
     const res = await post(body, type);
