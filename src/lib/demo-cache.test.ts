@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoCacheKey, localModules, readCachedDemo, writeCachedDemo } from './demo-cache.ts';
+import { cachedDemoOutput, demoCacheKey, localModules, readCachedDemo, writeCachedDemo } from './demo-cache.ts';
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'demo-cache-'));
@@ -68,5 +68,41 @@ describe('readCachedDemo and writeCachedDemo', () => {
     writeCachedDemo(cache, 'k1', 'printed\nlines');
     expect(readCachedDemo(cache, 'k1')).toBe('printed\nlines');
     expect(readCachedDemo(cache, 'k2')).toBeUndefined();
+  });
+});
+
+describe('cachedDemoOutput', () => {
+  const setup = () => {
+    const root = repo(MODULES);
+    return { cache: { dir: join(root, '.cache/demo-output'), root }, file: join(root, 'snippets/a/demo.ts') };
+  };
+
+  it('runs a demo once and then returns the kept output without running it', async () => {
+    const { cache, file } = setup();
+    let runs = 0;
+    const run = async () => `run ${++runs}`;
+    await expect(cachedDemoOutput(cache, file, run)).resolves.toBe('run 1');
+    await expect(cachedDemoOutput(cache, file, run)).resolves.toBe('run 1');
+    expect(runs).toBe(1);
+  });
+
+  it('keeps nothing when a module the demo imports changes while it runs', async () => {
+    const { cache, file } = setup();
+    const before = demoCacheKey(file, cache);
+    const helper = join(cache.root, 'snippets/b/deep.ts');
+    const output = await cachedDemoOutput(cache, file, async () => {
+      writeFileSync(helper, 'export const c = 3;\n');
+      return 'printed by the edited code';
+    });
+    expect(output).toBe('printed by the edited code');
+    expect(readCachedDemo(cache, before)).toBeUndefined();
+    expect(readCachedDemo(cache, demoCacheKey(file, cache))).toBeUndefined();
+  });
+
+  it('keeps nothing when the run fails, so the next build runs it again', async () => {
+    const { cache, file } = setup();
+    await expect(cachedDemoOutput(cache, file, () => Promise.reject(new Error('exited with code 2')))).rejects.toThrow('exited with code 2');
+    expect(readCachedDemo(cache, demoCacheKey(file, cache))).toBeUndefined();
+    await expect(cachedDemoOutput(cache, file, async () => 'fixed')).resolves.toBe('fixed');
   });
 });

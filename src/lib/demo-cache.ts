@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { staticImports } from './page-weight.ts';
+import { dynamicImports, staticImports } from './import-specifiers.ts';
 
 /**
  * A content-addressed store of demo output, so a build re-runs only the
@@ -17,8 +17,6 @@ export interface DemoCache {
   root: string;
 }
 
-const DYNAMIC_IMPORT = /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
-
 /** The module and every module it imports by relative path, sorted. */
 export function localModules(file: string): string[] {
   const found = new Set<string>();
@@ -27,7 +25,7 @@ export function localModules(file: string): string[] {
     if (!existsSync(path)) throw new Error(`${path}: imported by a demo but not found; fix the import path`);
     found.add(path);
     const code = readFileSync(path, 'utf8');
-    const specifiers = [...staticImports(code), ...[...code.matchAll(DYNAMIC_IMPORT)].map((m) => m[1]!)];
+    const specifiers = [...staticImports(code), ...dynamicImports(code)];
     for (const spec of specifiers) if (/^\.\.?\//.test(spec)) visit(resolve(dirname(path), spec));
   };
   visit(resolve(file));
@@ -55,4 +53,20 @@ export function writeCachedDemo(cache: DemoCache, key: string, output: string): 
   const partial = join(cache.dir, `${key}.${process.pid}.partial`);
   writeFileSync(partial, output);
   renameSync(partial, join(cache.dir, `${key}.txt`));
+}
+
+/**
+ * The output kept for `file` in `cache`, or else the output of `run`, kept
+ * for next time. A run that rejects is not kept, so a flaky or broken demo
+ * runs again on the next build. Nor is a run during which the demo's code
+ * changed (an edit while a build waits in the queue): the output may come
+ * from either text, and kept under the old key it would outlive the edit.
+ */
+export async function cachedDemoOutput(cache: DemoCache, file: string, run: () => Promise<string>): Promise<string> {
+  const key = demoCacheKey(file, cache);
+  const kept = readCachedDemo(cache, key);
+  if (kept !== undefined) return kept;
+  const output = await run();
+  if (demoCacheKey(file, cache) === key) writeCachedDemo(cache, key, output);
+  return output;
 }

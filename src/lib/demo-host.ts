@@ -1,8 +1,9 @@
 /**
  * One Node process that runs snippet demos one after another, for the build
- * (demo-output.ts starts it and sends it work). Starting Node and loading a
- * demo's packages (zod, hono, PGlite) is most of what a demo costs: 25 demos
- * took 9 s of CPU as 25 processes and 2 s in one host.
+ * (demo-queue.ts starts it and sends it work). Starting Node and loading a
+ * demo's packages (zod, hono, PGlite) is most of what a demo costs, so one
+ * host for all demos saves most of the demo phase's CPU (bench/README.md
+ * has the measurement; `npm run bench` writes bench/results/).
  *
  * Each demo still runs as `node file.ts` would run it:
  * - it is the entry module: `import.meta.main` is true in it (the host
@@ -17,10 +18,7 @@
  * - what it writes to stdout and stderr is captured; `process.exit(code)`,
  *   `process.exitCode` and an uncaught error end it with that code.
  *
- * Protocol: one JSON `{ "file": … }` per line on stdin; one DemoResult per
- * line on file descriptor 3, written synchronously so that a result survives
- * a demo calling `process.exit`. After a demo fails the host exits, since the
- * failure may have left state behind; the parent starts a new one.
+ * It reads requests and writes results as demo-protocol.ts describes.
  */
 import { writeSync } from 'node:fs';
 import { registerHooks } from 'node:module';
@@ -28,22 +26,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-
-export interface DemoResult {
-  file: string;
-  stdout: string;
-  stderr: string;
-  /** 0 when the demo succeeded. */
-  exitCode: number;
-  /** Epoch milliseconds. */
-  start: number;
-  end: number;
-  /** The host exits after this result (the demo failed or called process.exit). */
-  last: boolean;
-}
-
-/** The file descriptor results are written to. */
-export const RESULT_FD = 3;
+import { type DemoRequest, type DemoResult, RESULT_FD } from './demo-protocol.ts';
 
 const QUERY = /\?demo=\d+$/;
 
@@ -107,7 +90,8 @@ function finish(demo: Running, exitCode: number, last = exitCode !== 0): DemoRes
   return result;
 }
 
-async function runDemo(file: string, base: Map<string, number>): Promise<DemoResult> {
+/** Runs one demo in this process as `node file` would run it, and reports how it went. */
+async function runAsEntry(file: string, base: Map<string, number>): Promise<DemoResult> {
   const path = resolvePath(file);
   const demo: Running = { file, entry: `${pathToFileURL(path).href}?demo=${++runs}`, stdout: '', stderr: '', start: Date.now() };
   const { argv, env } = process;
@@ -162,8 +146,8 @@ async function serve(): Promise<void> {
   const lines = createInterface({ input: process.stdin });
   const base = activeResources();
   for await (const line of lines) {
-    const { file } = JSON.parse(line) as { file: string };
-    const result = await runDemo(file, base);
+    const { file } = JSON.parse(line) as DemoRequest;
+    const result = await runAsEntry(file, base);
     if (result.exitCode !== 0) process.exit(0);
   }
 }

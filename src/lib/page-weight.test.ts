@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageWeight, staticImports, weigh } from './page-weight.ts';
+import { pageWeight, weigh } from './page-weight.ts';
 
 const PAGE = 'http://localhost/handbook/questions/json/';
 
@@ -13,13 +13,6 @@ function site(files: Record<string, string>) {
   };
   return { load, loaded };
 }
-
-describe('staticImports', () => {
-  it('finds minified static imports and re-exports but not dynamic import()', () => {
-    const code = 'import{a as b}from"./chunk.js";import"./side.js";export{c}from"./re.js";const s=()=>import("./search.js");';
-    expect(staticImports(code)).toEqual(['./chunk.js', './side.js', './re.js']);
-  });
-});
 
 describe('pageWeight', () => {
   it('counts stylesheets, module scripts with their static imports, inline scripts and icons', () => {

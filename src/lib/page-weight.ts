@@ -1,4 +1,5 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { staticImports } from './import-specifiers.ts';
 
 /** Bytes of one resource, as served raw and compressed. */
 export interface Weight {
@@ -47,12 +48,6 @@ export type LoadResource = (pathname: string) => Uint8Array;
 
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
 const tags = (html: string, name: string) => [...html.matchAll(new RegExp(`<${name}\\b[^>]*>`, 'g'))].map((m) => m[0]);
-
-/** Specifiers a module imports statically: `import … from "x"`, `import "x"`, `export … from "x"`. */
-export function staticImports(code: string): string[] {
-  const pattern = /\b(?:import|export)\s*(?:[^'"()]*?\bfrom\s*)?["']([^"']+)["']/g;
-  return [...code.matchAll(pattern)].map((m) => m[1]!);
-}
 
 export function pageWeight(html: string, pageUrl: string, load: LoadResource): PageWeight {
   const seen = new Set<string>();
