@@ -3,11 +3,14 @@
  * rule, so nothing runs before they pass: how deeply fields nest, and how
  * many values the response could hold. Without them one request can repeat
  * a list field under a thousand aliases, or follow a relation back and
- * forth a hundred levels deep.
+ * forth a hundred levels deep. A list field without a list argument
+ * (introspection's `types`, say) counts as one item, so a server that
+ * relies on these limits also turns introspection off.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/GraphQL_Cheat_Sheet.html
  */
 import {
-  GraphQLError, Kind, type FieldNode, type SelectionSetNode,
+  GraphQLError, Kind, valueFromASTUntyped, type FieldNode,
+  type OperationDefinitionNode, type SelectionSetNode,
   type ValidationContext, type ValidationRule,
 } from 'graphql';
 
@@ -39,61 +42,70 @@ export function listSize(field: FieldNode, variables: Variables = {}): number {
  * than `maxCost`, measured with this request's variables. */
 export function queryLimits(limits: QueryLimits,
   variables: Variables = {}): ValidationRule {
-  return (context: ValidationContext) => {
-    // A fragment is measured once, however often it is spread; `open`
-    // stops at a cycle, which NoFragmentCyclesRule reports.
-    const fragments = new Map<string, Measure>();
-    const open = new Set<string>();
-
-    const measure = (set: SelectionSetNode): Measure => {
-      let depth = 0;
-      let cost = 0;
-      for (const node of set.selections) {
-        let part: Measure = { depth: 0, cost: 0 };
-        if (node.kind === Kind.FIELD) {
-          // __typename, __schema: graphql-js limits introspection itself.
-          if (node.name.value.startsWith('__')) continue;
-          const below = node.selectionSet
-            ? measure(node.selectionSet) : part;
-          part = { depth: 1 + below.depth,
-            cost: 1 + listSize(node, variables) * below.cost };
-        } else if (node.kind === Kind.INLINE_FRAGMENT) {
-          part = measure(node.selectionSet);
-        } else {
-          part = spread(node.name.value);
-        }
-        depth = Math.max(depth, part.depth);
-        cost += part.cost;
+  return (context: ValidationContext) => ({
+    OperationDefinition(operation) {
+      const { depth, cost } = measure(context, operation, variables);
+      const refuse = (message: string) => context.reportError(
+        new GraphQLError(message, { nodes: operation }));
+      if (depth > limits.maxDepth) {
+        refuse(`Query depth ${depth} exceeds the limit ${limits.maxDepth}.`);
       }
-      return { depth, cost };
-    };
-
-    const spread = (name: string): Measure => {
-      const known = fragments.get(name);
-      const fragment = context.getFragment(name);
-      if (known || !fragment || open.has(name)) {
-        return known ?? { depth: 0, cost: 0 };
+      if (cost > limits.maxCost) {
+        refuse(`Query cost ${cost} exceeds the limit ${limits.maxCost}.`);
       }
-      open.add(name);
-      const result = measure(fragment.selectionSet);
-      open.delete(name);
-      fragments.set(name, result);
-      return result;
-    };
+    },
+  });
+}
 
-    return {
-      OperationDefinition(operation) {
-        const { depth, cost } = measure(operation.selectionSet);
-        const refuse = (message: string) => context.reportError(
-          new GraphQLError(message, { nodes: operation }));
-        if (depth > limits.maxDepth) {
-          refuse(`Query depth ${depth} exceeds the limit ${limits.maxDepth}.`);
-        }
-        if (cost > limits.maxCost) {
-          refuse(`Query cost ${cost} exceeds the limit ${limits.maxCost}.`);
-        }
-      },
-    };
+function measure(context: ValidationContext,
+  operation: OperationDefinitionNode, sent: Variables): Measure {
+  // A variable the request omits takes its default: a list there counts.
+  const values: Record<string, unknown> = Object.create(null);
+  for (const { variable, defaultValue } of
+    operation.variableDefinitions ?? []) {
+    const name = variable.name.value;
+    values[name] = Object.hasOwn(sent, name) ? sent[name]
+      : defaultValue && valueFromASTUntyped(defaultValue);
+  }
+  // Each fragment is measured once per operation, however often it is
+  // spread; `open` stops at a cycle, which NoFragmentCyclesRule reports.
+  const fragments = new Map<string, Measure>();
+  const open = new Set<string>();
+
+  const selections = (set: SelectionSetNode): Measure => {
+    let depth = 0;
+    let cost = 0;
+    for (const node of set.selections) {
+      let part: Measure = { depth: 0, cost: 0 };
+      if (node.kind === Kind.FIELD) {
+        const below = node.selectionSet
+          ? selections(node.selectionSet) : part;
+        part = { depth: 1 + below.depth,
+          cost: 1 + listSize(node, values) * below.cost };
+      } else if (node.kind === Kind.INLINE_FRAGMENT) {
+        part = selections(node.selectionSet);
+      } else {
+        part = spread(node.name.value);
+      }
+      depth = Math.max(depth, part.depth);
+      cost += part.cost;
+    }
+    return { depth, cost };
   };
+
+  const spread = (name: string): Measure => {
+    const known = fragments.get(name);
+    const fragment = context.getFragment(name);
+    if (known || !fragment || open.has(name)) {
+      return known ?? { depth: 0, cost: 0 };
+    }
+    open.add(name);
+    const result = selections(fragment.selectionSet);
+    open.delete(name);
+    fragments.set(name, result);
+    return result;
+  };
+
+  return selections(operation.selectionSet);
 }
 // #endregion limits

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { printSchema } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { executeUserQuery, userSchema } from './user-graphql.ts';
@@ -152,6 +153,26 @@ describe('hostile queries are refused before any resolver runs', () => {
     expect(calls).toEqual([]);
   });
 
+  it('counts a list hidden in a variable\'s default value', async () => {
+    const { repo, calls } = counted();
+    const hundred = Array.from({ length: MAX_BATCH }, () => '"u1"').join(',');
+    const aliases = Array.from({ length: 50 }, (_, i) => `a${i}: users(ids: $ids) { name }`);
+    const result = await executeUserQuery(repo, `query ($ids: [ID!]! = [${hundred}]) { ${aliases.join(' ')} }`);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.map((e) => e.message)).toEqual([expect.stringMatching(/cost .* exceeds/)]);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses introspection, whose lists no argument bounds', async () => {
+    const { repo } = counted();
+    const flood = Array.from({ length: 100 }, (_, i) => `s${i}: __schema { types { fields { name } } }`);
+    const result = await executeUserQuery(repo, `{ ${flood.join(' ')} }`);
+    expect(result.data).toBeUndefined();
+    expect(result.errors?.[0]?.message).toMatch(/introspection has been disabled/);
+    expect(await executeUserQuery(repo, '{ user(id: "u1") { __typename name } }'))
+      .toEqual({ data: { user: { __typename: 'User', name: 'Ada Lovelace' } } });
+  });
+
   it('refuses a query nested deeper than the limit', async () => {
     const { repo, calls } = counted();
     const deep = `{ user(id: "u4") { ${'manager { '.repeat(12)}name${' }'.repeat(12)} } }`;
@@ -190,6 +211,21 @@ describe('errors a resolver did not mean to show', () => {
     expect(result.errors?.map((e) => [e.message, e.path])).toEqual([['Internal server error.', ['user']]]);
     expect(JSON.stringify(result)).not.toContain('hunter2');
     expect(onError).toHaveBeenCalledWith(new Error(secret));
+  });
+
+  it('reach the default log as class, code and frames, never the message', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const result = await executeUserQuery(broken, '{ user(id: "u1") { name } }');
+      expect(result.errors?.[0]?.message).toBe('Internal server error.');
+      expect(log).toHaveBeenCalledTimes(1);
+      const logged = inspect(log.mock.calls, { depth: 10 }); // as the console prints it
+      expect(logged).not.toContain('hunter2');
+      expect(logged).not.toContain('10.0.0.5');
+      expect(log.mock.calls[0]?.[1]).toMatchObject({ name: 'Error' });
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('leave a GraphQLError thrown on purpose as it is', async () => {

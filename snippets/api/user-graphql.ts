@@ -6,9 +6,10 @@
  */
 import {
   graphql, GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull,
-  GraphQLObjectType, GraphQLSchema, GraphQLString, specifiedRules,
-  type ExecutionResult,
+  GraphQLObjectType, GraphQLSchema, GraphQLString,
+  NoSchemaIntrospectionCustomRule, specifiedRules, type ExecutionResult,
 } from 'graphql';
+import { describeError } from '../http/error-log.ts';
 import { createBatchLoader } from './batch-loader.ts';
 import { queryLimits } from './query-limits.ts';
 import {
@@ -81,6 +82,10 @@ export function createContext(repo: UserRepository, batch: boolean) {
 
 export const LIMITS = { maxDepth: 6, maxCost: 1000, maxSourceLength: 10_000 };
 
+/** Class, code and stack frames only: a message can hold secrets. */
+const logError = (error: Error) =>
+  console.error('resolver failed', describeError(error));
+
 /**
  * Parses, validates and executes `source` with a fresh context, within
  * LIMITS. `batch: false` keeps the naive resolvers, for comparison.
@@ -89,16 +94,17 @@ export async function executeUserQuery(
   repo: UserRepository,
   source: string,
   variableValues: Record<string, unknown> = {},
-  { batch = true, onError = console.error }:
+  { batch = true, onError = logError }:
     { batch?: boolean; onError?: (error: Error) => void } = {},
 ): Promise<ExecutionResult> {
   const result = await graphql({ schema: userSchema, source, variableValues,
     contextValue: createContext(repo, batch),
     maxSourceLength: LIMITS.maxSourceLength, // longer is refused unparsed
-    rules: [...specifiedRules, queryLimits(LIMITS, variableValues)] });
+    rules: [...specifiedRules, queryLimits(LIMITS, variableValues),
+      NoSchemaIntrospectionCustomRule] }); // introspection off (OWASP)
   if (!result.errors) return result;
   // A GraphQLError a resolver threw is meant for the client; anything
-  // else (a driver's message, say) goes to the log, not the response.
+  // else (a driver's error, say) is logged and replaced by a generic one.
   const errors = result.errors.map((error) => {
     const cause = error.originalError;
     if (!cause || cause instanceof GraphQLError) return error;

@@ -81,6 +81,8 @@ describe('the cursor', () => {
     ['an offset', b64url('{"t":"2025-06-01T11:05:00.000+02:00","id":5}')],
     ['an extra key', b64url('{"t":"2025-06-01T09:05:00.000Z","id":5,"x":1}')],
     ['SQL in the timestamp', b64url('{"t":"2025\'; DROP TABLE orders;--","id":5}')],
+    ['full-width digits in the year', b64url('{"t":"\uff12\uff10\uff12\uff15-06-01T09:05:00.000Z","id":5}')],
+    ['hour 24', b64url('{"t":"2025-06-01T24:00:00.000Z","id":5}')],
     ['year 0, which PostgreSQL rejects', b64url('{"t":"0000-01-01T00:00:00.000Z","id":5}')],
     // Well-formed JSON padded with spaces: only the length cap refuses it.
     ['too long', b64url(`{"t":"2025-06-01T09:05:00.000Z",${' '.repeat(40)}"id":5}`)],
@@ -118,7 +120,7 @@ describe('GET /orders: limit and cursor validation', () => {
   });
 
   it.each(['0', '-1', String(MAX_LIMIT + 1), '1000', 'abc', '1.5', '', '1e2',
-    '%201'])('refuses limit=%j with a 400 problem', async (limit) => {
+    '%201', '10abc', '+5', '0x10', '%D9%A1%D9%A0' /* Arabic-Indic 10 */])('refuses limit=%j with a 400 problem', async (limit) => {
     const res = await createApp(db).request(`/orders?limit=${limit}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');

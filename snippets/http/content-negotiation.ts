@@ -74,7 +74,7 @@ export function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
-// charset values are case-insensitive (RFC 2046 §4.1.2); others may not be.
+// charset values are case-insensitive (RFC 9110 §8.3.2); others may not be.
 const same = (name: string, a: string, b: string) =>
   name === 'charset' ? a.toLowerCase() === b.toLowerCase() : a === b;
 

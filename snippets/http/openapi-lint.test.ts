@@ -51,6 +51,7 @@ describe('openApiProblems', () => {
     ['a bad status key', (d) => { get(d).responses['2000'] = { description: 'x' }; }, /not a status code/],
     ['a response without description', (d) => { delete post(d).responses['201']!.description; }, /description is required/],
     ['a dangling $ref', (d) => { delete d.components.schemas.Widget; }, /unresolved \$ref #\/components\/schemas\/Widget/],
+    ['a $ref to an inherited property name', (d) => { get(d).responses['200']!.content = { 'application/json': { schema: { $ref: '#/components/schemas/constructor' } } }; }, /unresolved \$ref #\/components\/schemas\/constructor/],
     ['a $defs ref', (d) => { get(d).responses['200']!.content = { 'application/json': { schema: { $ref: '#/$defs/Widget' } } }; }, /unresolved \$ref #\/\$defs\/Widget/],
     ['a bad component name', (d) => { d.components.schemas['Wid get'] = {}; }, /not allowed/],
     ['a component with $id', (d) => { d.components.schemas.Widget = { $id: '#/components/schemas/Widget' }; }, /\$schema or \$id/],

@@ -82,7 +82,7 @@ export function openApiProblems(doc: OpenApiDocument): string[] {
   const refs = JSON.stringify(doc).matchAll(/"\$ref":"([^"]*)"/g);
   for (const [, ref = ''] of refs) {
     const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1];
-    if (name === undefined || !(name in components)) {
+    if (name === undefined || !Object.hasOwn(components, name)) {
       problems.push(`unresolved $ref ${ref}`);
     }
   }
