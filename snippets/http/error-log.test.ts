@@ -28,28 +28,101 @@ describe('describeError', () => {
       .toBe(true);
   });
 
-  it('still finds the frames when the message changed after the throw', () => {
-    const err = new Error('original');
+  it('keeps no frames once the message changed after the stack was written', () => {
+    const err = new Error('boom\n    at hunter2 (postgres://u:s3cret@db/x)');
     void err.stack; // V8 writes the stack text on first access
     err.message = `context: ${SECRET}`;
-    expect(text(err)).not.toContain('ann@example.com');
+    // The old header no longer matches, so it cannot be told from frames.
+    expect(text(err)).not.toMatch(/hunter2|s3cret|ann@example\.com/);
+    expect(describeError(err)).not.toHaveProperty('frames');
+  });
+
+  it('keeps no message line when the message was cut short after the stack was written', () => {
+    const err = new Error('boom\n    at hunter2 (postgres://u:s3cret@db/x)');
+    void err.stack;
+    err.message = 'boom'; // the old header now starts with the new one
+    expect(text(err)).not.toMatch(/hunter2|s3cret/);
+  });
+
+  it('drops frame-like lines smuggled in through the name', () => {
+    const err = new Error('x');
+    err.name = 'Error\n    at s3cret (postgres://u:s3cret@db/x)';
+    expect(text(err)).not.toContain('s3cret');
     expect(describeError(err).frames?.length).toBeGreaterThan(0);
   });
 
-  it('keeps a code that looks like one, and drops one that does not', () => {
-    const pg = Object.assign(new Error(SECRET), { code: '23505' });
-    const sys = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
-    const odd = Object.assign(new Error('x'), { code: 'ann@example.com' });
-    expect(describeError(pg).code).toBe('23505');
-    expect(describeError(sys).code).toBe('ECONNREFUSED');
-    expect(describeError(odd)).not.toHaveProperty('code');
-    expect(describeError(Object.assign(new Error('x'), { code: 42 })))
+  it('stops at the first line that is not a frame (a stack with a cause appended)', () => {
+    const err = new Error('outer');
+    const inner = new Error('inner\n    at hunter2 (postgres://u:s3cret@db/x:1:1)');
+    err.stack = `${err.stack}\nCaused by: ${inner.stack}`;
+    expect(text(err)).not.toMatch(/hunter2|s3cret|Caused/);
+    expect(describeError(err).frames?.length).toBeGreaterThan(0);
+  });
+
+  it("keeps the frames of Node's own errors, whose stack header names the code", () => {
+    // vitest formats stacks itself; Node's own formatter (what `node` runs)
+    // writes "RangeError [ERR_OUT_OF_RANGE]: …" as the header.
+    const vitests = Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace');
+    let err: unknown;
+    try {
+      Reflect.deleteProperty(Error, 'prepareStackTrace');
+      Buffer.alloc(-1);
+    } catch (e) {
+      err = e;
+      void (e as Error).stack;
+    } finally {
+      if (vitests) Object.defineProperty(Error, 'prepareStackTrace', vitests);
+    }
+    expect((err as Error).stack).toMatch(/^RangeError \[ERR_OUT_OF_RANGE\]: /);
+    expect(describeError(err)).toMatchObject(
+      { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+    expect(describeError(err).frames?.[0]).toMatch(/^at /);
+    expect(text(err)).not.toContain('out of range');
+  });
+
+  it.each(['23505', '42P01', 'P2002', 'ECONNREFUSED', 'EAI_AGAIN',
+    'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT', 'ER_DUP_ENTRY',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_HTTP2_STREAM_CANCEL',
+  ])('keeps the code %s', (code) => {
+    expect(describeError(Object.assign(new Error(SECRET), { code })).code)
+      .toBe(code);
+  });
+
+  it.each([
+    ['an email', 'ann@example.com'],
+    ['a card number', '4111111111111111'],
+    ['a phone number', '4915112345678'],
+    ['an AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['an IBAN', 'DE89370400440532013000'],
+    ['a passport number', 'X12345678'],
+    ['lower case', 'card_declined'],
+    ['a number', 42],
+  ])('drops a code that is %s', (_, code) => {
+    expect(describeError(Object.assign(new Error('x'), { code })))
       .not.toHaveProperty('code');
   });
 
-  it('replaces a name that is not an identifier', () => {
-    const err = Object.assign(new Error('x'), { name: 'ann@example.com' });
-    expect(describeError(err).name).toBe('Error');
+  it('logs the class, never a name set from data', () => {
+    for (const name of ['ann@example.com', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc']) {
+      const err = Object.assign(new Error('x'), { name });
+      expect(describeError(err).name).toBe('Error');
+      expect(text(err)).not.toContain(name);
+    }
+    class PaymentError extends Error { override name = 'hunter2'; }
+    expect(describeError(new PaymentError('x')).name).toBe('PaymentError');
+  });
+
+  it('never throws, whatever getters and Proxies do', () => {
+    const trap = () => { throw new Error(SECRET); };
+    const getters = new Error('x');
+    for (const key of ['name', 'message', 'stack', 'code', 'cause']) {
+      Object.defineProperty(getters, key, { get: trap });
+    }
+    const proxy = new Proxy(new Error('x'), { get: trap });
+    const opaque = new Proxy(new Error('x'), { getPrototypeOf: trap });
+    expect(describeError(getters)).toEqual({ name: 'Error' });
+    expect(describeError(proxy)).toEqual({ name: 'Error' });
+    expect(describeError(opaque)).toEqual({ name: 'object' });
   });
 
   it('follows the cause chain with the same rules', () => {

@@ -9,7 +9,7 @@
 
 /** An error as the log sees it. */
 export interface ErrorDescription {
-  /** The class name, e.g. `TypeError`; `typeof` for a non-Error. */
+  /** The class, e.g. `TypeError`; `typeof` for a value that is no Error. */
   name: string;
   /** A library's stable code, e.g. `ECONNREFUSED` or SQLSTATE `42703`. */
   code?: string;
@@ -22,40 +22,81 @@ const MAX_FRAMES = 20;
 const MAX_CAUSES = 5;
 
 // #region describe
-const NAME = /^[A-Za-z_$][\w$]{0,63}$/; // an identifier, as classes have
-const CODE = /^[A-Z0-9_]{1,40}$/; // ECONNREFUSED, 23505, ERR_INVALID_URL
-const FRAME = /^ {4}at \S/; // how V8 writes one stack frame
+const CLASS = /^[A-Za-z_$][\w$]{0,63}$/; // an identifier, as classes have
+const SQLSTATE = /^[0-9A-Z]{5}$/; // 23505, 42P01
+// Words like ECONNREFUSED or ERR_INVALID_URL. Never 4 digits in a row
+// (a card or phone number) nor one long token (an access key id).
+const WORDS = /^(?!.*\d{4})[A-Z][A-Z0-9]{0,15}(_[A-Z0-9]{1,16}){0,7}$/;
+// One V8 frame: "    at fn (file:1:2)", "(<anonymous>)", "(index 0)"…
+const FRAME = /^ {4}at \S.*(:\d+:\d+|\(native|<anonymous>|index \d+)\)?$/;
 
-/** Name, code, frames and cause chain: never a message or a value. */
+/** Class, code, frames and causes: never a message or a value. */
 export function describeError(value: unknown, depth = 0): ErrorDescription {
-  if (!(value instanceof Error)) {
+  if (!isError(value)) {
     return { name: value === null ? 'null' : typeof value };
   }
+  // The constructor's name, which code gives; `err.name` is any string.
+  const name = read(() => Object.getPrototypeOf(value).constructor.name);
   const out: ErrorDescription = {
-    name: NAME.test(value.name) ? value.name : 'Error',
+    name: typeof name === 'string' && CLASS.test(name) ? name : 'Error',
   };
-  const code: unknown = (value as { code?: unknown }).code;
-  if (typeof code === 'string' && CODE.test(code)) out.code = code;
-  const frames = framesOf(value);
+  const code = read(() => (value as { code?: unknown }).code);
+  if (typeof code === 'string' && (SQLSTATE.test(code) || WORDS.test(code))) {
+    out.code = code;
+  }
+  const frames = read(() => framesOf(value)) ?? [];
   if (frames.length > 0) out.frames = frames;
-  if (value.cause !== undefined && depth < MAX_CAUSES) {
-    out.cause = describeError(value.cause, depth + 1);
+  const cause = read(() => value.cause);
+  if (cause !== undefined && depth < MAX_CAUSES) {
+    out.cause = describeError(cause, depth + 1);
   }
   return out;
 }
 
-// The stack starts "Name: message", and a message can span lines, even
-// lines that look like frames. Cut the message out, then keep the run
-// of frame lines at the end.
+// A stack is a header, the name and message on as many lines as they
+// take, then one line per frame. Keep only the frames that follow the
+// exact header; if the name or message changed after the stack was
+// written, the header is unknown and no frame is kept.
 function framesOf(err: Error): string[] {
-  let stack = typeof err.stack === 'string' ? err.stack : '';
-  if (err.message) stack = stack.replace(err.message, '');
-  const lines = stack.split('\n');
-  let first = lines.length;
-  while (first > 0 && FRAME.test(lines[first - 1] ?? '')) first--;
-  return lines.slice(first, first + MAX_FRAMES).map((l) => l.trim());
+  const stack = err.stack;
+  const head = headers(err).find((h) => stack?.startsWith(`${h}\n`));
+  if (stack === undefined || head === undefined) return [];
+  const frames: string[] = [];
+  for (const line of stack.slice(head.length + 1).split('\n', MAX_FRAMES)) {
+    if (!FRAME.test(line)) break; // e.g. "Caused by: …" appended by hand
+    frames.push(line.trim());
+  }
+  return frames;
 }
 // #endregion describe
+
+/** The header V8 writes (Node's own errors add their code to the name). */
+function headers(err: Error): string[] {
+  const toString = Error.prototype.toString;
+  const code: unknown = (err as { code?: unknown }).code;
+  const plain = toString.call(err);
+  if (typeof code !== 'string' || typeof err.name !== 'string') return [plain];
+  const named = { name: `${err.name} [${code}]`, message: err.message };
+  return [plain, toString.call(named)];
+}
+
+/** `instanceof Error`, false when a Proxy's trap throws. */
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** What `get` returns, or undefined when a getter or Proxy trap throws. */
+function read<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
+  }
+}
 
 if (import.meta.main) {
   const driver = Object.assign(

@@ -179,6 +179,19 @@ describe('unexpected errors', () => {
     expectNoSecretIn(logged);
   });
 
+  it('describe the error that was thrown even when its getters throw', async () => {
+    const { app, logged } = setup();
+    class PaymentError extends Error {
+      get code(): string { throw new Error(SECRET_SQL); }
+    }
+    app.get('/x', () => { throw new PaymentError(SECRET_SQL); });
+    const res = await app.request('/x');
+    expect(res.status).toBe(500);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.error?.name).toBe('PaymentError');
+    expectNoSecretIn(logged);
+  });
+
   it('log a thrown non-Error as its type alone', async () => {
     const { app, logged } = setup();
     app.get('/x', () => { throw { password: 'hunter2' }; });
@@ -220,13 +233,30 @@ describe("Hono's own HTTPExceptions", () => {
       throw new AppError(code, { challenge: 'Bearer', allow: ['GET'] } as never);
     });
     app.get('/hono', () => {
-      throw new HTTPException(status as ContentfulStatusCode);
+      // What Hono's bearerAuth does: a 401 comes with its challenge.
+      const res = new Response(null, { headers: {
+        'WWW-Authenticate': 'Bearer realm="api"', Allow: 'GET' } });
+      throw new HTTPException(status as ContentfulStatusCode, { res });
     });
     const ours = await problemOf(await app.request('/ours'));
     const hono = await problemOf(await app.request('/hono'));
     expect(hono.status).toBe(status);
     expect([hono.type, hono.title]).toEqual([ours.type, ours.title]);
   });
+
+  // RFC 9110 §15.5.2 and §15.5.6: MUSTs that AppError enforces too.
+  it.each([[401, 'WWW-Authenticate'], [405, 'Allow']])(
+    'treat a %s without %s as a bug: a generic 500', async (status) => {
+      const { app, logged } = setup();
+      app.get('/x', () => {
+        throw new HTTPException(status as ContentfulStatusCode);
+      });
+      const res = await app.request('/x');
+      expect(res.status).toBe(500);
+      expect(await problemOf(res)).toMatchObject({ type: typeUri('internal') });
+      expect(logged[0]).toMatchObject({ level: 'error', status: 500,
+        error: { name: 'HTTPException' } });
+    });
 
   it('answer a status the catalog lacks (bodyLimit: 413) as about:blank', async () => {
     const { app } = setup();

@@ -115,20 +115,28 @@ function expected(at: Seen, err: AppError, log: ErrorLog): Response {
 // Keep the status and the headers it set, not the message text, and
 // answer with the catalog's type for that status, as our own code would.
 const KEPT = ['WWW-Authenticate', 'Allow', 'Retry-After'];
+// A 401 MUST carry a challenge and a 405 its Allow list (RFC 9110
+// §15.5.2, §15.5.6). AppError refuses to exist without them; a bare
+// HTTPException(401) is the same bug, so it gets the same 500.
+const REQUIRED: Record<number, string> = {
+  401: 'WWW-Authenticate', 405: 'Allow',
+};
 
 function fromHono(at: Seen, err: HTTPException, log: ErrorLog): Response {
   const status = err.status as number;
-  if (!Number.isInteger(status) || status < 400 || status > 599) {
+  const headers: Record<string, string> = { 'X-Request-Id': at.requestId };
+  for (const name of KEPT) {
+    const value = err.res?.headers.get(name);
+    if (value) headers[name] = value;
+  }
+  const required = REQUIRED[status];
+  if (!Number.isInteger(status) || status < 400 || status > 599
+    || (required !== undefined && !headers[required])) {
     return unexpected(at, err, log);
   }
   const line = entry(at, status, codeForStatus(status) ?? 'about:blank');
   if (status >= 500) line.error = describeError(err);
   log(line);
-  const headers: Record<string, string> = { 'X-Request-Id': line.requestId };
-  for (const name of KEPT) {
-    const value = err.res?.headers.get(name);
-    if (value) headers[name] = value;
-  }
   return problemForStatus(status, { requestId: line.requestId }, headers);
 }
 
