@@ -106,15 +106,19 @@ export async function claimKey(db: Db, ref: KeyRef, opts: ClaimOptions)
       ON CONFLICT (tenant_id, key) DO NOTHING
       RETURNING key`, id);
     if (fresh.rows.length === 1) return { kind: 'owned', token };
-    // Expired, or in flight past its lease with the same request: take over.
+    // Expired, or in flight past its lease with the same request: take
+    // over, unless its owner is still committing (it holds the row lock).
     const taken = await db.query(`
       UPDATE idempotency_keys SET fingerprint = $3, state = 'in_flight',
         lease_token = $4, locked_until = now() + $5 * interval '1 ms',
         expires_at = now() + $6 * interval '1 ms',
         status = NULL, headers = NULL, body = NULL
-      WHERE tenant_id = $1 AND key = $2 AND (expires_at <= now()
-        OR (state = 'in_flight' AND locked_until <= now()
-            AND fingerprint = $3))
+      WHERE (tenant_id, key) IN (SELECT tenant_id, key
+        FROM idempotency_keys
+        WHERE tenant_id = $1 AND key = $2 AND (expires_at <= now()
+          OR (state = 'in_flight' AND locked_until <= now()
+              AND fingerprint = $3))
+        FOR UPDATE SKIP LOCKED)
       RETURNING key`, id);
     if (taken.rows.length === 1) return { kind: 'owned', token };
     const { rows: [row] } = await db.query<Row>(`
@@ -144,7 +148,7 @@ export async function completeKey(db: Db, ref: KeyRef, token: string,
   work: (tx: Queryable) => Promise<StoredResponse>)
   : Promise<StoredResponse> {
   return db.transaction(async (tx) => {
-    // Fencing: the row lock makes a takeover wait until we commit.
+    // Fencing: while we hold the row lock, a takeover skips the row.
     const fence = await tx.query(`
       SELECT 1 FROM idempotency_keys WHERE tenant_id = $1 AND key = $2
         AND lease_token = $3 AND state = 'in_flight' FOR UPDATE`,

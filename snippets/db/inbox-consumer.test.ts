@@ -163,13 +163,16 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     return { apply, inside, open };
   }
 
-  async function waitsForLock(op: Promise<unknown>): Promise<boolean> {
+  /** The statements that waited for a lock while `op` ran; [] if it never blocked. */
+  async function waitsForLock(op: Promise<unknown>): Promise<string[]> {
     const stop = new AbortController();
-    const seen = lockWaitSeen(pg, 10_000, stop.signal).then(() => true, () => false);
-    const waited = await Promise.race([seen, op.then(() => false, () => false)]);
+    const seen = lockWaitSeen(pg, { signal: stop.signal }).catch(() => []);
+    const waited = await Promise.race([seen, op.then(() => [], () => [])]);
     stop.abort();
     return waited;
   }
+  /** What the second copy must be waiting on: the first copy's inbox row. */
+  const INBOX_INSERT = [expect.stringMatching(/INSERT INTO inbox/)];
 
   it('makes the second copy wait for the first one\'s inbox row, then report a duplicate', async () => {
     const first = slowCredit();
@@ -177,7 +180,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     try {
       await first.inside; // A's inbox row is written, not yet committed
       const b = consumeOnce(pg, 'billing', { ...MSG }, T0, credit);
-      expect(await waitsForLock(b)).toBe(true);
+      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
       first.open();
       expect([await a, await b]).toEqual(['processed', 'duplicate']);
     } finally {
@@ -196,7 +199,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     try {
       await first.inside;
       const b = consumeOnce(pg, 'billing', { ...MSG }, T0, credit);
-      expect(await waitsForLock(b)).toBe(true);
+      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
       first.open();
       expect(await aFailed).toBe('downstream timeout');
       expect(await b).toBe('processed');
@@ -215,7 +218,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
       await first.inside;
       const b = consumeOnce(rr, 'billing', { ...MSG }, T0, credit);
       const bFailed = b.catch((err: { code?: string }) => err.code);
-      expect(await waitsForLock(b)).toBe(true);
+      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
       first.open();
       expect(await a).toBe('processed');
       // The row B waited for was committed after B's snapshot was taken.

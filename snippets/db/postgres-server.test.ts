@@ -2,6 +2,8 @@ import {
   chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync,
   readlinkSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +61,7 @@ describe('startPostgres', () => {
       let secondDone = false;
       const second = db.query('UPDATE accounts SET cents = cents + 10 WHERE id = 1')
         .then(() => { secondDone = true; });
-      await lockWaitSeen(db);
+      expect(await lockWaitSeen(db)).toEqual([expect.stringMatching(/^UPDATE accounts/)]);
       expect(secondDone).toBe(false);
       release();
       await Promise.all([first, second]);
@@ -91,6 +93,57 @@ describe('startPostgres', () => {
       expect(await refused(other.port)).toBe(true);
       expect(readdirSync(scratch)).toEqual([]);
     } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('stops even when a failed test left a transaction open', async () => {
+    const scratch = scratchFolder();
+    try {
+      const other = await startPostgres({ scratch });
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => { entered = resolve; });
+      // A test that timed out while its transaction waited: never released.
+      void other.pool(1).transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        entered();
+        await new Promise(() => {});
+      });
+      await inside;
+      await other.stop();
+      expect(await refused(other.port)).toBe(true);
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 15_000);
+
+  it('stops its servers when the test process gets SIGTERM, as vitest ends its workers', async () => {
+    const scratch = scratchFolder();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+      const { startPostgres } = await import(process.argv[1]);
+      const server = await startPostgres({ scratch: process.argv[2] });
+      console.log(server.port);
+      setInterval(() => {}, 60_000);`,
+    new URL('./postgres-server.ts', import.meta.url).href, scratch],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(child, 'exit');
+    try {
+      const [line] = await Promise.race([once(child.stdout, 'data'),
+        exited.then(() => { throw new Error('the child exited before it started a server'); })]);
+      const port = Number(String(line).trim());
+      expect(await refused(port)).toBe(false);
+      child.kill('SIGTERM');
+      const [, signal] = await exited;
+      expect(signal).toBe('SIGTERM'); // it still dies of the signal
+      expect(await refused(port)).toBe(true);
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      for (const name of existsSync(scratch) ? readdirSync(scratch) : []) {
+        const pidFile = join(scratch, name, 'postmaster.pid'); // a server left behind
+        if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGQUIT');
+      }
       rmSync(scratch, { recursive: true, force: true });
     }
   }, 60_000);
@@ -144,6 +197,7 @@ describe('restoreSymlinks', () => {
 
 describe('lockWaitSeen', () => {
   it('gives up with a clear error when no session waits', async () => {
-    await expect(lockWaitSeen(db, 50)).rejects.toThrow(/no session waited for a lock within 50 ms/);
+    await expect(lockWaitSeen(db, { timeoutMs: 50 }))
+      .rejects.toThrow(/no session waited for a lock within 50 ms/);
   });
 });

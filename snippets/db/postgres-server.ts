@@ -123,7 +123,13 @@ function serverAt(child: ChildProcess, dir: string, port: number)
       return poolDb(pool, begin);
     },
     async stop() {
-      await Promise.all(pools.splice(0).map((p) => p.end()));
+      const open = pools.splice(0);
+      // end() waits for every client to come back, and one that a failed
+      // test left in a transaction never does: then the server's shutdown
+      // closes its session instead.
+      const busy = open.some((p) => p.totalCount > p.idleCount);
+      const ended = Promise.all(open.map((p) => p.end()));
+      if (!busy) await ended;
       await shutdown(child, dir);
     },
   };
@@ -143,15 +149,21 @@ export function poolDb(pool: pg.Pool, begin = 'BEGIN'): PoolDb {
     async exec(sql) { await pool.query(sql); },
     async transaction(work) {
       const client = await pool.connect();
+      // The pool listens for errors on idle clients only; the server ending
+      // this session between queries (stop()) must not crash the process.
+      const ignore = () => {};
+      client.on('error', ignore);
       try {
         await client.query(begin);
         const result = await work(on(client));
         await client.query('COMMIT');
-        client.release();
+        client.off('error', ignore).release();
         return result;
       } catch (error) {
-        // A client whose ROLLBACK fails is broken: drop it from the pool.
-        await client.query('ROLLBACK').then(() => client.release(),
+        // A client whose ROLLBACK fails is broken: drop it from the pool
+        // (still ignoring its errors, which may come after).
+        await client.query('ROLLBACK').then(
+          () => client.off('error', ignore).release(),
           (e: Error) => client.release(e));
         throw error;
       }
@@ -161,16 +173,20 @@ export function poolDb(pool: pg.Pool, begin = 'BEGIN'): PoolDb {
 
 /**
  * Resolves once some session of `db`'s server is waiting for a lock: the
- * proof that a concurrent statement blocked rather than went ahead. Rejects
- * after `timeoutMs`, or when `signal` aborts.
+ * proof that a concurrent statement blocked rather than went ahead. It
+ * resolves with the waiting statements, so a test can check that the wait
+ * was the one it claims (an inbox insert, not some other row's update).
+ * Rejects after `timeoutMs`, or when `signal` aborts.
  */
-export async function lockWaitSeen(db: Session, timeoutMs = 10_000,
-  signal?: AbortSignal): Promise<void> {
+export async function lockWaitSeen(db: Session,
+  { timeoutMs = 10_000, signal }: { timeoutMs?: number; signal?: AbortSignal }
+    = {}): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   while (!signal?.aborted) {
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n
-      FROM pg_locks WHERE NOT granted`);
-    if ((rows[0]?.n ?? 0) > 0) return;
+    const { rows } = await db.query<{ query: string }>(`SELECT a.query
+      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE NOT l.granted`);
+    if (rows.length > 0) return rows.map((r) => r.query);
     if (Date.now() > deadline) {
       throw new Error(`no session waited for a lock within ${timeoutMs} ms`);
     }
@@ -361,7 +377,11 @@ function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-// Servers still running: stopped at exit even if a test forgot to.
+/**
+ * Servers still running, stopped even if a test's afterAll never ran: at
+ * exit, and on SIGTERM and SIGINT, which end a process without 'exit'
+ * handlers. Vitest ends its workers with SIGTERM; Ctrl-C sends SIGINT.
+ */
 const running = new Map<ChildProcess, string>();
 process.once('exit', () => {
   for (const [child, dir] of running) {
@@ -369,11 +389,21 @@ process.once('exit', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, async () => {
+    await Promise.all([...running].map(([child, dir]) =>
+      shutdown(child, dir, 'SIGQUIT')));
+    // Then die of the signal, as the process would have without us.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
-async function shutdown(child: ChildProcess, dir: string): Promise<void> {
+/** SIGINT is a "fast" shutdown (roll back sessions), SIGQUIT immediate. */
+async function shutdown(child: ChildProcess, dir: string,
+  signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT'); // "fast" shutdown: roll back sessions, then exit
+    child.kill(signal);
     await exited;
   }
   running.delete(child);
