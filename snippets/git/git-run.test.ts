@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AUTHOR, commitFiles, gitAt, GitError, isolatedEnv, parseGitVersion,
+  requireGit, resolveCommit, tempRepo, type Git, type TempRepo,
+} from './git-run.ts';
+
+const repos: TempRepo[] = [];
+async function repo(opts?: Parameters<typeof tempRepo>[0]) {
+  const r = await tempRepo(opts);
+  repos.push(r);
+  return r;
+}
+afterEach(async () => {
+  await Promise.all(repos.splice(0).map((r) => r.dispose()));
+});
+
+/** Records every argument list, then runs the real git. */
+function spy(git: Git) {
+  const calls: string[][] = [];
+  const run: Git = (args, opts) => {
+    calls.push([...args]);
+    return git(args, opts);
+  };
+  return { run, calls };
+}
+
+describe('isolated git', () => {
+  it('ignores the caller’s environment: identity, GIT_DIR, config', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.GIT_DIR = '/nonexistent/.git';
+      process.env.GIT_AUTHOR_NAME = 'Someone Else';
+      process.env.GIT_CONFIG_PARAMETERS = "'commit.gpgsign=true'";
+      const r = await repo();
+      await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+      const { stdout } = await r.git(['log', '-1', '--format=%an <%ae> %aI']);
+      expect(stdout.trim()).toBe(`${AUTHOR.name} <${AUTHOR.email}> 2026-01-01T00:00:00+00:00`);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  it('gives the same commit id for the same work in two repositories', async () => {
+    const [a, b] = [await repo(), await repo()];
+    const ida = await commitFiles(a, { 'x.txt': 'same\n' }, 'msg');
+    const idb = await commitFiles(b, { 'x.txt': 'same\n' }, 'msg');
+    expect(ida).toMatch(/^[0-9a-f]{40}$/);
+    expect(idb).toBe(ida);
+  });
+
+  it('never finds a repository above its own folder', async () => {
+    const r = await repo({ init: false });
+    const root = dirname(r.dir);
+    await gitAt(root, isolatedEnv(join(root, 'home'), dirname(root)))(['init', '--quiet']);
+    await expect(r.git(['rev-parse', '--git-dir'])).rejects.toMatchObject({
+      name: 'GitError', code: 128, message: expect.stringContaining('not a git repository'),
+    });
+  });
+
+  it('reads no ~/.gitconfig, even one in its own HOME', async () => {
+    const r = await repo();
+    await writeFile(join(dirname(r.dir), 'home', '.gitconfig'), '[user]\n\tname = Mallory\n[commit]\n\tgpgsign = true\n');
+    await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    expect((await r.git(['log', '-1', '--format=%an'])).stdout.trim()).toBe(AUTHOR.name);
+  });
+
+  it('keeps HOME inside the temporary folder and removes it all on dispose', async () => {
+    const r = await tempRepo();
+    const root = dirname(r.dir);
+    expect(root.startsWith(tmpdir())).toBe(true);
+    expect(existsSync(join(root, 'home'))).toBe(true);
+    await r.dispose();
+    expect(existsSync(root)).toBe(false);
+  });
+
+  it('reports a failing command with its exit code and first stderr line', async () => {
+    const r = await repo();
+    const err = await r.git(['cat-file', '-t', 'nosuch']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GitError);
+    expect((err as GitError).code).toBe(128);
+    expect((err as GitError).message).toMatch(/^git cat-file exited with 128: fatal: /);
+  });
+
+  it('treats listed exit codes as answers', async () => {
+    const r = await repo();
+    const res = await r.git(['rev-parse', '--verify', '--quiet', 'nosuch'], { okCodes: [0, 1] });
+    expect(res.code).toBe(1);
+  });
+
+  it('fails clearly when git cannot be started', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'handbook-git-'));
+    try {
+      const git = gitAt(root, { ...isolatedEnv(root, root), PATH: join(root, 'no-bin') });
+      await expect(git(['--version'])).rejects.toMatchObject({
+        name: 'GitError', code: null, message: expect.stringMatching(/^git --version did not finish: .*ENOENT/),
+      });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('stops reading output past its bound', async () => {
+    const r = await repo();
+    const id = (await r.git(['hash-object', '-w', '--stdin'], { input: Buffer.alloc(17 * 1024 * 1024, 97) })).stdout.trim();
+    await expect(r.git(['cat-file', 'blob', id])).rejects.toMatchObject({
+      name: 'GitError', code: null, message: expect.stringContaining('maxBuffer'),
+    });
+  });
+});
+
+describe('commitFiles', () => {
+  it.each(['../escape.txt', '/etc/passwd', '.git/config', 'a/../../b'])('refuses the path %j', async (path) => {
+    const r = await repo();
+    await expect(commitFiles(r, { [path]: 'x' }, 'bad')).rejects.toThrow(RangeError);
+  });
+
+  it('writes, deletes and commits', async () => {
+    const r = await repo();
+    await commitFiles(r, { 'd/a.txt': 'a\n', 'b.txt': 'b\n' }, 'one');
+    await commitFiles(r, { 'b.txt': null }, 'two');
+    const { stdout } = await r.git(['ls-tree', '-r', '--name-only', 'HEAD']);
+    expect(stdout).toBe('d/a.txt\n');
+  });
+});
+
+describe('resolveCommit', () => {
+  it.each(['-h', '--output=/tmp/pwned', '', 'main\nHEAD', 'a\0b'])('rejects %j before git sees it', async (rev) => {
+    const r = await repo();
+    await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    const { run, calls } = spy(r.git);
+    await expect(resolveCommit(run, rev)).rejects.toThrow(/^not a revision: /);
+    expect(calls).toEqual([]);
+  });
+
+  it('resolves branches and ancestry to a full commit id', async () => {
+    const r = await repo();
+    const one = await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    const two = await commitFiles(r, { 'a.txt': 'b\n' }, 'two');
+    expect(await resolveCommit(r.git, 'main')).toBe(two);
+    expect(await resolveCommit(r.git, 'main~1')).toBe(one);
+    expect(await resolveCommit(r.git, one.slice(0, 7))).toBe(one);
+  });
+
+  it('says "no commit" for unknown names and for ids of non-commits', async () => {
+    const r = await repo();
+    await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    const tree = (await r.git(['rev-parse', 'HEAD^{tree}'])).stdout.trim();
+    await expect(resolveCommit(r.git, 'nosuch')).rejects.toThrow('no commit named "nosuch"');
+    await expect(resolveCommit(r.git, tree)).rejects.toThrow(/^no commit named/);
+  });
+
+  it('fails as GitError outside a repository', async () => {
+    const r = await repo({ init: false });
+    await expect(resolveCommit(r.git, 'HEAD')).rejects.toMatchObject({ name: 'GitError', code: 128 });
+  });
+});
+
+describe('git version', () => {
+  it.each([
+    ['git version 2.39.5', [2, 39, 5]],
+    ['git version 2.45.1.windows.1\n', [2, 45, 1]],
+    ['git version 2.39.3 (Apple Git-146)', [2, 39, 3]],
+    ['git version 3.0', [3, 0, 0]],
+  ])('reads %j', (text, expected) => {
+    expect(parseGitVersion(text)).toEqual(expected);
+  });
+
+  it('refuses text that is not a version', () => {
+    expect(() => parseGitVersion('hub version 2.14.2')).toThrow(GitError);
+  });
+
+  const answering = (version: string): Git => async () => ({ stdout: `git version ${version}\n`, stderr: '', code: 0 });
+
+  it.each(['2.37.1', '1.9.5'])('names the feature, the minimum and the version found (%s)', async (v) => {
+    await expect(requireGit(answering(v), [2, 38], 'git merge-tree --write-tree')).rejects.toThrow(
+      `git merge-tree --write-tree needs Git 2.38 or later; this machine has ${v}`,
+    );
+  });
+
+  it.each(['2.38.0', '2.39.5', '3.0.0'])('accepts %s', async (v) => {
+    await expect(requireGit(answering(v), [2, 38], 'x')).resolves.toBeUndefined();
+  });
+
+  it('accepts the git on this machine for merge-tree --write-tree', async () => {
+    const r = await repo({ init: false });
+    await expect(requireGit(r.git, [2, 38], 'merge-tree')).resolves.toBeUndefined();
+  });
+});
