@@ -36,6 +36,14 @@ describe('parseEtags', () => {
   it('keeps commas inside a tag, which etagc allows', () => {
     expect(parseEtags('"a,b", W/"c"')).toEqual(['"a,b"', 'W/"c"']);
   });
+
+  it('never reads a tag out of the middle of a quoted one', () => {
+    // "a," is a whole tag (etagc allows commas), so b" cannot start one.
+    expect(parseEtags('"a,"b"')).toEqual([]);
+    expect(parseEtags('"x", "a,"b"')).toEqual(['"x"']);
+    expect(parseEtags('junk"a,"b", "c"')).toEqual([]);
+    expect(ifMatchHolds('"v1,"v2"', '"v2"')).toBe(false);
+  });
 });
 
 describe('ifNoneMatchHits', () => {

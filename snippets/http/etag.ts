@@ -15,15 +15,19 @@ export function etagOf(representation: unknown): string {
   return `"${digest.slice(0, 27)}"`;
 }
 
-// One list member: optional W/ (case-sensitive), then a quoted tag of
-// etagc (%x21 / %x23-7E / obs-text, so commas too), alone between commas.
-const MEMBER = /(?:^|,)[ \t]*((?:W\/)?"[!#-~\x80-\xff]*")[ \t]*(?=,|$)/g;
+// Members end at commas outside quotes: etagc allows commas, so "a,b" is
+// one member, and "a,"b" one malformed member, not a tag "b".
+const MEMBERS = /(?:[^",]|"[^"]*"?)+/g;
+// A whole member: optional W/ (case-sensitive), then a quoted run of etagc
+// (%x21 / %x23-7E / obs-text), spaces or tabs around it.
+const TAG = /^[ \t]*((?:W\/)?"[!#-~\x80-\xff]*")[ \t]*$/;
 
 /** Splits a list of entity tags; `*` stays. Malformed members drop out. */
 export function parseEtags(header: string | null | undefined): string[] {
   if (!header) return [];
   if (header.trim() === '*') return ['*'];
-  return [...header.matchAll(MEMBER)].map((m) => m[1]!);
+  return (header.match(MEMBERS) ?? [])
+    .flatMap((member) => TAG.exec(member)?.[1] ?? []);
 }
 
 const opaque = (tag: string) => tag.replace(/^W\//, '');

@@ -186,6 +186,14 @@ describe('400: bytes that are not one exact JSON value', () => {
     }
   });
 
+  it('nesting after a string that ends in an escaped backslash', async () => {
+    // "\\" is one backslash, so the next quote closes the string and the
+    // brackets after it count.
+    const deep = '['.repeat(MAX_DEPTH + 1) + ']'.repeat(MAX_DEPTH + 1);
+    const problem = await rejected(`{"s":"\\\\","t":${deep}}`, 400);
+    expect(problem.detail).toBe(`The body nests deeper than ${MAX_DEPTH} levels.`);
+  });
+
   it(`but ${MAX_DEPTH} levels, and brackets inside strings, are fine`, async () => {
     const read = (body: string) => readJsonBody(new Request('http://api.test/', {
       method: 'POST', body, headers: { 'Content-Type': 'application/json' } }), z.unknown());
@@ -228,16 +236,18 @@ describe('413: a huge body', () => {
     await rejected(big, 413, { 'Content-Type': 'application/json', 'Content-Length': '10' });
   });
 
-  it('stops reading an endless chunked stream at the limit', async () => {
+  it('stops reading a chunked stream at the limit', async () => {
     let chunks = 0;
-    const endless = new ReadableStream<Uint8Array>({
+    // 3 MB, not endless: without the cap this fails instead of hanging.
+    const long = new ReadableStream<Uint8Array>({
       pull(controller) {
         chunks += 1;
-        controller.enqueue(new TextEncoder().encode('[1,'.repeat(1000)));
+        if (chunks > 1000) controller.close();
+        else controller.enqueue(new TextEncoder().encode('[1,'.repeat(1000)));
       },
     });
     const request = new Request('http://api.test/', {
-      method: 'POST', body: endless, duplex: 'half', headers: { 'Content-Type': 'application/json' },
+      method: 'POST', body: long, duplex: 'half', headers: { 'Content-Type': 'application/json' },
     } as RequestInit);
     const result = await readJsonBody(request, z.unknown(), 10_000);
     expect(result.ok).toBe(false);

@@ -10,11 +10,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { statusProblem } from './problem.ts';
 import {
-  JsonInputError, parseStrictJson, pointerFragment,
+  JsonInputError, nestsDeeperThan, parseStrictJson, pointerFragment,
 } from './strict-json.ts';
 
 export const DEFAULT_MAX_BYTES = 64 * 1024;
-/** Far deeper than any real payload; a parser's stack ends near 5,000. */
+/** Far deeper than any real payload; the strict parser's reviver walk
+ *  overflows Node 24's stack near 2,300 levels. */
 export const MAX_DEPTH = 64;
 /** Enough to fix a request; 30,000 would turn 64 KB into a 2 MB 422. */
 export const MAX_ERRORS = 20;
@@ -102,29 +103,6 @@ function invalid(issues: readonly z.core.$ZodIssue[]) {
 /** No coding, or `identity`: nothing here decompresses a request body. */
 function isIdentity(header: string | null): boolean {
   return header === null || header.trim().toLowerCase() === 'identity';
-}
-
-/**
- * True once arrays and objects nest past `limit`. One pass, strings
- * skipped, no regex: it runs before the text is known to be valid JSON.
- */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++; // skip the escaped character
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === '[' || ch === '{') {
-      if (++depth > limit) return true;
-    } else if (ch === ']' || ch === '}') {
-      depth--;
-    }
-  }
-  return false;
 }
 
 /** A key can be as long as the body: past 128 characters, name its parent. */

@@ -424,11 +424,16 @@ describe('on a real PostgreSQL server', () => {
     const gate = await pool.pool.connect();
     await gate.query('BEGIN; LOCK TABLE tasks IN SHARE MODE');
     const target = app({ maxOpenTasks: 3, db: pool });
+    let finished = 0;
     const pending = Promise.all(Array.from({ length: 8 }, (_, i) =>
-      post(target, { body: JSON.stringify({ title: `t${i}` }) })));
-    await untilBlocked(pool, 8);
-    await gate.query('COMMIT');
-    gate.release();
+      Promise.resolve(post(target, { body: JSON.stringify({ title: `t${i}` }) }))
+        .finally(() => { finished += 1; })));
+    try {
+      await untilBlocked(pool, 8, () => finished);
+    } finally { // open the gate even on failure, or stop() waits forever
+      await gate.query('COMMIT');
+      gate.release();
+    }
     const statuses = (await pending).map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
     const { rows } = await pool.query<{ n: number }>(
@@ -437,10 +442,18 @@ describe('on a real PostgreSQL server', () => {
   });
 });
 
-/** Waits until `n` sessions are blocked on a lock; fails after 20 s. */
-async function untilBlocked(db: Session, n: number) {
+/**
+ * Waits until `n` sessions wait on a lock: then every request has read the
+ * count or queued for the row lock. Fails fast if one finished instead, and
+ * after 10 s, well inside the test's timeout, so the failure says why.
+ */
+async function untilBlocked(db: Session, n: number, finished: () => number) {
+  const deadline = Date.now() + 10_000;
   let waiting = 0;
-  for (let i = 0; i < 2_000; i++) {
+  while (Date.now() < deadline) {
+    if (finished() > 0) {
+      throw new Error(`${finished()} request(s) finished before the gate opened`);
+    }
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n
       FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
     waiting = rows[0]!.n;
