@@ -1,36 +1,24 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase } from './database.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createApp, decodeCursor, DEFAULT_LIMIT, encodeCursor, listOrders, listOrdersByOffset,
   MAX_LIMIT, pageQuery, SCHEMA, type Order,
 } from './cursor-pagination.ts';
+import { useDatabase } from './use-database.ts';
 
 interface Page { items: Order[]; nextCursor: string | null }
 
-let db: PGlite;
-
-beforeAll(async () => {
-  db = await openDatabase();
-  await db.exec(SCHEMA);
-}, 60_000);
-
-afterAll(async () => { await db.close(); });
-
-beforeEach(async () => {
-  await db.exec('TRUNCATE orders RESTART IDENTITY');
-});
+const db = useDatabase(SCHEMA, { reset: 'TRUNCATE orders RESTART IDENTITY' });
 
 /** n orders, `stepMs` apart, starting after `from` (0 = all at one instant). */
 async function seed(n: number, from = '2025-06-01T09:00:00Z', stepMs = 60_000) {
-  await db.query(
+  await db().query(
     `INSERT INTO orders (customer, total_cents, created_at)
      SELECT 'c' || g, g, $2::timestamptz + g * $3 * interval '1 millisecond'
      FROM generate_series(1, $1) g`, [n, from, stepMs]);
 }
 
 async function allIds(): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
+  const { rows } = await db().query<{ id: number }>(
     'SELECT id FROM orders ORDER BY created_at DESC, id DESC');
   return rows.map((r) => r.id);
 }
@@ -41,7 +29,7 @@ const nextLink = (res: Response) =>
 
 /** Follows Link headers to the end; `between` runs before each next fetch. */
 async function walk(path: string, between?: (page: number) => Promise<void>) {
-  const app = createApp(db);
+  const app = createApp(db());
   const pages: number[][] = [];
   for (let url: string | undefined = path; url;) {
     const res = await app.request(url);
@@ -109,19 +97,19 @@ describe('the cursor', () => {
 describe('GET /orders: limit and cursor validation', () => {
   it(`serves ${DEFAULT_LIMIT} items when limit is absent`, async () => {
     await seed(25);
-    const res = await createApp(db).request('/orders');
+    const res = await createApp(db()).request('/orders');
     expect(((await res.json()) as Page).items).toHaveLength(DEFAULT_LIMIT);
   });
 
   it(`accepts limit up to ${MAX_LIMIT}`, async () => {
     await seed(MAX_LIMIT + 5, undefined, 1);
-    const res = await createApp(db).request(`/orders?limit=${MAX_LIMIT}`);
+    const res = await createApp(db()).request(`/orders?limit=${MAX_LIMIT}`);
     expect(((await res.json()) as Page).items).toHaveLength(MAX_LIMIT);
   });
 
   it.each(['0', '-1', String(MAX_LIMIT + 1), '1000', 'abc', '1.5', '', '1e2',
     '%201', '10abc', '+5', '0x10', '%D9%A1%D9%A0' /* Arabic-Indic 10 */])('refuses limit=%j with a 400 problem', async (limit) => {
-    const res = await createApp(db).request(`/orders?limit=${limit}`);
+    const res = await createApp(db()).request(`/orders?limit=${limit}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('Content-Type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject(
@@ -132,7 +120,7 @@ describe('GET /orders: limit and cursor validation', () => {
     b64url('{"t":"0000-01-01T00:00:00.000Z","id":1}')])(
     'refuses cursor=%j with a 400 problem', async (cursor) => {
       await seed(3);
-      const res = await createApp(db).request(`/orders?cursor=${cursor}`);
+      const res = await createApp(db()).request(`/orders?cursor=${cursor}`);
       expect(res.status).toBe(400);
       expect(res.headers.get('Content-Type')).toBe('application/problem+json');
       expect(await res.json()).toMatchObject(
@@ -141,13 +129,13 @@ describe('GET /orders: limit and cursor validation', () => {
 
   it.each([0, -1, 1.5, Number.NaN, MAX_LIMIT + 1])(
     'refuses limit %s in listOrders itself, not only at the endpoint', async (limit) => {
-      await expect(listOrders(db, limit)).rejects.toThrow(RangeError);
+      await expect(listOrders(db(), limit)).rejects.toThrow(RangeError);
     });
 
   it('treats a forged but well-formed cursor as a position, nothing more', async () => {
     await seed(5);
     const forged = encodeCursor({ createdAt: '2025-06-01T09:03:00.000Z', id: 3 });
-    const res = await createApp(db).request(`/orders?cursor=${forged}`);
+    const res = await createApp(db()).request(`/orders?cursor=${forged}`);
     expect(((await res.json()) as Page).items.map((o) => o.id)).toEqual([2, 1]);
   });
 });
@@ -155,7 +143,7 @@ describe('GET /orders: limit and cursor validation', () => {
 describe('GET /orders: the page and its Link header', () => {
   it('links to the next page with a relative URI and rel="next"', async () => {
     await seed(5);
-    const res = await createApp(db).request('/orders?limit=2');
+    const res = await createApp(db()).request('/orders?limit=2');
     const page = (await res.json()) as Page;
     expect(page.items.map((o) => o.id)).toEqual([5, 4]);
     expect(res.headers.get('Link')).toBe(
@@ -166,14 +154,14 @@ describe('GET /orders: the page and its Link header', () => {
 
   it('keeps other query parameters and the default limit in the link', async () => {
     await seed(DEFAULT_LIMIT + 1);
-    const res = await createApp(db).request('/orders?view=compact');
+    const res = await createApp(db()).request('/orders?view=compact');
     expect(nextLink(res)).toMatch(
       new RegExp(`^/orders\\?view=compact&limit=${DEFAULT_LIMIT}&cursor=`));
   });
 
   it('sends no Link and a null cursor on the last page', async () => {
     await seed(3);
-    const res = await createApp(db).request('/orders?limit=5');
+    const res = await createApp(db()).request('/orders?limit=5');
     expect(res.headers.get('Link')).toBeNull();
     expect(((await res.json()) as Page).nextCursor).toBeNull();
   });
@@ -184,14 +172,14 @@ describe('GET /orders: the page and its Link header', () => {
   });
 
   it('answers an empty collection with 200 and no items', async () => {
-    const res = await createApp(db).request('/orders');
+    const res = await createApp(db()).request('/orders');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ items: [], nextCursor: null });
   });
 
   it('serializes each order with an ISO 8601 timestamp', async () => {
     await seed(1);
-    const res = await createApp(db).request('/orders');
+    const res = await createApp(db()).request('/orders');
     expect(((await res.json()) as Page).items).toEqual([
       { id: 1, customer: 'c1', totalCents: 1,
         createdAt: '2025-06-01T09:01:00.000Z' }]);
@@ -205,7 +193,7 @@ describe('a stable sort on (created_at, id)', () => {
   });
 
   it('rounds sub-millisecond inputs, so the cursor is exact', async () => {
-    await db.query(
+    await db().query(
       `INSERT INTO orders (customer, total_cents, created_at) VALUES
          ('a', 1, '2025-06-01T09:00:00.123100Z'),
          ('b', 1, '2025-06-01T09:00:00.123400Z'),
@@ -231,7 +219,7 @@ describe('writes between page fetches', () => {
     await seed(10);
     const pages = await walk('/orders?limit=4', async (page) => {
       if (page === 1) {
-        await db.query(`INSERT INTO orders (customer, total_cents, created_at)
+        await db().query(`INSERT INTO orders (customer, total_cents, created_at)
           VALUES ('late', 1, '2025-06-01T09:00:30Z')`); // older than all
       }
     });
@@ -241,25 +229,25 @@ describe('writes between page fetches', () => {
   it('carries on when the row under the cursor is deleted', async () => {
     await seed(6);
     const pages = await walk('/orders?limit=2', async (page) => {
-      if (page === 1) await db.query('DELETE FROM orders WHERE id = 5');
+      if (page === 1) await db().query('DELETE FROM orders WHERE id = 5');
     });
     expect(pages).toEqual([[6, 5], [4, 3], [2, 1]]);
   });
 
   it('OFFSET, by contrast, repeats rows after an insert', async () => {
     await seed(6);
-    const first = await listOrdersByOffset(db, 3, 0);
+    const first = await listOrdersByOffset(db(), 3, 0);
     await seed(2, '2025-06-02T00:00:00Z');
-    const second = await listOrdersByOffset(db, 3, 3);
+    const second = await listOrdersByOffset(db(), 3, 3);
     expect(first).toEqual([6, 5, 4]);
     expect(second).toEqual([5, 4, 3]);
   });
 
   it('OFFSET, by contrast, skips a row after a delete', async () => {
     await seed(6);
-    const first = await listOrdersByOffset(db, 3, 0);
-    await db.query('DELETE FROM orders WHERE id = 6');
-    const second = await listOrdersByOffset(db, 3, 3);
+    const first = await listOrdersByOffset(db(), 3, 0);
+    await db().query('DELETE FROM orders WHERE id = 6');
+    const second = await listOrdersByOffset(db(), 3, 3);
     expect([...first, ...second]).toEqual([6, 5, 4, 2, 1]); // 3 never shown
   });
 });
@@ -273,21 +261,21 @@ describe('cost: OFFSET reads what it skips, a cursor seeks', () => {
     node['Node Type'].includes('Scan') ? node : scanOf(node.Plans![0]!);
 
   async function explain(sql: string, params: unknown[]) {
-    const { rows } = await db.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+    const { rows } = await db().query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
       `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
     return scanOf(rows[0]!['QUERY PLAN'][0]!.Plan);
   }
 
   it('reads offset + limit rows for OFFSET and limit + 1 for a cursor', async () => {
     await seed(5_000, undefined, 1_000);
-    await db.exec('ANALYZE orders');
+    await db().exec('ANALYZE orders');
     const offset = await explain(
       `SELECT id FROM orders ORDER BY created_at DESC, id DESC
        LIMIT 20 OFFSET 4000`, []);
     expect(offset['Actual Rows']).toBeGreaterThanOrEqual(4_020);
 
     // The same page by cursor: the row just above it is id 1000.
-    const { rows: [at] } = await db.query<{ created_at: Date }>(
+    const { rows: [at] } = await db().query<{ created_at: Date }>(
       'SELECT created_at FROM orders WHERE id = 1000');
     const { sql, params } = pageQuery(20,
       { createdAt: at!.created_at.toISOString(), id: 1000 });

@@ -1,14 +1,11 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase } from './database.ts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   canonicalJson, claimKey, completeKey, fingerprint, IDEMPOTENCY_SCHEMA,
   LeaseLostError, purgeExpired, releaseKey, type ClaimOptions, type Db,
   type KeyRef, type Queryable, type StoredResponse,
 } from './idempotency-keys.ts';
-import {
-  lockWaitSeen, startPostgres, type PoolDb, type PostgresServer,
-} from './postgres-server.ts';
+import { lockWaitSeen } from './postgres-server.ts';
+import { useDatabase, useServerDatabase } from './use-database.ts';
 
 const LEASE = 30_000;
 const TTL = 86_400_000;
@@ -17,8 +14,10 @@ const CREATED: StoredResponse = {
 };
 const SCHEMA = `${IDEMPOTENCY_SCHEMA}
   CREATE TABLE IF NOT EXISTS effects (id serial PRIMARY KEY, note text NOT NULL);`;
+const RESET = 'TRUNCATE idempotency_keys, effects';
 
 let tokens = 0;
+beforeEach(() => { tokens = 0; });
 const opts = (): ClaimOptions => ({
   ttlMs: TTL, leaseMs: LEASE,
   newToken: () => `00000000-0000-4000-8000-${String(++tokens).padStart(12, '0')}`,
@@ -79,183 +78,164 @@ describe('fingerprint', () => {
 
 // One session (PGlite): everything but the races.
 describe('on PGlite', () => {
-  let db: PGlite;
-  beforeAll(async () => {
-    db = await openDatabase();
-    await db.exec(SCHEMA);
-  }, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
-  afterAll(async () => { await db.close(); });
-  beforeEach(async () => {
-    await db.exec('TRUNCATE idempotency_keys, effects');
-    tokens = 0;
-  });
+  const db = useDatabase(SCHEMA, { reset: RESET });
 
   describe('claimKey', () => {
     it('gives a new key to the first request, and the lease time left to the next', async () => {
-      await owned(db);
-      await elapse(db, 10_000);
-      expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'in-flight', retryAfterSeconds: 20 });
+      await owned(db());
+      await elapse(db(), 10_000);
+      expect(await claimKey(db(), ref(), opts())).toEqual({ kind: 'in-flight', retryAfterSeconds: 20 });
     });
 
     it('reports a mismatch when the key comes back with another request', async () => {
-      await owned(db);
+      await owned(db());
       const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-      expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
+      expect(await claimKey(db(), other, opts())).toEqual({ kind: 'mismatch' });
     });
 
     it('replays the stored status, headers and body once completed', async () => {
-      const token = await owned(db);
-      await completeKey(db, ref(), token, effect());
-      expect(await claimKey(db, ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
-      expect(await effects(db)).toBe(1);
+      const token = await owned(db());
+      await completeKey(db(), ref(), token, effect());
+      expect(await claimKey(db(), ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
+      expect(await effects(db())).toBe(1);
     });
 
     it('scopes keys per tenant', async () => {
-      await owned(db, ref({ tenant: 'acct_a' }));
-      expect((await claimKey(db, ref({ tenant: 'acct_b' }), opts())).kind).toBe('owned');
+      await owned(db(), ref({ tenant: 'acct_a' }));
+      expect((await claimKey(db(), ref({ tenant: 'acct_b' }), opts())).kind).toBe('owned');
     });
 
     it('forgets a key at its expiry, even for a different request', async () => {
-      await completeKey(db, ref(), await owned(db), effect());
-      await elapse(db, TTL - 1000);
-      expect((await claimKey(db, ref(), opts())).kind).toBe('replay');
-      await elapse(db, 1000);
+      await completeKey(db(), ref(), await owned(db()), effect());
+      await elapse(db(), TTL - 1000);
+      expect((await claimKey(db(), ref(), opts())).kind).toBe('replay');
+      await elapse(db(), 1000);
       const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-      expect((await claimKey(db, other, opts())).kind).toBe('owned');
+      expect((await claimKey(db(), other, opts())).kind).toBe('owned');
     });
 
     it('lets the same request take over a lease that ran out, and fences the old owner', async () => {
-      const first = await owned(db);
-      await elapse(db, LEASE);
-      const second = await owned(db);
+      const first = await owned(db());
+      await elapse(db(), LEASE);
+      const second = await owned(db());
       expect(second).not.toBe(first);
-      await expect(completeKey(db, ref(), first, effect())).rejects.toThrow(LeaseLostError);
-      expect(await effects(db)).toBe(0); // the old owner's effect rolled back
-      await completeKey(db, ref(), second, effect());
-      expect(await effects(db)).toBe(1);
+      await expect(completeKey(db(), ref(), first, effect())).rejects.toThrow(LeaseLostError);
+      expect(await effects(db())).toBe(0); // the old owner's effect rolled back
+      await completeKey(db(), ref(), second, effect());
+      expect(await effects(db())).toBe(1);
     });
 
     it('does not let a different request take over a stale lease', async () => {
-      await owned(db);
-      await elapse(db, LEASE);
+      await owned(db());
+      await elapse(db(), LEASE);
       const other = ref({ fingerprint: fingerprint('POST', '/payments', { amount: 2 }) });
-      expect(await claimKey(db, other, opts())).toEqual({ kind: 'mismatch' });
+      expect(await claimKey(db(), other, opts())).toEqual({ kind: 'mismatch' });
     });
 
     it('rejects bad keys and bad timings before touching the database', async () => {
-      await expect(claimKey(db, ref({ key: '' }), opts())).rejects.toThrow(TypeError);
-      await expect(claimKey(db, ref({ key: 'x'.repeat(256) }), opts())).rejects.toThrow(TypeError);
-      await expect(claimKey(db, ref(), { ...opts(), leaseMs: 10 })).rejects.toThrow(RangeError);
-      await expect(claimKey(db, ref(), { ...opts(), ttlMs: LEASE })).rejects.toThrow(RangeError);
+      await expect(claimKey(db(), ref({ key: '' }), opts())).rejects.toThrow(TypeError);
+      await expect(claimKey(db(), ref({ key: 'x'.repeat(256) }), opts())).rejects.toThrow(TypeError);
+      await expect(claimKey(db(), ref(), { ...opts(), leaseMs: 10 })).rejects.toThrow(RangeError);
+      await expect(claimKey(db(), ref(), { ...opts(), ttlMs: LEASE })).rejects.toThrow(RangeError);
     });
   });
 
   describe('completeKey and releaseKey', () => {
     it('rolls back the side effect and keeps the key in flight when the work throws', async () => {
-      const token = await owned(db);
-      await expect(completeKey(db, ref(), token, async (tx) => {
+      const token = await owned(db());
+      await expect(completeKey(db(), ref(), token, async (tx) => {
         await tx.query("INSERT INTO effects (note) VALUES ('half done')");
         throw new Error('card network down');
       })).rejects.toThrow('card network down');
-      expect(await effects(db)).toBe(0);
-      expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
+      expect(await effects(db())).toBe(0);
+      expect((await claimKey(db(), ref(), opts())).kind).toBe('in-flight');
     });
 
     it('frees only the caller\'s own claim', async () => {
-      const token = await owned(db);
-      await releaseKey(db, ref(), '00000000-0000-4000-8000-999999999999');
-      expect((await claimKey(db, ref(), opts())).kind).toBe('in-flight');
-      await releaseKey(db, ref(), token);
-      expect((await claimKey(db, ref(), opts())).kind).toBe('owned');
+      const token = await owned(db());
+      await releaseKey(db(), ref(), '00000000-0000-4000-8000-999999999999');
+      expect((await claimKey(db(), ref(), opts())).kind).toBe('in-flight');
+      await releaseKey(db(), ref(), token);
+      expect((await claimKey(db(), ref(), opts())).kind).toBe('owned');
     });
 
     it('cannot complete a key twice', async () => {
-      const token = await owned(db);
-      await completeKey(db, ref(), token, effect());
-      await expect(completeKey(db, ref(), token, effect())).rejects.toThrow(LeaseLostError);
-      expect(await effects(db)).toBe(1);
+      const token = await owned(db());
+      await completeKey(db(), ref(), token, effect());
+      await expect(completeKey(db(), ref(), token, effect())).rejects.toThrow(LeaseLostError);
+      expect(await effects(db())).toBe(1);
     });
   });
 
   describe('purgeExpired', () => {
     it('deletes keys at or past their expiry and nothing else', async () => {
-      await completeKey(db, ref(), await owned(db), effect());
-      await elapse(db, 1000); // k-2 is a second younger than k-1
-      await owned(db, ref({ key: 'k-2' }));
-      await elapse(db, TTL - 1000 - 100);
-      expect(await purgeExpired(db)).toBe(0);
-      await elapse(db, 100);
-      expect(await purgeExpired(db)).toBe(1);
-      expect((await db.query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: 'k-2' }]);
+      await completeKey(db(), ref(), await owned(db()), effect());
+      await elapse(db(), 1000); // k-2 is a second younger than k-1
+      await owned(db(), ref({ key: 'k-2' }));
+      await elapse(db(), TTL - 1000 - 100);
+      expect(await purgeExpired(db())).toBe(0);
+      await elapse(db(), 100);
+      expect(await purgeExpired(db())).toBe(1);
+      expect((await db().query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: 'k-2' }]);
     });
   });
 });
 
 // Several sessions at once (a real server): the races PGlite cannot run.
 describe('on a PostgreSQL server, with concurrent sessions', () => {
-  let server: PostgresServer;
-  let pg: PoolDb;
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = server.pool(12);
-    await pg.exec(SCHEMA);
-  }, 120_000);
-  afterAll(async () => { await server?.stop(); });
-  beforeEach(async () => {
-    await pg.exec('TRUNCATE idempotency_keys, effects');
-    tokens = 0;
-  });
+  const { db: pg } = useServerDatabase(SCHEMA,
+    { connections: 12, reset: RESET });
   afterEach(() => { vi.useRealTimers(); });
 
   /** The statements that waited for a lock while `op` ran; [] if it never blocked. */
   async function waitsForLock(op: Promise<unknown>): Promise<string[]> {
     const stop = new AbortController();
-    const seen = lockWaitSeen(pg, { signal: stop.signal }).catch(() => []);
+    const seen = lockWaitSeen(pg(), { signal: stop.signal }).catch(() => []);
     const waited = await Promise.race([seen, op.then(() => [], () => [])]);
     stop.abort();
     return waited;
   }
 
   it('lets exactly one of ten concurrent claims own the key', async () => {
-    const claims = await Promise.all(Array.from({ length: 10 }, () => claimKey(pg, ref(), opts())));
+    const claims = await Promise.all(Array.from({ length: 10 }, () => claimKey(pg(), ref(), opts())));
     expect(claims.filter((c) => c.kind === 'owned')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in-flight')).toHaveLength(9);
   });
 
   it('answers a retry at once while a lapsed owner is still committing, then replays its result', async () => {
-    const first = await owned(pg);
-    await elapse(pg, LEASE); // the owner is slow, not dead: its lease has lapsed
+    const first = await owned(pg());
+    await elapse(pg(), LEASE); // the owner is slow, not dead: its lease has lapsed
     let release!: () => void;
     const gate = new Promise<void>((resolve) => { release = resolve; });
     let working!: () => void;
     const inWork = new Promise<void>((resolve) => { working = resolve; });
-    const completing = completeKey(pg, ref(), first, async (tx) => {
+    const completing = completeKey(pg(), ref(), first, async (tx) => {
       working(); // past the fence, holding the row lock
       await gate;
       return effect()(tx);
     });
     try {
       await Promise.race([inWork, completing]);
-      const retry = claimKey(pg, ref(), opts());
+      const retry = claimKey(pg(), ref(), opts());
       // Not a takeover (the owner's lock fences it off), and not a wait
       // that would hold a connection per retry until the owner commits.
       expect(await waitsForLock(retry)).toEqual([]);
       expect(await retry).toEqual({ kind: 'in-flight', retryAfterSeconds: 1 });
       release();
       await completing;
-      expect(await claimKey(pg, ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
+      expect(await claimKey(pg(), ref(), opts())).toEqual({ kind: 'replay', response: CREATED });
     } finally {
       release();
       await completing.catch(() => {});
     }
-    expect(await effects(pg)).toBe(1);
+    expect(await effects(pg())).toBe(1);
   });
 
   it('keeps a live lease from an app server whose clock runs a minute ahead', async () => {
-    await owned(pg);
+    await owned(pg());
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 60_000); // twice the lease, on this machine only
-    const skewed = await claimKey(pg, ref(), opts());
+    const skewed = await claimKey(pg(), ref(), opts());
     expect(skewed.kind).toBe('in-flight');
   });
 });

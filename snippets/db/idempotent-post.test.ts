@@ -1,38 +1,29 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase } from './database.ts';
 import { Hono } from 'hono';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PROBLEM_JSON } from '../http/problem.ts';
 import { claimKey, fingerprint, type Db, type Queryable } from './idempotency-keys.ts';
 import {
   createPaymentsApp, idempotent, parseIdempotencyKey, PAYMENTS_SCHEMA,
 } from './idempotent-post.ts';
-import { startPostgres, type PoolDb, type PostgresServer } from './postgres-server.ts';
+import { useDatabase, useServerDatabase } from './use-database.ts';
 
 const DAY = 86_400_000;
 const KEY = '8e03978e-40d5-43e8-bc93-6894a57f9324';
 const BODY = { amount_cents: 1200, currency: 'EUR' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
+const RESET = 'TRUNCATE idempotency_keys, payments';
 
-let db: PGlite;
+const db = useDatabase(PAYMENTS_SCHEMA, { reset: RESET });
 let tokens: number;
 const newToken = () => `00000000-0000-4000-8000-${String(++tokens).padStart(12, '0')}`;
-const deps = (on: Db = db) => ({
+const deps = (on: Db = db()) => ({
   db: on, newToken,
   tenantOf: (c: { req: { header(name: string): string | undefined } }) =>
     c.req.header('X-Account') ?? 'acct_a',
 });
 
-beforeAll(async () => {
-  db = await openDatabase();
-  await db.exec(PAYMENTS_SCHEMA);
-}, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
-afterAll(async () => { await db.close(); });
-beforeEach(async () => {
-  await db.exec('TRUNCATE idempotency_keys, payments');
-  tokens = 0;
-});
+beforeEach(() => { tokens = 0; });
 
 async function post(app: Hono, body: unknown = BODY,
   headers: Record<string, string> = { 'Idempotency-Key': `"${KEY}"` }): Promise<Response> {
@@ -41,10 +32,10 @@ async function post(app: Hono, body: unknown = BODY,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
-const payments = async (on: Queryable = db) =>
+const payments = async (on: Queryable = db()) =>
   (await on.query<{ n: number }>('SELECT count(*)::int AS n FROM payments')).rows[0]?.n;
 /** Moves every deadline back: time passing, as the database's clock sees it. */
-const elapse = (ms: number) => db.query(`UPDATE idempotency_keys SET
+const elapse = (ms: number) => db().query(`UPDATE idempotency_keys SET
   locked_until = locked_until - $1 * interval '1 ms',
   expires_at = expires_at - $1 * interval '1 ms'`, [ms]);
 
@@ -90,7 +81,7 @@ describe('POST /payments with Idempotency-Key', () => {
   it('answers 409 with Retry-After while another request holds the key', async () => {
     const app = createPaymentsApp(deps());
     const ref = { tenant: 'acct_a', key: KEY, fingerprint: fingerprint('POST', '/payments', BODY) };
-    await claimKey(db, ref, { newToken, ttlMs: DAY, leaseMs: 30_000 });
+    await claimKey(db(), ref, { newToken, ttlMs: DAY, leaseMs: 30_000 });
     await elapse(5_000);
     const res = await post(app);
     expect(res.status).toBe(409);
@@ -231,15 +222,8 @@ describe('idempotent() when the work fails', () => {
 
 // Several sessions at once (a real server): PGlite would run them one by one.
 describe('on a PostgreSQL server, with concurrent requests', () => {
-  let server: PostgresServer;
-  let pg: PoolDb;
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = server.pool(12);
-    await pg.exec(PAYMENTS_SCHEMA);
-  }, 120_000);
-  afterAll(async () => { await server?.stop(); });
-  beforeEach(async () => { await pg.exec('TRUNCATE idempotency_keys, payments'); });
+  const { db: pg } = useServerDatabase(PAYMENTS_SCHEMA,
+    { connections: 12, reset: RESET });
 
   it('creates one payment when ten duplicates arrive while the first is still running', async () => {
     let release!: () => void;
@@ -248,7 +232,7 @@ describe('on a PostgreSQL server, with concurrent requests', () => {
     let ranTwice!: () => void;
     const twice = new Promise<void>((resolve) => { ranTwice = resolve; });
     const app = new Hono();
-    app.post('/payments', idempotent({ ...deps(pg), schema: z.object({ amount_cents: z.number() }) },
+    app.post('/payments', idempotent({ ...deps(pg()), schema: z.object({ amount_cents: z.number() }) },
       async ({ tx, input, tenant }) => {
         if (++runs === 2) ranTwice();
         await tx.query("INSERT INTO payments (tenant_id, amount_cents, currency) VALUES ($1, $2, 'EUR')",
@@ -278,7 +262,7 @@ describe('on a PostgreSQL server, with concurrent requests', () => {
       await Promise.allSettled(all); // nothing left running when the pool ends
     }
     expect(runs).toBe(1);
-    expect(await payments(pg)).toBe(1);
+    expect(await payments(pg())).toBe(1);
     const retry = await post(app);
     expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
   });

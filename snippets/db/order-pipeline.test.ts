@@ -1,6 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase } from './database.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { withRetries } from '../http/retry-idempotent.ts';
 import {
   claimKey, completeKey, fingerprint, type Db,
@@ -9,28 +7,21 @@ import {
   createOrdersApp, placeOrder, PIPELINE_SCHEMA, relayOutbox, shipOrder,
   type OrderPlaced,
 } from './order-pipeline.ts';
-import { startPostgres, type PoolDb, type PostgresServer } from './postgres-server.ts';
+import { useDatabase, useServerDatabase } from './use-database.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 const ORDER = { sku: 'MUG-1', quantity: 2 };
 
-let db: PGlite;
+const db = useDatabase(PIPELINE_SCHEMA,
+  { reset: 'TRUNCATE idempotency_keys, inbox, orders, outbox, shipments' });
 let ids: number;
 const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
 
-beforeAll(async () => {
-  db = await openDatabase();
-  await db.exec(PIPELINE_SCHEMA);
-}, 60_000); // PGlite boots a real PostgreSQL: seconds on a busy CI runner
-afterAll(async () => { await db.close(); });
-beforeEach(async () => {
-  await db.exec('TRUNCATE idempotency_keys, inbox, orders, outbox, shipments');
-  ids = 0;
-});
+beforeEach(() => { ids = 0; });
 
-const count = async (table: 'orders' | 'outbox' | 'shipments', on: Db = db) =>
+const count = async (table: 'orders' | 'outbox' | 'shipments', on: Db = db()) =>
   (await on.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
-const app = (on: Db = db) => createOrdersApp({ db: on, tenantOf: () => 'acct_1', newId });
+const app = (on: Db = db()) => createOrdersApp({ db: on, tenantOf: () => 'acct_1', newId });
 const noSleep = { sleep: async () => {}, now: () => NOW };
 
 /** Delivers every request but loses the first `lost` answers, like a timeout after commit. */
@@ -46,7 +37,7 @@ function losingAnswers(lost: number) {
   return { send, keys };
 }
 
-async function publishAll(on: Db = db): Promise<OrderPlaced[]> {
+async function publishAll(on: Db = db()): Promise<OrderPlaced[]> {
   const broker: OrderPlaced[] = [];
   await relayOutbox(on, NOW, async (e) => { broker.push(e); });
   return broker;
@@ -77,7 +68,7 @@ describe('hop 1: client to orders API', () => {
     // Another instance took key-1 for this very request and is still working.
     const ref = { tenant: 'acct_1', key: 'key-1',
       fingerprint: fingerprint('POST', '/orders', ORDER) };
-    const claim = await claimKey(db, ref, { newToken: newId, ttlMs: 86_400_000, leaseMs: 30_000 });
+    const claim = await claimKey(db(), ref, { newToken: newId, ttlMs: 86_400_000, leaseMs: 30_000 });
     if (claim.kind !== 'owned') throw new Error(claim.kind);
     const target = app();
     const seen: number[] = [];
@@ -91,7 +82,7 @@ describe('hop 1: client to orders API', () => {
     const retrying = withRetries(send, { now: () => NOW, deadlineMs: 60_000, sleep: async (ms) => {
       slept.push(ms);
       // Meanwhile the first attempt finishes on the other instance.
-      await completeKey(db, ref, claim.token, async () =>
+      await completeKey(db(), ref, claim.token, async () =>
         ({ status: 201, headers: { 'Content-Type': 'application/json' }, body: '{"id":"first"}' }));
     } });
     const res = await placeOrder(retrying, ORDER, 'key-1');
@@ -123,12 +114,12 @@ describe('hop 2: outbox relay to broker', () => {
     const target = app();
     await placeOrder(async (req) => target.request(req), ORDER, 'key-1');
     const broker: OrderPlaced[] = [];
-    await expect(relayOutbox(db, NOW, async (e) => {
+    await expect(relayOutbox(db(), NOW, async (e) => {
       broker.push(e);
       throw new Error('relay killed');
     })).rejects.toThrow('relay killed');
-    expect(await relayOutbox(db, NOW, async (e) => { broker.push(e); })).toBe(1);
-    expect(await relayOutbox(db, NOW, async (e) => { broker.push(e); })).toBe(0);
+    expect(await relayOutbox(db(), NOW, async (e) => { broker.push(e); })).toBe(1);
+    expect(await relayOutbox(db(), NOW, async (e) => { broker.push(e); })).toBe(0);
     expect(broker).toHaveLength(2);
     expect(broker[1]).toEqual(broker[0]); // same message id both times
   });
@@ -145,15 +136,15 @@ describe('hop 3: broker to shipping consumer', () => {
 
   it('ships once when the broker redelivers the same message', async () => {
     const event = await oneEvent();
-    expect(await shipOrder(db, event, NOW)).toBe('processed');
-    expect(await shipOrder(db, event, NOW)).toBe('duplicate');
+    expect(await shipOrder(db(), event, NOW)).toBe('processed');
+    expect(await shipOrder(db(), event, NOW)).toBe('duplicate');
     expect(await count('shipments')).toBe(1);
   });
 
   it('ships once when the event is re-sent under a new message id: the unique constraint holds', async () => {
     const event = await oneEvent();
-    await shipOrder(db, event, NOW);
-    expect(await shipOrder(db, { ...event, id: newId() }, NOW)).toBe('already-applied');
+    await shipOrder(db(), event, NOW);
+    expect(await shipOrder(db(), { ...event, id: newId() }, NOW)).toBe('already-applied');
     expect(await count('shipments')).toBe(1);
   });
 });
@@ -161,17 +152,10 @@ describe('hop 3: broker to shipping consumer', () => {
 // Every hop on a real server with a pool of connections, so the copies
 // really run side by side (the module tests pin down each interleaving).
 describe('end to end, on a PostgreSQL server', () => {
-  let server: PostgresServer;
-  let pg: PoolDb;
-  beforeAll(async () => {
-    server = await startPostgres();
-    pg = server.pool(10);
-    await pg.exec(PIPELINE_SCHEMA);
-  }, 120_000);
-  afterAll(async () => { await server?.stop(); });
+  const { db: pg } = useServerDatabase(PIPELINE_SCHEMA, { connections: 10 });
 
   it('turns duplicates at every hop into exactly one order and one shipment', async () => {
-    const target = app(pg);
+    const target = app(pg());
     let tries = 0;
     const lossy = async (req: Request) => { // the first answer is lost
       const res = await target.request(req);
@@ -186,14 +170,14 @@ describe('end to end, on a PostgreSQL server', () => {
     for (const res of answers) expect([201, 409]).toContain(res.status);
     const again = await placeOrder(retrying, ORDER, 'key-1');
     expect(again.headers.get('Idempotent-Replayed')).toBe('true');
-    const broker = [...await publishAll(pg), ...await publishAll(pg)];
-    await pg.exec('UPDATE outbox SET published_at = NULL'); // an operator replays the outbox
-    broker.push(...await publishAll(pg));
+    const broker = [...await publishAll(pg()), ...await publishAll(pg())];
+    await pg().exec('UPDATE outbox SET published_at = NULL'); // an operator replays the outbox
+    broker.push(...await publishAll(pg()));
     const resent = broker.map((e) => ({ ...e, id: newId() })); // a producer bug: new ids
     const outcomes = await Promise.all([...broker, ...broker, ...resent]
-      .map((e) => shipOrder(pg, e, NOW)));
+      .map((e) => shipOrder(pg(), e, NOW)));
     expect(outcomes.filter((o) => o === 'processed')).toHaveLength(1);
-    expect(await count('orders', pg)).toBe(1);
-    expect(await count('shipments', pg)).toBe(1);
+    expect(await count('orders', pg())).toBe(1);
+    expect(await count('shipments', pg())).toBe(1);
   });
 });
