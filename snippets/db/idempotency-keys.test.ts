@@ -4,7 +4,7 @@ import {
   LeaseLostError, purgeExpired, releaseKey, type ClaimOptions, type Db,
   type KeyRef, type Queryable, type StoredResponse,
 } from './idempotency-keys.ts';
-import { lockWaitSeen } from './postgres-server.ts';
+import { waitsForLock } from './postgres-server.ts';
 import { useDatabase, useServerDatabase } from './use-database.ts';
 
 const LEASE = 30_000;
@@ -170,11 +170,13 @@ describe('on PGlite', () => {
   describe('purgeExpired', () => {
     it('deletes keys at or past their expiry and nothing else', async () => {
       await completeKey(db(), ref(), await owned(db()), effect());
-      await elapse(db(), 1000); // k-2 is a second younger than k-1
+      // Expiry is checked against the database's real clock, so each step
+      // leaves 5 s for a slow machine: k-2 is 10 s younger than k-1.
+      await elapse(db(), 10_000);
       await owned(db(), ref({ key: 'k-2' }));
-      await elapse(db(), TTL - 1000 - 100);
+      await elapse(db(), TTL - 10_000 - 5_000);
       expect(await purgeExpired(db())).toBe(0);
-      await elapse(db(), 100);
+      await elapse(db(), 5_000);
       expect(await purgeExpired(db())).toBe(1);
       expect((await db().query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: 'k-2' }]);
     });
@@ -186,15 +188,6 @@ describe('on a PostgreSQL server, with concurrent sessions', () => {
   const { db: pg } = useServerDatabase(SCHEMA,
     { connections: 12, reset: RESET });
   afterEach(() => { vi.useRealTimers(); });
-
-  /** The statements that waited for a lock while `op` ran; [] if it never blocked. */
-  async function waitsForLock(op: Promise<unknown>): Promise<string[]> {
-    const stop = new AbortController();
-    const seen = lockWaitSeen(pg(), { signal: stop.signal }).catch(() => []);
-    const waited = await Promise.race([seen, op.then(() => [], () => [])]);
-    stop.abort();
-    return waited;
-  }
 
   it('lets exactly one of ten concurrent claims own the key', async () => {
     const claims = await Promise.all(Array.from({ length: 10 }, () => claimKey(pg(), ref(), opts())));
@@ -219,7 +212,7 @@ describe('on a PostgreSQL server, with concurrent sessions', () => {
       const retry = claimKey(pg(), ref(), opts());
       // Not a takeover (the owner's lock fences it off), and not a wait
       // that would hold a connection per retry until the owner commits.
-      expect(await waitsForLock(retry)).toEqual([]);
+      expect(await waitsForLock(pg(), retry)).toEqual([]);
       expect(await retry).toEqual({ kind: 'in-flight', retryAfterSeconds: 1 });
       release();
       await completing;

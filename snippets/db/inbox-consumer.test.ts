@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from './idempotency-keys.ts';
 import { consumeOnce, INBOX_SCHEMA, pruneInbox, violates } from './inbox-consumer.ts';
-import { lockWaitSeen } from './postgres-server.ts';
+import { waitsForLock } from './postgres-server.ts';
 import { useDatabase, useServerDatabase } from './use-database.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -144,14 +144,6 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     return { apply, inside, open };
   }
 
-  /** The statements that waited for a lock while `op` ran; [] if it never blocked. */
-  async function waitsForLock(op: Promise<unknown>): Promise<string[]> {
-    const stop = new AbortController();
-    const seen = lockWaitSeen(pg(), { signal: stop.signal }).catch(() => []);
-    const waited = await Promise.race([seen, op.then(() => [], () => [])]);
-    stop.abort();
-    return waited;
-  }
   /** What the second copy must be waiting on: the first copy's inbox row. */
   const INBOX_INSERT = [expect.stringMatching(/INSERT INTO inbox/)];
 
@@ -161,7 +153,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     try {
       await first.inside; // A's inbox row is written, not yet committed
       const b = consumeOnce(pg(), 'billing', { ...MSG }, T0, credit);
-      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
+      expect(await waitsForLock(pg(), b)).toEqual(INBOX_INSERT);
       first.open();
       expect([await a, await b]).toEqual(['processed', 'duplicate']);
     } finally {
@@ -180,7 +172,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
     try {
       await first.inside;
       const b = consumeOnce(pg(), 'billing', { ...MSG }, T0, credit);
-      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
+      expect(await waitsForLock(pg(), b)).toEqual(INBOX_INSERT);
       first.open();
       expect(await aFailed).toBe('downstream timeout');
       expect(await b).toBe('processed');
@@ -199,7 +191,7 @@ describe('on a PostgreSQL server, with copies delivered at the same time', () =>
       await first.inside;
       const b = consumeOnce(rr, 'billing', { ...MSG }, T0, credit);
       const bFailed = b.catch((err: { code?: string }) => err.code);
-      expect(await waitsForLock(b)).toEqual(INBOX_INSERT);
+      expect(await waitsForLock(pg(), b)).toEqual(INBOX_INSERT);
       first.open();
       expect(await a).toBe('processed');
       // The row B waited for was committed after B's snapshot was taken.

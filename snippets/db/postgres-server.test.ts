@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  lockWaitSeen, restoreSymlinks, startPostgres, type PoolDb, type PostgresServer,
+  lockWaitSeen, restoreSymlinks, startPostgres, waitsForLock, type PoolDb,
+  type PostgresServer, type Session,
 } from './postgres-server.ts';
 
 let server: PostgresServer;
@@ -200,4 +201,37 @@ describe('lockWaitSeen', () => {
     await expect(lockWaitSeen(db, { timeoutMs: 50 }))
       .rejects.toThrow(/no session waited for a lock within 50 ms/);
   });
+});
+
+describe('waitsForLock', () => {
+  it('names the statement that waited for a lock while the call ran', async () => {
+    const holder = await db.pool.connect();
+    await holder.query('BEGIN; LOCK TABLE accounts'); // ACCESS EXCLUSIVE
+    const blocked = db.query('SELECT count(*) FROM accounts');
+    try {
+      expect(await waitsForLock(db, blocked))
+        .toEqual([expect.stringMatching(/^SELECT count\(\*\) FROM accounts/)]);
+    } finally {
+      await holder.query('COMMIT'); // let the blocked query through
+      holder.release();
+    }
+    await blocked;
+  });
+
+  it('gives [] for calls that settled without waiting, and stops looking', async () => {
+    let polls = 0;
+    const noWaits: Session = {
+      async query<R>() { polls += 1; return { rows: [] as R[] }; },
+    };
+    expect(await waitsForLock(noWaits, Promise.resolve('done'))).toEqual([]);
+    // A failed call too: its error stays with the caller's own promise.
+    const failed = Promise.reject(new Error('deadlock detected'));
+    expect(await waitsForLock(noWaits, failed)).toEqual([]);
+    await expect(failed).rejects.toThrow('deadlock detected');
+    const seen = polls;
+    for (let turn = 0; turn < 5; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(polls).toBe(seen);
+  }, 5_000); // it answers when the call settles, not at lockWaitSeen's 10 s
 });

@@ -195,6 +195,22 @@ export async function lockWaitSeen(db: Session,
   throw new Error('aborted');
 }
 
+/**
+ * The statements that waited for a lock on `db`'s server while `op` ran,
+ * or [] if `op` settled first: how a test tells "this call blocked on that
+ * row" from "this call went ahead". Also [] when no wait shows within
+ * lockWaitSeen's 10 s. It stops looking as soon as it answers, and it
+ * leaves `op`'s result, or its error, for the caller to await.
+ */
+export async function waitsForLock(db: Session, op: Promise<unknown>)
+  : Promise<string[]> {
+  const stop = new AbortController();
+  const seen = lockWaitSeen(db, { signal: stop.signal }).catch(() => []);
+  const waited = await Promise.race([seen, op.then(() => [], () => [])]);
+  stop.abort();
+  return waited;
+}
+
 interface Binaries { dir: string; version: string }
 interface RunAs { uid: number; gid: number }
 

@@ -1,10 +1,7 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { setTimeout as wait } from 'node:timers/promises';
-import { openDatabase } from '../db/database.ts';
-import {
-  startPostgres, type PoolDb, type PostgresServer, type Session,
-} from '../db/postgres-server.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Session } from '../db/postgres-server.ts';
+import { useDatabase, useServerDatabase } from '../db/use-database.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createApp, readBearer, SCHEMA, type Db, type Principal,
 } from './layered-route.ts';
@@ -14,7 +11,12 @@ interface Problem {
   errors?: { pointer: string; detail: string }[];
 }
 
-let db: PGlite;
+const db = useDatabase(SCHEMA, { reset: `
+  TRUNCATE tasks, memberships, projects RESTART IDENTITY;
+  INSERT INTO projects VALUES ('p1', 'Launch'), ('p2', 'Hiring');
+  INSERT INTO memberships VALUES
+    ('p1', 'olga', 'owner'), ('p1', 'ed', 'editor'), ('p1', 'vic', 'viewer'),
+    ('p2', 'otto', 'owner');` });
 let logs: { level: string; fields: Record<string, unknown> }[];
 let verified: string[];
 let seq: number;
@@ -23,30 +25,17 @@ const TOKENS: Record<string, string> = {
   't-owner': 'olga', 't-editor': 'ed', 't-viewer': 'vic', 't-outsider': 'otto',
 };
 
-beforeAll(async () => {
-  db = await openDatabase();
-  await db.exec(SCHEMA);
-}, 60_000);
-
-afterAll(async () => { await db.close(); });
-
-beforeEach(async () => {
+beforeEach(() => {
   logs = [];
   verified = [];
   seq = 0;
-  await db.exec(`
-    TRUNCATE tasks, memberships, projects RESTART IDENTITY;
-    INSERT INTO projects VALUES ('p1', 'Launch'), ('p2', 'Hiring');
-    INSERT INTO memberships VALUES
-      ('p1', 'olga', 'owner'), ('p1', 'ed', 'editor'), ('p1', 'vic', 'viewer'),
-      ('p2', 'otto', 'owner');`);
 });
 
 function app(opts: { maxOpenTasks?: number; db?: Db;
   verify?: (t: string) => Promise<Principal | null> } = {}) {
   let clock = 1_000;
   return createApp({
-    db: opts.db ?? db,
+    db: opts.db ?? db(),
     maxOpenTasks: opts.maxOpenTasks ?? 3,
     newRequestId: () => `req-${++seq}`,
     now: () => (clock += 5),
@@ -76,7 +65,7 @@ function post(target: ReturnType<typeof app>, opts: {
 }
 
 async function taskCount(project = 'p1') {
-  const { rows } = await db.query<{ n: number }>(
+  const { rows } = await db().query<{ n: number }>(
     'SELECT count(*)::int AS n FROM tasks WHERE project_id = $1', [project]);
   return rows[0]!.n;
 }
@@ -118,7 +107,7 @@ describe('the happy path', () => {
     expect(await res.json()).toEqual({
       id: 1, projectId: 'p1', title: 'Ship it', done: false, createdBy: 'ed',
     });
-    const { rows } = await db.query('SELECT title, created_by FROM tasks');
+    const { rows } = await db().query('SELECT title, created_by FROM tasks');
     expect(rows).toEqual([{ title: 'Ship it', created_by: 'ed' }]);
   });
 
@@ -255,7 +244,7 @@ describe('validation', () => {
     const title = "'); DROP TABLE tasks; --";
     const res = await post(app(), { body: JSON.stringify({ title }) });
     expect(res.status).toBe(201);
-    const { rows } = await db.query<{ title: string }>('SELECT title FROM tasks');
+    const { rows } = await db().query<{ title: string }>('SELECT title FROM tasks');
     expect(rows).toEqual([{ title }]);
   });
 });
@@ -274,7 +263,7 @@ describe('the business rule: at most N open tasks per project', () => {
     const target = app({ maxOpenTasks: 1 });
     expect((await post(target)).status).toBe(201);
     expect((await post(target)).status).toBe(409);
-    await db.query('UPDATE tasks SET done = true');
+    await db().query('UPDATE tasks SET done = true');
     expect((await post(target)).status).toBe(201);
   });
 
@@ -404,39 +393,30 @@ describe('the envelope: request id, one log line, safe 500s', () => {
  * server, one connection per request, and fails without it.
  */
 describe('on a real PostgreSQL server', () => {
-  let server: PostgresServer;
-  let pool: PoolDb;
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    pool = server.pool(12);
-    await pool.exec(SCHEMA);
-  }, 120_000);
-
-  afterAll(async () => { await server?.stop(); }, 60_000);
+  const { db: pool } = useServerDatabase(SCHEMA, { connections: 12 });
 
   it('lets exactly the limit through when eight creates race', async () => {
-    await pool.exec(`TRUNCATE tasks, memberships, projects RESTART IDENTITY;
+    await pool().exec(`TRUNCATE tasks, memberships, projects RESTART IDENTITY;
       INSERT INTO projects VALUES ('p1', 'Launch');
       INSERT INTO memberships VALUES ('p1', 'ed', 'editor')`);
     // Hold every INSERT at the door: each request has read the count (or
     // is queued behind the row lock) before any of them can write.
-    const gate = await pool.pool.connect();
+    const gate = await pool().pool.connect();
     await gate.query('BEGIN; LOCK TABLE tasks IN SHARE MODE');
-    const target = app({ maxOpenTasks: 3, db: pool });
+    const target = app({ maxOpenTasks: 3, db: pool() });
     let finished = 0;
     const pending = Promise.all(Array.from({ length: 8 }, (_, i) =>
       Promise.resolve(post(target, { body: JSON.stringify({ title: `t${i}` }) }))
         .finally(() => { finished += 1; })));
     try {
-      await untilBlocked(pool, 8, () => finished);
+      await untilBlocked(pool(), 8, () => finished);
     } finally { // open the gate even on failure, or stop() waits forever
       await gate.query('COMMIT');
       gate.release();
     }
     const statuses = (await pending).map((r) => r.status).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409]);
-    const { rows } = await pool.query<{ n: number }>(
+    const { rows } = await pool().query<{ n: number }>(
       'SELECT count(*)::int AS n FROM tasks');
     expect(rows[0]!.n).toBe(3);
   });
