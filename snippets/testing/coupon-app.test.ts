@@ -80,6 +80,13 @@ describe('POST /redemptions against PostgreSQL', () => {
       .toBe(415);
   });
 
+  it('413 for a body over the 4 KiB cap, with nothing stored', async () => {
+    const post = await setUp();
+    const res = await post({ ...order, pad: 'x'.repeat(4 * 1024) });
+    expect(res.status).toBe(413);
+    expect(await stored()).toEqual([]);
+  });
+
   it('an injection string is just an unknown code', async () => {
     const post = await setUp();
     const res = await post({ ...order, code: "SUMMER10' OR '1'='1" });

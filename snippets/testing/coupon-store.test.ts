@@ -4,6 +4,7 @@ import {
   CONTRACT_COUPON, couponRepositoryContract,
 } from './coupon-repository-contract.ts';
 import { couponStore, SCHEMA } from './coupon-store.ts';
+import type { Queryable } from '../http/layered-route.ts';
 import { AlreadyRedeemedError, type Redemption } from './redeem-coupon.ts';
 
 // A fresh (emptied) database per test: the contract's duplicate test goes
@@ -27,32 +28,27 @@ async function redeemTwice(store: ReturnType<typeof couponStore>) {
   await store.recordRedemption({ ...use, orderId: 'o-2' });
 }
 
+const bad = { ...CONTRACT_COUPON, value: 150 };
+
+// Each row runs the same steps twice: on a `query` mocked to resolve with no
+// rows, where they pass, and on PostgreSQL, where they fail.
 describe('what a mocked query hides', () => {
-  it('a mock lets the same user redeem twice (the test passes)', async () => {
+  it.each<[string, (db: Queryable) => Promise<unknown>, object]>([
+    ['a second redemption by the same user',
+      (db) => redeemTwice(couponStore(db)),
+      { name: 'AlreadyRedeemedError',
+        cause: { code: '23505', constraint: 'redemptions_one_per_user' } }],
+    ['a 150% coupon', (db) => couponStore(db).create(bad),
+      { code: '23514', constraint: 'coupons_value_in_range' }],
+    ['a redemption of a coupon that does not exist',
+      (db) => couponStore(db).recordRedemption(use), { code: '23503' }],
+    ['SQL that does not parse',
+      (db) => db.query('SELEC count(*) FROM redemptions'), { code: '42601' }],
+  ])('%s: passes on the mock, fails on PostgreSQL', async (_, steps, error) => {
     const query = vi.fn().mockResolvedValue({ rows: [] });
-    await expect(redeemTwice(couponStore({ query }))).resolves.toBeUndefined();
-    expect(query).toHaveBeenCalledTimes(3);
-  });
-
-  it('PostgreSQL refuses the second redemption', async () => {
-    await expect(redeemTwice(couponStore(db())))
-      .rejects.toBeInstanceOf(AlreadyRedeemedError);
-  });
-
-  it('a mock accepts a 150% coupon; the CHECK constraint does not',
-    async () => {
-      const bad = { ...CONTRACT_COUPON, value: 150 };
-      const query = vi.fn().mockResolvedValue({ rows: [] });
-      await expect(couponStore({ query }).create(bad)).resolves.toBeUndefined();
-      await expect(couponStore(db()).create(bad)).rejects.toMatchObject(
-        { code: '23514', constraint: 'coupons_value_in_range' });
-    });
-
-  it('a mock answers SQL that PostgreSQL cannot parse', async () => {
-    const query = vi.fn().mockResolvedValue({ rows: [{ n: 0 }] });
-    const typo = 'SELEC count(*) FROM redemptions';
-    await expect(query(typo)).resolves.toEqual({ rows: [{ n: 0 }] });
-    await expect(db().query(typo)).rejects.toMatchObject({ code: '42601' });
+    await steps({ query }); // resolves: the mock agrees with anything
+    expect(query).toHaveBeenCalled();
+    await expect(steps(db())).rejects.toMatchObject(error);
   });
 });
 
@@ -63,6 +59,26 @@ describe('couponStore', () => {
         .catch((e: unknown) => e);
       expect(error).not.toBeInstanceOf(AlreadyRedeemedError);
       expect(error).toMatchObject({ code: '23503' });
+    });
+
+  it('maps only its own constraint: another unique violation passes through',
+    async () => {
+      // A later index (one redemption per order) also raises 23505; it must
+      // not come back as "you already used this coupon".
+      await db().exec(`CREATE UNIQUE INDEX redemptions_one_per_order
+        ON redemptions (order_id)`);
+      try {
+        const store = couponStore(db());
+        await store.create(CONTRACT_COUPON);
+        await store.recordRedemption(use);
+        const error = await store.recordRedemption({ ...use, userId: 'bo' })
+          .catch((e: unknown) => e);
+        expect(error).not.toBeInstanceOf(AlreadyRedeemedError);
+        expect(error).toMatchObject({ code: '23505',
+          constraint: 'redemptions_one_per_order' });
+      } finally {
+        await db().exec('DROP INDEX redemptions_one_per_order');
+      }
     });
 
   it('keeps the database error as the cause of AlreadyRedeemedError',

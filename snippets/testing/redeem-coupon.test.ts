@@ -18,6 +18,32 @@ describe('redeemCoupon', () => {
       .toEqual(new Date('2026-08-31T23:59:59.999Z'));
   });
 
+  it('oversells the last use when two calls interleave (check, then act)',
+    async () => {
+      // Both calls count before either records: each sees 1 of 2 used.
+      // Documents the race the page warns about; the fix belongs in storage.
+      const { deps, repo, seeded } = world({ usedBy: ['bo'] });
+      await seeded;
+      let counted = 0;
+      let release = () => {};
+      const bothCounted = new Promise<void>((r) => { release = r; });
+      const gated: CouponRepository = {
+        find: (code) => repo.find(code),
+        countRedemptions: async (code) => {
+          const n = await repo.countRedemptions(code);
+          if (++counted === 2) release();
+          await bothCounted;
+          return n;
+        },
+        recordRedemption: (r) => repo.recordRedemption(r),
+      };
+      const racing = { ...deps, coupons: gated };
+      const results = await Promise.all([redeemCoupon(racing, INPUT),
+        redeemCoupon(racing, { ...INPUT, userId: 'cy', orderId: 'o-2' })]);
+      expect(results.map((r) => r.ok)).toEqual([true, true]);
+      expect(await repo.countRedemptions('SUMMER10')).toBe(3); // limit: 2
+    });
+
   it('lets an infrastructure failure through instead of a business answer',
     async () => {
       const { repo } = world();
