@@ -63,6 +63,14 @@ describe('a branch is a movable ref', () => {
     expect(await branchTip(r.git, 'nosuch')).toBeNull();
   });
 
+  it.each(['main~1', 'main^{tree}', 'HEAD'])('reads only branch names: %j is refused, not resolved', async (name) => {
+    const r = await repo();
+    await commitFiles(r, { 'app.txt': 'v1\n' }, 'A');
+    await commitFiles(r, { 'app.txt': 'v2\n' }, 'B');
+    // As a revision, refs/heads/main~1 is main's parent and main^{tree} its tree: neither is a branch tip.
+    await expect(branchTip(r.git, name)).rejects.toThrow(RangeError);
+  });
+
   it('will not overwrite an existing branch', async () => {
     const r = await repo();
     await commitFiles(r, { 'app.txt': 'v1\n' }, 'A');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,21 @@ describe('isolated git', () => {
     expect(existsSync(root)).toBe(false);
   });
 
+  it('removes its folder when creating the repository fails', async () => {
+    const saved = process.env.TMPDIR;
+    const scratch = await mkdtemp(join(tmpdir(), 'handbook-scratch-'));
+    try {
+      process.env.TMPDIR = scratch; // os.tmpdir() reads it on each call
+      const bad = tempRepo({ objectFormat: 'md5' as 'sha1' });
+      await expect(bad).rejects.toMatchObject({ name: 'GitError', code: 128, message: expect.stringContaining("unknown hash algorithm 'md5'") });
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('reports a failing command with its exit code and first stderr line', async () => {
     const r = await repo();
     const err = await r.git(['cat-file', '-t', 'nosuch']).catch((e: unknown) => e);
@@ -109,6 +124,62 @@ describe('isolated git', () => {
     const id = (await r.git(['hash-object', '-w', '--stdin'], { input: Buffer.alloc(17 * 1024 * 1024, 97) })).stdout.trim();
     await expect(r.git(['cat-file', 'blob', id])).rejects.toMatchObject({
       name: 'GitError', code: null, message: expect.stringContaining('maxBuffer'),
+    });
+  });
+
+  it('stops a git that runs past its time limit', { timeout: 5000 }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'handbook-git-'));
+    try {
+      const bin = join(root, 'bin');
+      await mkdir(bin);
+      await writeFile(join(bin, 'git'), '#!/bin/sh\nexec sleep 10\n');
+      await chmod(join(bin, 'git'), 0o755);
+      const env = { ...isolatedEnv(root, root), PATH: `${bin}:${process.env.PATH}` };
+      const started = Date.now();
+      await expect(gitAt(root, env, { timeoutMs: 200 })(['status'])).rejects.toMatchObject({
+        name: 'GitError', code: null, message: 'git status did not finish: timed out after 200 ms',
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses output that is not UTF-8 instead of mangling it', async () => {
+    const r = await repo();
+    // Two names that differ only in a byte that is not UTF-8 (Latin-1 "é", and 0xff).
+    for (const byte of [0xe9, 0xff]) {
+      await writeFile(Buffer.concat([Buffer.from(`${r.dir}/caf`), Buffer.from([byte]), Buffer.from('.txt')]), 'x\n');
+    }
+    await commitFiles(r, { 'plain.txt': 'p\n' }, 'names');
+    await expect(r.git(['ls-tree', '-z', '--name-only', 'HEAD'])).rejects.toMatchObject({
+      name: 'GitError', code: null, message: 'git ls-tree printed bytes that are not UTF-8',
+    });
+    expect((await r.git(['ls-tree', '--name-only', 'HEAD'])).stdout).toBe('"caf\\351.txt"\n"caf\\377.txt"\nplain.txt\n');
+
+    // Valid UTF-8 comes back byte for byte, a leading byte order mark included.
+    const id = (await r.git(['hash-object', '-w', '--stdin'], { input: '\uFEFFbom\n' })).stdout.trim();
+    expect((await r.git(['cat-file', 'blob', id])).stdout).toBe('\uFEFFbom\n');
+  });
+
+  it('does not isolate git from the repository’s own config: never run it on an untrusted .git', async () => {
+    // Git's SECURITY notes: config and hooks inside .git run commands; a clone copies neither.
+    const r = await repo();
+    const marker = join(dirname(r.dir), 'ran');
+    await r.git(['config', 'core.fsmonitor', `touch '${marker}'; false`]);
+    await r.git(['status', '--porcelain']);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('refuses a repository owned by another user; no config can allow it (runs as root)', async () => {
+    const r = await repo();
+    const home = join(dirname(r.dir), 'home');
+    await writeFile(join(home, '.gitconfig'), '[safe]\n\tdirectory = *\n');
+    await r.git(['config', 'safe.directory', '*']); // ignored in a repository's own config
+    await chown(r.dir, 65534, 65534);
+    await chown(join(r.dir, '.git'), 65534, 65534);
+    await expect(r.git(['rev-parse', '--git-dir'])).rejects.toMatchObject({
+      name: 'GitError', code: 128, message: expect.stringContaining('dubious ownership'),
     });
   });
 });
@@ -144,6 +215,12 @@ describe('resolveCommit', () => {
     expect(await resolveCommit(r.git, 'main')).toBe(two);
     expect(await resolveCommit(r.git, 'main~1')).toBe(one);
     expect(await resolveCommit(r.git, one.slice(0, 7))).toBe(one);
+  });
+
+  it.each(['^main', 'HEAD^!', 'HEAD^@'])('refuses %j, which rev-parse answers with something other than one id', async (rev) => {
+    const r = await repo();
+    await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    await expect(resolveCommit(r.git, rev)).rejects.toThrow(`no commit named ${JSON.stringify(rev)}`);
   });
 
   it('says "no commit" for unknown names and for ids of non-commits', async () => {

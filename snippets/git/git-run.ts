@@ -39,7 +39,12 @@ const TIMEOUT_MS = 30_000;
 export const AUTHOR = { name: 'Ada Example', email: 'ada@example.com' };
 export const FIXED_DATE = '2026-01-01T00:00:00+00:00';
 
-/** The whole environment git sees; nothing comes from the caller's. */
+/**
+ * The whole environment git sees; nothing comes from the caller's.
+ * Not isolated: the repository's own .git/config and hooks, which can run
+ * commands. Use it on repositories you made or cloned, never on a .git
+ * from an untrusted source (an unpacked archive): clone that first.
+ */
 export function isolatedEnv(home: string, ceiling: string) {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -57,23 +62,39 @@ export function isolatedEnv(home: string, ceiling: string) {
 }
 // #endregion isolated-env
 
-/** A runner for `cwd`: arguments go to git as an array, never a shell. */
-export function gitAt(cwd: string, env: Record<string, string>): Git {
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A runner for `cwd`: arguments go to git as an array, never a shell.
+ * Output that is not UTF-8 (a Latin-1 file name) is refused, not mangled
+ * into U+FFFD, which would make two different names look the same.
+ */
+export function gitAt(
+  cwd: string, env: Record<string, string>,
+  { timeoutMs = TIMEOUT_MS }: { timeoutMs?: number } = {},
+): Git {
   return (args, opts = {}) => new Promise((resolve, reject) => {
     const child = execFile('git', [...args], {
-      cwd, env, encoding: 'utf8', maxBuffer: MAX_OUTPUT,
-      timeout: TIMEOUT_MS, windowsHide: true,
-    }, (err, stdout, stderr) => {
+      cwd, env, encoding: 'buffer', maxBuffer: MAX_OUTPUT,
+      timeout: timeoutMs, windowsHide: true,
+    }, (err, out, errOut) => {
       const what = `git ${args[0] ?? ''}`.trim();
       if (err && typeof err.code !== 'number') {
         // ENOENT (no git), output over maxBuffer, or killed by the timeout.
-        const why = err.killed ? `timed out after ${TIMEOUT_MS} ms` : err.message;
+        const why = err.killed ? `timed out after ${timeoutMs} ms` : err.message;
         return reject(new GitError(`${what} did not finish: ${why}`, null));
       }
       const code = err ? Number(err.code) : 0;
+      const stderr = errOut.toString('utf8');
       if (!(opts.okCodes ?? [0]).includes(code)) {
         const detail = stderr.trim().split('\n')[0]?.slice(0, 300) || 'no message';
         return reject(new GitError(`${what} exited with ${code}: ${detail}`, code));
+      }
+      let stdout: string;
+      try {
+        stdout = utf8.decode(out);
+      } catch {
+        return reject(new GitError(`${what} printed bytes that are not UTF-8`, null));
       }
       resolve({ stdout, stderr, code });
     });
@@ -142,10 +163,12 @@ export async function resolveCommit(git: Git, rev: string): Promise<string> {
   }
   const r = await git(['rev-parse', '--verify', '--quiet',
     '--end-of-options', `${rev}^{commit}`], { okCodes: [0, 1] });
-  if (r.code !== 0) {
+  const id = r.stdout.trim();
+  // "^main" resolves too, to "^<id>" ("not main"): accept only an id.
+  if (r.code !== 0 || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(id)) {
     throw new RangeError(`no commit named ${JSON.stringify(rev)}`);
   }
-  return r.stdout.trim();
+  return id;
 }
 // #endregion resolve-commit
 

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitFiles, GitError, tempRepo, type Git, type TempRepo } from './git-run.ts';
 import { changedFiles, checkMerge, parseMergeTree } from './merge-check.ts';
@@ -205,6 +206,14 @@ describe('changedFiles', () => {
       { status: 'D', path: 'drop.txt' },
       { status: 'R100', from: 'old name.md', path: 'new\nname.md' },
     ]);
+  });
+
+  it('fails clearly on a file name that is not UTF-8 rather than listing a mangled one', async () => {
+    const { r } = await forked({ 'a.txt': 'a\n' }, {}, {});
+    await r.git(['switch', '--quiet', 'feature']);
+    await writeFile(Buffer.concat([Buffer.from(`${r.dir}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin-1\n');
+    await commitFiles(r, {}, 'latin-1 name');
+    await expect(changedFiles(r.git, 'main', 'feature')).rejects.toThrow('git diff printed bytes that are not UTF-8');
   });
 
   it('returns nothing for a branch with no new commits', async () => {

@@ -116,6 +116,15 @@ describe('commits and trees', () => {
     for (const e of entries) expect(e.id).toBe(blobId(`${e.path}\n`));
   });
 
+  it('reads a tree name that starts with "-" as a name, never as an option', async () => {
+    const r = await repo();
+    await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
+    // Without --end-of-options, "-r" would be ls-tree's option and git would exit 129 (usage).
+    await expect(readTree(r.git, '-r')).rejects.toMatchObject({
+      name: 'GitError', code: 128, message: expect.stringContaining('Not a valid object name -r'),
+    });
+  });
+
   it('refuses options and unknown names, and fails outside a repository', async () => {
     const r = await repo();
     await commitFiles(r, { 'a.txt': 'a\n' }, 'one');
