@@ -6,6 +6,7 @@
  * the table constraints (no negative balance, unique reference, known
  * accounts) hold.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DuplicateReferenceError, type Account, type Repositories, type Transfer,
   type UnitOfWork,
@@ -21,14 +22,29 @@ export function memoryUnitOfWork(seed: Account[] = []): UnitOfWork {
   let committed: State = { transfers: new Map(),
     accounts: new Map(seed.map((a) => [a.id, { ...a }])) };
   let queue: Promise<unknown> = Promise.resolve();
+  const current = new AsyncLocalStorage<{ ended: boolean }>();
   return (work) => {
+    if (current.getStore()?.ended === false) {
+      // It would wait for its turn, behind the unit that waits for it.
+      return Promise.reject(new Error('unitOfWork called inside another '
+        + 'unit of work: pass its repositories down instead'));
+    }
     // Units run one after another, as if each locked everything.
     const run = queue.then(async () => {
       const draft: State = { accounts: new Map(committed.accounts),
         transfers: new Map(committed.transfers) };
-      const result = await work(repositoriesOver(draft));
-      committed = draft; // commit: reached only if work did not throw
-      return result;
+      const unit = { failed: false, ended: false };
+      try {
+        const result = await current.run(unit, () =>
+          work(guarded(repositoriesOver(draft), unit)));
+        // Like PostgreSQL: a unit with a failed write cannot commit.
+        if (unit.failed) throw new Error('a write failed earlier in this '
+          + 'unit of work, so it rolled back');
+        committed = draft; // commit: reached only if work did not throw
+        return result;
+      } finally {
+        unit.ended = true; // escaped repositories must not touch state
+      }
     });
     queue = run.catch(() => {});
     return run;
@@ -49,8 +65,9 @@ function repositoriesOver(state: State): Repositories {
       },
       async save(next) {
         account(next.id);
-        if (next.balanceCents < 0) { // like the CHECK
-          throw new Error(`negative balance for ${next.id}`);
+        const cents = next.balanceCents; // bigint CHECK (0 .. 2^53 - 1)
+        if (!Number.isSafeInteger(cents) || cents < 0) {
+          throw new Error(`balance ${cents} out of range for ${next.id}`);
         }
         state.accounts.set(next.id, { ...next });
       },
@@ -59,7 +76,9 @@ function repositoriesOver(state: State): Repositories {
       async add(t) {
         account(t.from);
         account(t.to);
-        if (!(t.amountCents > 0)) throw new Error('amount must be > 0');
+        if (!Number.isSafeInteger(t.amountCents) || t.amountCents <= 0) {
+          throw new Error(`amount ${t.amountCents} out of range`);
+        }
         if (state.transfers.has(t.reference)) {
           throw new DuplicateReferenceError(t.reference);
         }
@@ -73,3 +92,23 @@ function repositoriesOver(state: State): Repositories {
   };
 }
 // #endregion fake
+
+/** Refuses calls after the unit ends; remembers calls that failed. */
+function guarded(repos: Repositories,
+  unit: { failed: boolean; ended: boolean }): Repositories {
+  const wrap = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (unit.ended) throw new Error('this unit of work has ended');
+      try {
+        return await call(...args);
+      } catch (error) {
+        unit.failed = true;
+        throw error;
+      }
+    };
+  const { accounts: a, transfers: t } = repos;
+  return {
+    accounts: { lock: wrap(a.lock), save: wrap(a.save) },
+    transfers: { add: wrap(t.add), find: wrap(t.find) },
+  };
+}

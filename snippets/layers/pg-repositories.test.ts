@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { waitsForLock } from '../db/postgres-server.ts';
 import { useDatabase, useServerDatabase } from '../db/use-database.ts';
 import { pgRepositories, pgUnitOfWork, SCHEMA, type Session } from './pg-repositories.ts';
-import { transferService, type UnitOfWork } from './transfer-service.ts';
+import { repositoryContract, unitOfWorkContract } from './repository-contract.ts';
+import { transferService, type Account, type UnitOfWork } from './transfer-service.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
 const RESET = 'TRUNCATE transfers, accounts';
@@ -68,6 +69,21 @@ describe('on PGlite', () => {
     }
   });
 
+  it('maps only the reference key\'s 23505 to a duplicate reference', async () => {
+    await seed(db(), { alice: 100, bob: 0 });
+    await db().exec('CREATE UNIQUE INDEX one_per_pair ON transfers (from_id, to_id)');
+    try {
+      const service = transferService({ unitOfWork: pgUnitOfWork(db()), now: () => NOW });
+      await service.transfer(move('r1', 'alice', 'bob', 10));
+      // Another unique constraint fails: an outage to fix, not a reused key.
+      await expect(service.transfer(move('r2', 'alice', 'bob', 10)))
+        .rejects.toMatchObject({ code: '23505', constraint: 'one_per_pair' });
+      expect(await balances(db())).toEqual({ alice: 90, bob: 10 });
+    } finally {
+      await db().exec('DROP INDEX one_per_pair');
+    }
+  });
+
   it('reads bigint balances past 2^31 back as exact numbers', async () => {
     await seed(db(), { alice: 5_000_000_000, bob: 0 });
     const found = await pgUnitOfWork(db())(({ accounts }) => accounts.lock(['alice']));
@@ -77,6 +93,18 @@ describe('on PGlite', () => {
 
 describe('on a PostgreSQL server, several connections', () => {
   const { db: pg } = useServerDatabase(SCHEMA, { reset: RESET, connections: 10 });
+
+  // node-postgres neither closes a finished transaction's session (the
+  // connection goes back to the pool) nor rejects a COMMIT that rolled back,
+  // so the unit of work's edges are checked on a pool too, not only PGlite.
+  const open = async (accounts: Account[]) => {
+    for (const { id, balanceCents } of accounts) {
+      await pg().query('INSERT INTO accounts VALUES ($1, $2)', [id, balanceCents]);
+    }
+    return pgUnitOfWork(pg());
+  };
+  repositoryContract('a pg pool', open);
+  unitOfWorkContract('a pg pool', open);
 
   /** A unit of work that stops after locking until `go` is called. */
   function pausedAfterLock() {

@@ -5,6 +5,7 @@
  * runs unchanged on PGlite (tests, demos) and on a `pg` pool.
  * @see https://www.postgresql.org/docs/current/tutorial-transactions.html
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { violates } from '../db/inbox-consumer.ts';
 import {
   DuplicateReferenceError, transferService, type Account, type Repositories,
@@ -14,7 +15,8 @@ import {
 export const SCHEMA = `
 CREATE TABLE accounts (
   id            text PRIMARY KEY,
-  balance_cents bigint NOT NULL CHECK (balance_cents >= 0));
+  balance_cents bigint NOT NULL
+    CHECK (balance_cents BETWEEN 0 AND 9007199254740991));
 CREATE TABLE transfers (
   reference    text PRIMARY KEY,
   from_id      text NOT NULL REFERENCES accounts (id),
@@ -79,11 +81,61 @@ export function pgRepositories(tx: Session): Repositories {
 }
 
 export function pgUnitOfWork(db: TransactionalDb): UnitOfWork {
+  const current = new AsyncLocalStorage<{ open: boolean }>();
   // BEGIN, run, COMMIT; ROLLBACK if work throws. Every repository gets
   // the same `tx`, which is what makes the transaction span them.
-  return (work) => db.transaction((tx) => work(pgRepositories(tx)));
+  return async (work) => {
+    if (current.getStore()?.open) throw new Error(NESTED);
+    return db.transaction(async (tx) => {
+      const unit = unitSession(tx);
+      const mark = { open: true };
+      try {
+        return await current.run(mark, async () => {
+          const result = await work(pgRepositories(unit.session));
+          unit.throwIfFailed(); // a swallowed error must not reach COMMIT
+          return result;
+        });
+      } finally {
+        mark.open = false;
+        unit.end(); // repositories that escape `work` die here
+      }
+    });
+  };
 }
 // #endregion repositories
+
+/**
+ * `tx` as the repositories of one unit see it. After the unit ends, a
+ * query would run on whatever the pool next does with the connection, so
+ * it throws instead. After a statement fails, PostgreSQL aborts the
+ * transaction and answers COMMIT with a silent ROLLBACK (node-postgres
+ * resolves it, PGlite throws), so the unit throws on both.
+ */
+function unitSession(tx: Session) {
+  let state: 'open' | 'failed' | 'ended' = 'open';
+  const session: Session = {
+    async query<R>(sql: string, params?: unknown[]) {
+      if (state === 'ended') throw new Error(UNIT_ENDED);
+      try {
+        return await tx.query<R>(sql, params);
+      } catch (error) {
+        state = 'failed';
+        throw error;
+      }
+    },
+  };
+  return {
+    session,
+    throwIfFailed() { if (state === 'failed') throw new Error(UNIT_FAILED); },
+    end() { state = 'ended'; },
+  };
+}
+const UNIT_ENDED =
+  'this unit of work has ended: use repositories only inside it';
+const NESTED = 'unitOfWork called inside another unit of work: '
+  + 'pass its repositories down instead';
+const UNIT_FAILED =
+  'a statement failed earlier in this unit of work, so it rolled back';
 
 function toTransfer(row: TransferRow): Transfer {
   return { reference: row.reference, from: row.from_id, to: row.to_id,

@@ -82,3 +82,73 @@ export function repositoryContract(name: string, open: OpenStore) {
   });
 }
 // #endregion contract
+
+/**
+ * The edges of a unit of work, which the service relies on without saying
+ * so: repositories die with their unit, a unit whose statement failed does
+ * not commit, units do not nest, and amounts are whole cents that a
+ * JavaScript number holds exactly.
+ */
+export function unitOfWorkContract(name: string, open: OpenStore) {
+  describe(`${name} keeps the unit of work's edges`, () => {
+    const seed = [{ id: 'a', balanceCents: 100 }, { id: 'b', balanceCents: 0 }];
+    const balanceOfA = (uow: UnitOfWork) => uow(async ({ accounts }) =>
+      (await accounts.lock(['a'])).get('a')?.balanceCents);
+
+    it('refuses repositories used after their unit committed', async () => {
+      const uow = await open(seed);
+      const escaped = await uow(async (repos) => repos);
+      await expect(escaped.accounts.save({ id: 'a', balanceCents: 1 }))
+        .rejects.toThrow(/unit of work has ended/);
+      await expect(escaped.transfers.add(transfer('late')))
+        .rejects.toThrow(/unit of work has ended/);
+      expect(await balanceOfA(uow)).toBe(100);
+    });
+
+    it('refuses repositories used after their unit rolled back', async () => {
+      const uow = await open(seed);
+      let escaped: Parameters<Parameters<UnitOfWork>[0]>[0] | undefined;
+      await expect(uow(async (repos) => {
+        escaped = repos;
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      await expect(escaped!.accounts.lock(['a']))
+        .rejects.toThrow(/unit of work has ended/);
+    });
+
+    it('does not commit a unit that swallowed a failed write', async () => {
+      const uow = await open(seed);
+      await uow(({ transfers }) => transfers.add(transfer('t1')));
+      await expect(uow(async ({ accounts, transfers }) => {
+        await accounts.save({ id: 'a', balanceCents: 90 });
+        await transfers.add(transfer('t1')).catch(() => {}); // swallowed
+        return 'done';
+      })).rejects.toThrow(/failed earlier/);
+      expect(await balanceOfA(uow)).toBe(100);
+    });
+
+    it('refuses a unit of work started inside another', async () => {
+      const uow = await open(seed);
+      // A second unit would wait for the first's locks (or its turn)
+      // forever; the inner code should use the repositories it was given.
+      await expect(uow(() => uow(({ accounts }) => accounts.lock(['a']))))
+        .rejects.toThrow(/inside another unit of work/);
+      expect(await balanceOfA(uow)).toBe(100);
+    });
+
+    it('refuses amounts that are not whole cents held exactly', async () => {
+      const uow = await open(seed);
+      const fails = (work: Parameters<UnitOfWork>[0]) =>
+        expect(uow(work)).rejects.toThrow();
+      await fails(({ accounts }) =>
+        accounts.save({ id: 'a', balanceCents: 10.5 }));
+      await fails(({ accounts }) =>
+        accounts.save({ id: 'a', balanceCents: Number.MAX_SAFE_INTEGER + 1 }));
+      await fails(({ transfers }) => transfers.add(transfer('t3', 0.5)));
+      expect(await balanceOfA(uow)).toBe(100);
+      await uow(({ accounts }) =>
+        accounts.save({ id: 'a', balanceCents: Number.MAX_SAFE_INTEGER }));
+      expect(await balanceOfA(uow)).toBe(Number.MAX_SAFE_INTEGER);
+    });
+  });
+}
