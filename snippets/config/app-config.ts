@@ -11,10 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import {
-  type Loaded, loadLayered, settings, type Sources,
-} from './layered.ts';
+import { type Loaded, loadLayered, type Sources } from './layered.ts';
 import { quote, redact, secret } from './secret.ts';
+import { settings } from './settings.ts';
 
 // #region app-schema
 /** Every setting of the service, typed, with production-safe defaults. */

@@ -138,3 +138,11 @@ describe('readConfigFile', () => {
     ]);
   });
 });
+
+describe('hostile input and leaks', () => {
+  it('reports tags the loader does not resolve', () => {
+    expect(read('server:\n  host: !!js/function "function(){}"\n').problems)
+      .toEqual(['config/app.yaml:2: Unresolved tag: ' +
+        'tag:yaml.org,2002:js/function']);
+  });
+});

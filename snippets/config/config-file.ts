@@ -9,7 +9,9 @@
  */
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { type ReadFile, readText } from './secret-files.ts';
 import { isSecret, quote, unwrap } from './secret.ts';
+import type { Layer } from './settings.ts';
 
 /** A configuration file is a page of settings, not a data set. */
 export const MAX_FILE_BYTES = 256 * 1024;
@@ -40,7 +42,7 @@ export function readConfigFile(
     const offset = isNode(node) ? (node.range?.[0] ?? 0) : 0;
     return `${file}:${lines.linePos(offset).line}`;
   };
-  for (const e of doc.errors) {
+  for (const e of [...doc.errors, ...doc.warnings]) { // warnings: bad tags
     out.problems.push(`${file}:${lines.linePos(e.pos[0]).line}: ${e.message}`);
   }
   if (out.problems.length > 0 || doc.contents === null) return out;
@@ -80,3 +82,23 @@ export function readConfigFile(
   return out;
 }
 // #endregion read-file
+
+/** The file layer: the settings in `file`, each with its line. */
+export function fromFile(
+  file: string, schema: z.ZodObject, readFile: ReadFile | undefined,
+  problems: string[],
+): Layer {
+  readFile ??= (path) => readText(path, MAX_FILE_BYTES);
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    problems.push(`${file}: cannot read (${String(code ?? message)})`);
+    return new Map();
+  }
+  const read = readConfigFile(file, text, schema);
+  problems.push(...read.problems);
+  return new Map([...read.values].map(([path, value]) =>
+    [path, { value, from: read.where.get(path) ?? file }]));
+}

@@ -6,18 +6,14 @@
  * @see https://12factor.net/config
  * @see https://nodejs.org/api/environment_variables.html
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isSecret, quote, received, redact, scrub, secret } from './secret.ts';
+import { secretProblem, withoutInput } from './safe-messages.ts';
+import {
+  type Env, type ReadFile, readText, readVar,
+} from './secret-files.ts';
+import { isSecret, printsRedacted, received, redact, secret } from './secret.ts';
 
-/** The process environment, or a stand-in for it: names to strings. */
-export type Env = Readonly<Record<string, string | undefined>>;
-/** Reads a whole file as text; injected so tests need no disk. */
-export type ReadFile = (path: string) => string;
-
-/** A mounted secret is a password or a key, not a document. */
-export const MAX_SECRET_FILE_BYTES = 64 * 1024;
-const tooBig = `larger than ${MAX_SECRET_FILE_BYTES} bytes`;
+export type { Env, ReadFile } from './secret-files.ts';
 
 // #region env-schema
 /** A variable holding a whole number from min to max, digits only. */
@@ -36,10 +32,9 @@ export const AppEnv = z.object({
   PORT: intVar(1, 65535).default(3000),
   LOG_LEVEL: z.enum(LEVELS, { error: `expected one of ${LEVELS.join(', ')}` })
     .default('info'),
-  DATABASE_URL: secret(z.url({
-    protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL',
-  })),
-  SESSION_SECRET: secret(z.string().min(32, 'expected 32 or more characters')),
+  // A secret's problems are worded from its rules, never custom text.
+  DATABASE_URL: secret(z.url({ protocol: /^postgres(ql)?$/ })),
+  SESSION_SECRET: secret(z.string().min(32)),
 });
 // #endregion env-schema
 
@@ -75,63 +70,53 @@ export function loadEnv<S extends z.ZodObject>(
       unread.add(name);
     }
   }
-  const result = schema.safeParse(input);
-  if (result.success && problems.length === 0) return result.data;
-
-  const said = new Map<string, string[]>(); // variable → zod's messages
-  for (const { path, message } of result.error?.issues ?? []) {
-    const name = String(path[0]);
-    if (!unread.has(name)) said.set(name, [...(said.get(name) ?? []), message]);
+  const result = parse(schema, input);
+  if (result.success && problems.length === 0) {
+    return printsRedacted(result.data, schema); // console.log(config) is safe
   }
-  for (const [name, messages] of said) {
-    const hidden = isSecret(schema.shape[name] as z.ZodType);
-    problems.push(problem(name, input[name], messages, hidden));
+  const said = new Map<string, string[]>(); // variable → what it expected
+  for (const issue of result.error?.issues ?? []) {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '';
+    const hidden = name === '' ? hasSecrets(schema) : isSecretVar(schema, name);
+    const text = hidden ? secretProblem(issue) : issue.message;
+    if (!unread.has(name)) said.set(name, [...(said.get(name) ?? []), text]);
+  }
+  for (const [name, texts] of said) {
+    problems.push(problem(name, input[name], [...new Set(texts)].join('; '),
+      isSecretVar(schema, name)));
   }
   throw new ConfigError('Environment', problems);
 }
 
 /** One line about a variable: its name, what was expected, what came. */
 function problem(
-  name: string, value: string | undefined, messages: string[],
-  hidden: boolean,
+  name: string, value: string | undefined, expected: string, hidden: boolean,
 ): string {
+  if (name === '') return `environment: ${expected}`; // a cross-field check
   if (value === undefined) return `${name}: required, not set`;
-  const expected = [...new Set(messages)]
-    .map((m) => (hidden ? scrub(m, value) : m)).join('; ');
   if (value === '') return `${name}: set but empty; ${expected}`;
   return `${name}: ${expected}; ${received(value, hidden)}`;
 }
 // #endregion load-env
 
-// #region secret-files
-/**
- * A variable's value. A secret may instead come from the file that
- * `NAME_FILE` names, which is how orchestrators hand over mounted
- * secrets (Docker at /run/secrets/<name>); one trailing newline is cut.
- */
-export function readVar(
-  env: Env, name: string, isSecretVar: boolean, readFile: ReadFile,
-): { value?: string; from?: string; problem?: string } {
-  const fileVar = `${name}_FILE`;
-  const path = isSecretVar ? own(env, fileVar) : undefined;
-  if (path === undefined) {
-    const value = own(env, name);
-    return value === undefined ? {} : { value, from: `env ${name}` };
-  }
-  if (own(env, name) !== undefined) {
-    return { problem: `${name} and ${fileVar} are both set; keep one` };
-  }
-  let text: string;
+/** safeParse; a throw inside the schema becomes one that quotes nothing. */
+function parse<S extends z.ZodObject>(schema: S, input: unknown) {
   try {
-    text = readFile(path);
-    if (text.length > MAX_SECRET_FILE_BYTES) throw new Error(tooBig);
-  } catch (error) { // ENOENT, EACCES…: the code, never the content
-    const why = (error as { code?: unknown }).code ?? (error as Error).message;
-    return { problem: `${fileVar}: cannot read ${quote(path)} (${why})` };
+    return schema.safeParse(input);
+  } catch (error) {
+    throw withoutInput(error, 'Environment');
   }
-  return { value: text.replace(/\r?\n$/, ''), from: `file via ${fileVar}` };
 }
-// #endregion secret-files
+
+function isSecretVar(schema: z.ZodObject, name: string): boolean {
+  const field = Object.hasOwn(schema.shape, name) ? schema.shape[name] : null;
+  return field ? isSecret(field as z.ZodType) : false;
+}
+
+function hasSecrets(schema: z.ZodObject): boolean {
+  return Object.keys(schema.shape).some((name) => isSecretVar(schema, name));
+}
+
 
 /** How start-up talks to the outside: injected so tests can capture it. */
 export interface Io {
@@ -168,27 +153,6 @@ export function configOrExit<S extends z.ZodObject>(
 }
 // #endregion fail-fast
 
-/**
- * A secret file's text. Checked before reading, on the open descriptor:
- * a device such as /dev/zero would never end, a huge file would fill memory.
- */
-function readText(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > MAX_SECRET_FILE_BYTES) throw new Error(tooBig);
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** `env[name]` if set on the object itself, never from its prototype. */
-function own(env: Env, name: string): string | undefined {
-  return Object.hasOwn(env, name) ? env[name] : undefined;
-}
-
 if (import.meta.main) {
   const bad = {
     PORT: 'abc', LOG_LEVEL: '', SESSION_SECRET: 'correct-horse-battery',
@@ -203,5 +167,6 @@ if (import.meta.main) {
     DATABASE_URL: 'postgres://app:demo-only@db.internal:5432/app',
     SESSION_SECRET: 'a6b0c0d2e4f6a8b0c2d4e6f8a0b2c4d6',
   };
-  console.log(JSON.stringify(redact(loadEnv(AppEnv, good), AppEnv)));
+  // The loaded config itself prints redacted: no redact() call needed.
+  console.log(JSON.stringify(loadEnv(AppEnv, good)));
 }

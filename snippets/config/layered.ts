@@ -8,29 +8,24 @@
  * @see https://12factor.net/config
  * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { readConfigFile } from './config-file.ts';
-import { ConfigError, type Env, type ReadFile, readVar } from './env.ts';
+import { fromFile } from './config-file.ts';
+import { fromEnv } from './env-layer.ts';
+import { ConfigError, type Env, type ReadFile } from './env.ts';
+import { fromFlags } from './flags.ts';
 import {
-  isSecret, quote, received, redact, scrub, secret, unwrap,
-} from './secret.ts';
+  expectation, secretProblem, withoutInput,
+} from './safe-messages.ts';
+import { printsRedacted, quote, received, redact, secret } from './secret.ts';
+import { type Layer, type Setting, settings } from './settings.ts';
 
 /** Where configuration comes from; injected so tests are deterministic. */
 export interface Sources {
   /** The arguments after the script: `process.argv.slice(2)`. */
   argv: readonly string[];
   env: Env;
-  readFile: ReadFile;
-}
-
-/** One leaf setting and the names it goes by in each layer. */
-export interface Setting {
-  path: string; // server.port
-  schema: z.ZodType;
-  secret: boolean;
-  env: string; // APP_SERVER__PORT
-  flag: string; // --server.port
+  /** Reads a config or secret file; by default a bounded, regular-file read. */
+  readFile?: ReadFile;
 }
 
 export interface Loaded<T> {
@@ -38,8 +33,6 @@ export interface Loaded<T> {
   /** The layer each setting came from: `config/app.yaml:3`, `default`… */
   origin: Map<string, string>;
 }
-
-type Layer = Map<string, { value: unknown; from: string }>;
 
 // #region layers
 /**
@@ -78,21 +71,23 @@ function validate<S extends z.ZodObject>(
   schema: S, all: Setting[], input: unknown, chosen: Layer,
   problems: string[],
 ): Loaded<z.output<S>> {
-  const result = schema.safeParse(input, { error: expected });
+  const result = parse(schema, input);
   for (const issue of result.error?.issues ?? []) {
     const path = issue.path.join('.');
     const s = all.find((x) => x.path === path);
     const got = chosen.get(path);
-    if (s === undefined) problems.push(`${path || 'config'}: ${issue.message}`);
-    else if (got === undefined) {
+    if (s === undefined) { // a check on a section, or across sections
+      const hidden = all.some((x) => x.secret && within(x.path, path));
+      const text = hidden ? secretProblem(issue) : issue.message;
+      problems.push(`${path || 'config'}: ${text}`);
+    } else if (got === undefined) {
       const how = s.secret ? `set ${s.env} or ${s.env}_FILE`
         : `set it in the config file, ${s.env} or ${s.flag}`;
       problems.push(`${path}: required, not set (${how})`);
     } else {
-      const message = s.secret
-        ? scrub(issue.message, got.value) : issue.message;
+      const text = s.secret ? secretProblem(issue) : issue.message;
       const empty = got.value === '' ? 'set but empty; ' : '';
-      problems.push(`${path}: ${empty}${message}; ` +
+      problems.push(`${path}: ${empty}${text}; ` +
         `${received(got.value, s.secret)} (from ${got.from})`);
     }
   }
@@ -101,133 +96,22 @@ function validate<S extends z.ZodObject>(
   }
   const origin = new Map(all.map((s) => [s.path,
     chosen.get(s.path)?.from ?? 'default']));
-  return { config: result.data, origin };
+  return { config: printsRedacted(result.data, schema), origin };
 }
 // #endregion validate
 
-/** Zod's default messages, worded as "what was expected". */
-function expected(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'invalid_type': return `expected ${issue.expected}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map(String).join(', ')}`;
-    case 'too_small': case 'too_big': {
-      const [word, n] = issue.code === 'too_small'
-        ? ['at least', issue.minimum] : ['at most', issue.maximum];
-      const unit = issue.origin === 'string' ? ' characters' : '';
-      return `expected ${word} ${n}${unit}`;
-    }
-    default: return undefined; // zod's own message
-  }
-}
-
-// #region names
-/** Every leaf of the schema, named as a variable and as a flag. */
-export function settings(
-  schema: z.ZodType, prefix: string, path: string[] = [], inSecret = false,
-): Setting[] {
-  const hidden = inSecret || isSecret(schema);
-  const object = unwrap(schema);
-  if (object instanceof z.ZodObject) {
-    return Object.entries(object.shape).flatMap(([key, field]) =>
-      settings(field as z.ZodType, prefix, [...path, key], hidden));
-  }
-  const snake = (k: string) => k.replace(/[A-Z]/g, '_$&').toUpperCase();
-  const kebab = (k: string) => k.replace(/[A-Z]/g, '-$&').toLowerCase();
-  return [{
-    path: path.join('.'), schema, secret: hidden,
-    env: prefix + path.map(snake).join('__'), // APP_DB__POOL_SIZE
-    flag: `--${path.map(kebab).join('.')}`, // --db.pool-size
-  }];
-}
-// #endregion names
-
-/** A string from the environment or a flag, as the setting's type. */
-function coerce(raw: string, schema: z.ZodType): unknown {
-  const type = unwrap(schema);
-  if (type instanceof z.ZodNumber && /^-?\d+(\.\d+)?$/.test(raw)) {
-    return Number(raw);
-  }
-  if (type instanceof z.ZodBoolean && /^(true|false)$/.test(raw)) {
-    return raw === 'true';
-  }
-  return raw; // anything else: zod reports what it expected
-}
-
-function fromEnv(
-  env: Env, all: Setting[], prefix: string, readFile: ReadFile,
-  problems: string[],
-): Layer {
-  const layer: Layer = new Map();
-  const known = new Set([`${prefix}CONFIG`]);
-  for (const s of all) {
-    known.add(s.env).add(`${s.env}_FILE`);
-    const read = readVar(env, s.env, s.secret, readFile);
-    if (read.problem) problems.push(read.problem);
-    else if (read.value !== undefined) {
-      const value = coerce(read.value, s.schema);
-      layer.set(s.path, { value, from: read.from ?? s.env });
-    }
-  }
-  for (const name of Object.keys(env)) { // a typo must not pass silently
-    if (name.startsWith(prefix) && !known.has(name)) {
-      problems.push(`${name}: no setting has this name`);
-    }
-  }
-  return layer;
-}
-
-function fromFlags(
-  argv: readonly string[], all: Setting[], problems: string[],
-): { values: Layer; config?: string } {
-  const byName = new Map(all.map((s) => [s.flag.slice(2), s]));
-  const options = Object.fromEntries(['config', ...byName.keys()]
-    .map((name) => [name, { type: 'string' as const }]));
-  const { tokens } = parseArgs({
-    args: [...argv], options, strict: false, allowPositionals: true,
-    tokens: true,
-  });
-  const values: Layer = new Map();
-  let config: string | undefined;
-  for (const t of tokens) { // never echo a value: it may be a secret
-    if (t.kind === 'positional') {
-      problems.push(`argument ${t.index + 1}: unexpected; use --name=value`);
-    }
-    if (t.kind !== 'option') continue;
-    const s = byName.get(t.name);
-    // "--port --log.level=debug": --port has no value, not that one
-    const value = t.inlineValue === false && t.value?.startsWith('-')
-      ? undefined : t.value;
-    const empty = value === '' && t.name === 'config'; // "" names no file
-    if (s === undefined && t.name !== 'config') {
-      problems.push(`${t.rawName}: unknown flag`);
-    } else if (s?.secret) {
-      problems.push(`${t.rawName}: a secret; flags show in ps, set ${s.env}`);
-    } else if (value === undefined || empty) {
-      problems.push(`${t.rawName}: needs a value, like ${t.rawName}=…`);
-    } else if (s) {
-      const typed = coerce(value, s.schema);
-      values.set(s.path, { value: typed, from: `flag ${t.rawName}` });
-    } else config = value; // --config
-  }
-  return { values, config };
-}
-
-function fromFile(
-  file: string, schema: z.ZodObject, readFile: ReadFile, problems: string[],
-): Layer {
-  let text: string;
+/** safeParse with "expected …" wording; a throw inside quotes nothing. */
+function parse<S extends z.ZodObject>(schema: S, input: unknown) {
   try {
-    text = readFile(file);
+    return schema.safeParse(input, { error: expectation });
   } catch (error) {
-    const code = (error as { code?: unknown }).code ?? 'unreadable';
-    problems.push(`${file}: cannot read (${code})`);
-    return new Map();
+    throw withoutInput(error, 'Configuration');
   }
-  const read = readConfigFile(file, text, schema);
-  problems.push(...read.problems);
-  return new Map([...read.values].map(([path, value]) =>
-    [path, { value, from: read.where.get(path) ?? file }]));
+}
+
+/** True when `path` is `section` or inside it; "" is the whole config. */
+function within(path: string, section: string): boolean {
+  return section === '' || path === section || path.startsWith(`${section}.`);
 }
 
 /** One line per setting: its value, secrets redacted, and its layer. */

@@ -1,7 +1,8 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  isSecret, quote, received, REDACTED, redact, scrub, secret, unwrap,
+  isSecret, printsRedacted, quote, received, REDACTED, redact, secret, unwrap,
 } from './secret.ts';
 
 describe('secret and isSecret', () => {
@@ -12,6 +13,18 @@ describe('secret and isSecret', () => {
     expect(isSecret(token.default('x'))).toBe(true);
     expect(isSecret(token.nullable().optional())).toBe(true);
     expect(isSecret(secret(z.string().optional()))).toBe(true);
+  });
+
+  it('keeps the mark through checks and wrappers chained after it', () => {
+    // zod's .min(), .refine(), .describe() return a new schema object.
+    const base = () => secret(z.string());
+    for (const schema of [base().min(32), base().refine(() => true),
+      base().describe('db password'), base().transform((s) => s.trim()),
+      base().readonly(), base().catch('x'), base().pipe(z.string()),
+      z.string().pipe(base()), secret(z.object({ a: z.string() }))
+        .refine(() => true)]) {
+      expect(isSecret(schema)).toBe(true);
+    }
   });
 
   it('marks only the schema it is given', () => {
@@ -85,7 +98,7 @@ describe('redact', () => {
   });
 });
 
-describe('received, quote and scrub', () => {
+describe('received and quote', () => {
   it('shows non-secret values quoted, escaped and cut', () => {
     expect(received('abc', false)).toBe('got "abc"');
     expect(received('a\nb', false)).toBe('got "a\\nb"');
@@ -100,16 +113,35 @@ describe('received, quote and scrub', () => {
     expect(shown).not.toMatch(/[\u0085\u2028\u2029\u202E]/);
   });
 
+  it('quotes what JSON cannot: cycles, Infinity, bigint', () => {
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expect(quote(cycle)).toBe('[object Array]');
+    expect(quote(Infinity)).toBe('Infinity');
+    expect(quote(10n)).toBe('10');
+  });
+
   it('never shows a secret value', () => {
     expect(received('hunter2', true)).toBe('secret, value not shown');
   });
+});
 
-  it('withholds a message that quotes the value, and only then', () => {
-    expect(scrub('expected 32 or more characters', 'hunter2')).toBe(
-      'expected 32 or more characters');
-    expect(scrub('bad token hunter2!', 'hunter2')).toBe(
-      'invalid (message withheld: it quoted the value)');
-    expect(scrub('expected a URL', '')).toBe('expected a URL');
+describe('printsRedacted', () => {
+  const Schema = z.object({
+    port: z.number(),
+    db: z.object({ url: secret(z.string()), pool: z.number() }),
+  });
+
+  it('redacts the object and each section when printed, not when read', () => {
+    const config = printsRedacted(
+      { port: 80, db: { url: 'postgres://u:pw@h/db', pool: 5 } }, Schema);
+    for (const text of [JSON.stringify(config), inspect(config),
+      JSON.stringify({ db: config.db }), inspect({ db: config.db })]) {
+      expect(text).not.toContain('pw@h');
+      expect(text).toContain(REDACTED);
+    }
+    expect(config.db.url).toBe('postgres://u:pw@h/db');
+    expect(Object.keys(config)).toEqual(['port', 'db']);
   });
 });
 

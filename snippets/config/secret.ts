@@ -22,12 +22,19 @@ export function secret<T extends z.ZodType>(schema: T): T {
   return schema;
 }
 
-/** True when the field, or the schema it wraps, is secret. */
+/**
+ * True when the field, or a schema it was made from, is secret. `get`, not
+ * `has`: zod's `.min()` or `.refine()` returns a copy whose registry entry
+ * is inherited from its parent, so `secret(z.string()).min(32)` stays secret.
+ */
 export function isSecret(schema: z.ZodType): boolean {
-  for (let s: z.ZodType | undefined = schema; s; s = unwrapOnce(s)) {
-    if (secrets.has(s)) return true;
+  if (secrets.get(schema)?.secret) return true;
+  if (schema instanceof z.ZodPipe) { // .transform(), .pipe(): either side
+    const { in: from, out: to } = schema as z.ZodPipe<z.ZodType, z.ZodType>;
+    return isSecret(from) || isSecret(to);
   }
-  return false;
+  const inner = unwrapOnce(schema);
+  return inner ? isSecret(inner) : false;
 }
 
 /** What an error message may say about a value it rejected. */
@@ -37,8 +44,7 @@ export function received(value: unknown, isSecretValue: boolean): string {
 
 /** A value quoted for a one-line message: JSON escapes, cut to length. */
 export function quote(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value); // escapes \n, \x1b
-  const text = json.replace(UNSAFE, escapeChar);
+  const text = json(value).replace(UNSAFE, escapeChar); // \n, \x1b too
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
@@ -77,17 +83,37 @@ export function redact(value: unknown, schema: z.ZodType): unknown {
 }
 
 /**
- * A message about a secret field, unless it quotes the secret: custom
- * refinements can put their input in the text they return.
+ * Makes `config` and every section in it print as `redact` would, through
+ * JSON.stringify, console.log and util.inspect; reading a field still
+ * gives the value. A guard for the `logger.info(config)` nobody reviewed.
  */
-export function scrub(message: string, secretValue: unknown): string {
-  const quoted = typeof secretValue === 'string' && secretValue !== '' &&
-    message.includes(secretValue);
-  return quoted ? 'invalid (message withheld: it quoted the value)' : message;
+export function printsRedacted<T>(config: T, schema: z.ZodType): T {
+  const inner = unwrap(schema);
+  if (!(inner instanceof z.ZodObject) || !isRecord(config)) return config;
+  const safe = () => redact(config, schema);
+  Object.defineProperty(config, 'toJSON', { value: safe });
+  Object.defineProperty(config, INSPECT, { value: safe });
+  for (const [key, field] of Object.entries(inner.shape)) {
+    if (Object.hasOwn(config, key)) printsRedacted(config[key], field);
+  }
+  return config;
 }
 // #endregion redact
 
-/** The schema inside optional, nullable, default and prefault wrappers. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function json(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return String(value); // Infinity, not JSON's null; 10n, not a throw
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch { // a cycle, from a self-referencing YAML alias
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** The schema inside optional, nullable, default, prefault, readonly, catch. */
 export function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema;
   for (let inner = unwrapOnce(s); inner; inner = unwrapOnce(s)) s = inner;
@@ -97,7 +123,8 @@ export function unwrap(schema: z.ZodType): z.ZodType {
 function unwrapOnce(schema: z.ZodType): z.ZodType | undefined {
   const wrapper = schema instanceof z.ZodOptional ||
     schema instanceof z.ZodNullable || schema instanceof z.ZodDefault ||
-    schema instanceof z.ZodPrefault;
+    schema instanceof z.ZodPrefault || schema instanceof z.ZodReadonly ||
+    schema instanceof z.ZodCatch;
   return wrapper ? (schema.unwrap() as z.ZodType) : undefined;
 }
 
