@@ -3,7 +3,7 @@
 // non-zero exit when anything failed. A failed step does not stop the run,
 // except that a step is not run when a step it needs failed: without a
 // build there is no site to test. So one run shows every failure there is.
-// Usage: npm test [-- step ...]   (steps: check, unit, build, site, e2e)
+// Usage: npm test [-- step ...]   (steps: check, unit, python, build, site, e2e)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { buildForTests } from './build-for-tests.ts';
@@ -15,7 +15,7 @@ export interface Step {
   command: string;
   /** Runs the step in the foreground; its exit status. */
   run: () => number;
-  /** The JSON report it writes, with the counts of its tests. */
+  /** The report it writes (JSON, or JUnit XML ending in .xml), with the counts of its tests. */
   report?: string;
   /** Steps that must pass first; when one was run and did not pass, this one is not run. */
   needs?: string[];
@@ -26,9 +26,15 @@ function npm(script: string): number {
   return spawnSync('npm', ['run', script], { stdio: 'inherit' }).status ?? 1;
 }
 
+/** Runs a script of this folder with bash, as a contributor would. */
+function bash(script: string): number {
+  return spawnSync('bash', [script], { stdio: 'inherit' }).status ?? 1;
+}
+
 export const STEPS: Step[] = [
   { name: 'check', command: 'npm run check', run: () => npm('check') },
   { name: 'unit', command: 'npm run test:unit', run: () => npm('test:unit'), report: 'test-results/vitest-unit.json' },
+  { name: 'python', command: 'bash scripts/python-tests.sh', run: () => bash('scripts/python-tests.sh'), report: 'test-results/pytest.xml' },
   { name: 'build', command: 'node scripts/build-for-tests.ts', run: buildForTests },
   { name: 'site', command: 'npm run test:site', run: () => npm('test:site'), report: 'test-results/vitest-site.json', needs: ['build'] },
   { name: 'e2e', command: 'npm run test:e2e', run: () => npm('test:e2e'), report: 'test-results/playwright.json', needs: ['build'] },
@@ -36,7 +42,7 @@ export const STEPS: Step[] = [
 
 /** What the runner does to the world; replaced in tests. */
 export interface RunnerIO {
-  /** The parsed report at `path`, or undefined when there is none. */
+  /** The report at `path`, parsed when JSON, as text when XML; undefined when there is none. */
   readReport: (path: string) => unknown;
   removeReport: (path: string) => void;
   /** Milliseconds, for each step's duration. */
@@ -44,8 +50,15 @@ export interface RunnerIO {
   print: (line: string) => void;
 }
 
+/** A report from disk: JSON parsed, JUnit XML (`.xml`) as text for reportCounts; undefined when absent. */
+export function readReportFile(path: string): unknown {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  return path.endsWith('.xml') ? text : JSON.parse(text);
+}
+
 const realIO: RunnerIO = {
-  readReport: (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined),
+  readReport: readReportFile,
   removeReport: (path) => rmSync(path, { force: true }),
   now: () => performance.now(),
   print: (line) => console.log(line),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportCounts, type StepOutcome, summarize } from './test-summary.ts';
+import { junitCounts, reportCounts, type StepOutcome, summarize } from './test-summary.ts';
 
 const ran = (step: string, exitCode: number, extra: Partial<Extract<StepOutcome, { exitCode: number }>> = {}): StepOutcome =>
   ({ step, status: exitCode === 0 ? 'passed' : 'failed', exitCode, seconds: 1, ...extra });
@@ -18,6 +18,33 @@ describe('reportCounts', () => {
   it('says what it expected when the JSON is neither', () => {
     expect(() => reportCounts({ tests: 3 })).toThrow(/not a Vitest report .* or a Playwright one/);
     expect(() => reportCounts(null)).toThrow(/not a Vitest report/);
+  });
+});
+
+describe('junitCounts', () => {
+  // As pytest 9 writes it with --junitxml (one <testsuite> inside <testsuites>).
+  const pytest = (attrs: string) =>
+    `<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" ${attrs} time="0.6" hostname="vm"><testcase classname="tests.test_a" name="test_x" time="0.01" /></testsuite></testsuites>`;
+
+  it('passed = tests - failures - errors - skipped; errors count as failures', () => {
+    expect(junitCounts(pytest('errors="1" failures="2" skipped="3" tests="30"'))).toEqual({ passed: 24, failed: 3, skipped: 3 });
+    expect(reportCounts(pytest('errors="0" failures="0" skipped="0" tests="30"'))).toEqual({ passed: 30, failed: 0, skipped: 0 });
+  });
+
+  it('sums several suites and does not count the <testsuites> totals twice', () => {
+    const xml = '<testsuites tests="5" failures="1"><testsuite tests="2" failures="1" errors="0" skipped="0"></testsuite><testsuite tests="3" failures="0" errors="0" skipped="1"/></testsuites>';
+    expect(junitCounts(xml)).toEqual({ passed: 3, failed: 1, skipped: 1 });
+  });
+
+  it('takes missing failures, errors or skipped as 0 (some writers leave them out)', () => {
+    expect(junitCounts('<testsuite name="x" tests="4" failures="1"></testsuite>')).toEqual({ passed: 3, failed: 1, skipped: 0 });
+  });
+
+  it('says what it expected from anything else', () => {
+    expect(() => junitCounts('<html></html>')).toThrow('not a JUnit XML report: it has no <testsuite> element');
+    expect(() => junitCounts('<testsuite failures="0"></testsuite>')).toThrow(/lacks whole-number tests/);
+    expect(() => junitCounts('<testsuite tests="2" failures="x"></testsuite>')).toThrow(/lacks whole-number/);
+    expect(() => junitCounts('<testsuite tests="1" failures="2"></testsuite>')).toThrow('a <testsuite> counts more failures, errors and skips than its 1 tests');
   });
 });
 

@@ -1,7 +1,7 @@
 // The suite's closing lines (scripts/run-tests.ts prints them): one per
 // step, then `tests: N passed, N failed`, the line a CI log ends with.
 // Test counts come from the JSON reports Vitest and Playwright write into
-// test-results/. A step that failed with no failing test to show for it (a
+// test-results/, and from pytest's JUnit XML report. A step that failed with no failing test to show for it (a
 // type error, a build error, a crash before the report) counts as one
 // failure, so a failed run never ends with "0 failed"; every failed step is
 // named, and so is every step that could not run.
@@ -34,8 +34,43 @@ export type StepOutcome =
 
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 
-/** Test counts from a Vitest or Playwright JSON report; throws saying what it is not. */
+/** The numeric attributes of each `<testsuite …>` start tag (not `<testsuites>`). */
+function suiteAttributes(xml: string): Record<string, number | undefined>[] {
+  return [...xml.matchAll(/<testsuite\b([^>]*)>/g)].map(([, attrs]) => {
+    const values: Record<string, number | undefined> = {};
+    for (const [, name, value] of attrs!.matchAll(/([\w:-]+)\s*=\s*"([^"]*)"/g)) {
+      values[name!] = /^\d+$/.test(value!) ? Number(value) : Number.NaN;
+    }
+    return values;
+  });
+}
+
+/**
+ * Test counts from a JUnit XML report (pytest's --junitxml), summed over its
+ * `<testsuite>` elements: `tests` counts every test, so passed is
+ * tests - failures - errors - skipped, and an error counts as a failure.
+ */
+export function junitCounts(xml: string): Counts {
+  const suites = suiteAttributes(xml);
+  if (suites.length === 0) throw new Error('not a JUnit XML report: it has no <testsuite> element');
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const suite of suites) {
+    const { tests, failures = 0, errors = 0, skipped = 0 } = suite;
+    if (![tests, failures, errors, skipped].every((n) => Number.isInteger(n))) {
+      throw new Error('not a JUnit XML report: a <testsuite> lacks whole-number tests, failures, errors or skipped');
+    }
+    const passed = tests! - failures - errors - skipped;
+    if (passed < 0) throw new Error(`a <testsuite> counts more failures, errors and skips than its ${tests} tests`);
+    total.passed += passed;
+    total.failed += failures + errors;
+    total.skipped += skipped;
+  }
+  return total;
+}
+
+/** Test counts from a Vitest or Playwright JSON report, or a JUnit XML one (as text); throws saying what it is not. */
 export function reportCounts(report: unknown): Counts {
+  if (typeof report === 'string') return junitCounts(report);
   const r = (report ?? {}) as Record<string, unknown>;
   if (isCount(r.numPassedTests) && isCount(r.numFailedTests) && isCount(r.numPendingTests)) {
     return { passed: r.numPassedTests as number, failed: r.numFailedTests as number, skipped: r.numPendingTests as number };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: what the tests need first (Node
 # 24 and dependencies, a browser), then `npm test`, which is
-# scripts/run-tests.ts: check, unit, build, site, e2e, ending with the line
+# scripts/run-tests.ts: check, unit, python, build, site, e2e, ending with the line
 # `tests: N passed, N failed` and a non-zero exit when anything failed.
 # Usage: bash scripts/test.sh   (CI runs it through .ci/run)
 set -euo pipefail

@@ -84,3 +84,31 @@ describe('countWords', () => {
     expect(countWords(mdx)).toBe(2 + 3 + 4);
   });
 });
+
+describe('Python snippets', () => {
+  const page = (tag: string) => readFileSync(`${FIXTURES}004-clean.mdx`, 'utf8').replace('<Snippet file="status.ts" region="ok" />', tag);
+  const module = '# region ok\ndef ok():\n    return 200\n# endregion ok\n';
+  const lintWith = (tag: string, files: Record<string, string>) =>
+    lintPages([{ path: '004-py.mdx', text: page(tag) }], (path) => files[path] ?? readFile(path));
+
+  it.each([
+    'snippets/py/tests/test_status.py',
+    'snippets/py/api/tests/test_status.py',
+    'snippets/py/api/status_test.py',
+  ])('accepts a module tested by %s', (test) => {
+    expect(lintWith('<Snippet file="py/api/status.py" region="ok" />', { 'snippets/py/api/status.py': module, [test]: 'def test_ok(): ...' })).toEqual([]);
+  });
+
+  it('names where a pytest test of a .py module may go when there is none', () => {
+    expect(lintWith('<Snippet file="py/api/status.py" region="ok" />', { 'snippets/py/api/status.py': module, 'snippets/py/api/test_status.py': 'x' })).toEqual([
+      issue('004-py.mdx', 21, 'snippets/py/api/status.py has no test; add snippets/py/api/tests/test_status.py (or snippets/py/tests/test_status.py, snippets/py/api/status_test.py): every snippet shown on a page is tested (STYLE.md#code)'),
+    ]);
+  });
+
+  it('refuses "output" on a Python module, whose demo the build cannot run', () => {
+    const files = { 'snippets/py/status.py': module, 'snippets/py/status_test.py': 'x' };
+    expect(lintWith('<Snippet file="py/status.py" region="ok" output />', files)).toEqual([
+      issue('004-py.mdx', 21, '<Snippet file="py/status.py" output>: only TypeScript demos run at build time; drop "output" or show a TypeScript module (CONTRIBUTING.md#snippets)'),
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import type { Difficulty } from './difficulty.ts';
 import { reviewAges, STALE_AFTER_DAYS } from './freshness.ts';
 import type { SourceFile } from './question-files.ts';
 import { extractRegion, RegionError } from './regions.ts';
-import { pageSnippets, SNIPPET_DIR } from './snippet-usage.ts';
+import { pageSnippets, SNIPPET_DIR, snippetLanguage, testPathsFor } from './snippet-usage.ts';
 
 /** Reads a file by its path from the repository root; undefined when there is none. */
 export type ReadFile = (path: string) => string | undefined;
@@ -91,8 +91,14 @@ function lintBody(file: string, text: string, difficulty: Difficulty | undefined
       error(ref.line, `<Snippet> names ${path}, which does not exist; create it or fix the path (${GUIDE.snippets})`);
       continue;
     }
-    const testPath = path.replace(/\.ts$/, '.test.ts');
-    if (readFile(testPath) === undefined) error(ref.line, `${path} has no test; add ${testPath}: every snippet shown on a page is tested (${GUIDE.code})`);
+    const testPaths = testPathsFor(path);
+    if (!testPaths.some((test) => readFile(test) !== undefined)) {
+      const where = testPaths.length > 1 ? `${testPaths[0]} (or ${testPaths.slice(1).join(', ')})` : testPaths[0] ?? 'a test beside it';
+      error(ref.line, `${path} has no test; add ${where}: every snippet shown on a page is tested (${GUIDE.code})`);
+    }
+    if (ref.output && snippetLanguage(path) !== 'ts') {
+      error(ref.line, `<Snippet file="${ref.file}" output>: only TypeScript demos run at build time; drop "output" or show a TypeScript module (${GUIDE.snippets})`);
+    }
     try {
       const left = extractRegion(source, path, ref.region).code.match(PLACEHOLDER)?.[0];
       if (left) error(ref.line, `${path} region "${ref.region}" still says "${left}"; finish the code before it is shown (${GUIDE.code})`);

@@ -53,3 +53,37 @@ describe('parseRegions', () => {
     expect(parseRegions('// #region a\r\nx\r\n// #endregion a\r\n', 'c.ts').get('a')?.code).toBe('x');
   });
 });
+
+describe('regions in Python files', () => {
+  const py = [
+    'from fastapi import APIRouter', // 1
+    '', // 2
+    '# region routes', // 3
+    'def f():', // 4
+    '    #region inner', // 5
+    '    return 1', // 6
+    '    #endregion inner', // 7
+    '# endregion routes', // 8
+  ].join('\n');
+
+  it('reads "# region" and "#region" markers in a .py file and strips them', () => {
+    expect(extractRegion(py, 'm.py', 'routes')).toMatchObject({ code: 'def f():\n    return 1', startLine: 4, endLine: 6 });
+    expect(extractRegion(py, 'm.py', 'inner').code).toBe('return 1');
+  });
+
+  it('names the Python marker syntax in its errors', () => {
+    expect(() => extractRegion(py, 'm.py', 'nope')).toThrow('mark it with "# region nope" … "# endregion nope"');
+    expect(() => parseRegions('# region a\nx = 1\n', 'm.py')).toThrow('m.py:1: region "a" is never closed; add "# endregion a"');
+  });
+
+  it('applies the same rules (names, balance) as in TypeScript', () => {
+    expect(() => parseRegions('# region A B\nx = 1\n# endregion A B', 'm.py')).toThrow(/needs a name in kebab-case, like "# region verify-signature"/);
+    expect(() => parseRegions('x = 1\n# endregion a', 'm.py')).toThrow(/m.py:2: "#endregion a" has no matching/);
+  });
+
+  it('keeps each language to its own markers', () => {
+    // A "//" marker in Python and a "#" line in TypeScript are plain text.
+    expect(parseRegions('// #region a\nx = 1\n// #endregion a', 'm.py').size).toBe(0);
+    expect(parseRegions('# region a\nx\n# endregion a', 'm.ts').size).toBe(0);
+  });
+});

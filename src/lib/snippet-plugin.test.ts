@@ -11,6 +11,8 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'snippets-'));
   mkdirSync(join(root, 'snippets/http'), { recursive: true });
   writeFileSync(join(root, 'snippets/http/ok.ts'), "// #region greet\nexport const hi = 'hi';\n// #endregion greet\n");
+  mkdirSync(join(root, 'snippets/python'), { recursive: true });
+  writeFileSync(join(root, 'snippets/python/ok.py'), "import os\n# region greet\nHI = 'hi'\n# endregion greet\n");
 });
 
 function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsxFlowElement {
@@ -42,6 +44,13 @@ describe('snippetPlugin', () => {
     expect(figure!.children[1]).toEqual({ type: 'code', lang: 'ts', meta: null, value: "export const hi = 'hi';" });
     const link = (figure!.children[0] as JsxElement).children[0] as JsxElement;
     expect(link.attributes).toContainEqual({ type: 'mdxJsxAttribute', name: 'href', value: 'https://example.com/blob/main/snippets/http/ok.ts#L2-L2' });
+  });
+
+  it('shows a region of a Python module, highlighted as python', async () => {
+    const [figure] = (await expand(snippet({ file: 'python/ok.py', region: 'greet' })))! as JsxElement[];
+    expect(figure!.children[1]).toEqual({ type: 'code', lang: 'python', meta: null, value: "HI = 'hi'" });
+    const link = (figure!.children[0] as JsxElement).children[0] as JsxElement;
+    expect(link.attributes).toContainEqual({ type: 'mdxJsxAttribute', name: 'href', value: 'https://example.com/blob/main/snippets/python/ok.py#L3-L3' });
   });
 
   it('adds the module output when asked', async () => {

@@ -13,7 +13,7 @@ import { GUIDE } from './content-problem.ts';
 import { prefetchDemos, runDemo } from './demo-output.ts';
 import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
-import { pageSnippets, SNIPPET_DIR, snippetRef, type SnippetRef } from './snippet-usage.ts';
+import { pageSnippets, SNIPPET_DIR, snippetLanguage, snippetRef, type SnippetRef } from './snippet-usage.ts';
 
 export interface SnippetOptions {
   /** Repository root: snippet paths and messages are relative to it. */
@@ -73,7 +73,7 @@ async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, 
       element('a', { href: `${sourceUrl}${path}#L${shown.startLine}-L${shown.endLine}`, class: 'snippet-path', rel: 'noopener noreferrer' }, [text(path)], false),
       element('button', { type: 'button', class: 'copy js-only', 'data-copy': '', 'aria-label': `Copy code from ${path}` }, [text('Copy')], false),
     ]),
-    code('ts', shown.code),
+    code(snippetLanguage(path), shown.code),
   ]);
   if (!ref.output) return [source];
 

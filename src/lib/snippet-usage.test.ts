@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageSnippets, snippetRef } from './snippet-usage.ts';
+import { pageSnippets, snippetLanguage, snippetRef, testPathsFor } from './snippet-usage.ts';
 import type { JsxElement } from './mdast.ts';
 
 describe('pageSnippets', () => {
@@ -62,5 +62,31 @@ describe('snippetRef', () => {
 
   it('says what to write when the region is missing', () => {
     expect(() => snippetRef(tag({ file: 'http/a.ts' }))).toThrow(/needs file="concern\/module.ts" \(under snippets\/\) and region="name"/);
+  });
+});
+
+describe('testPathsFor', () => {
+  it('puts a TypeScript test beside its module', () => {
+    expect(testPathsFor('snippets/http/etag.ts')).toEqual(['snippets/http/etag.test.ts']);
+  });
+
+  it('looks for a pytest file in tests/ folders up to snippets/, then beside the module', () => {
+    expect(testPathsFor('snippets/python/notes_api/routers/notes.py')).toEqual([
+      'snippets/python/notes_api/routers/tests/test_notes.py',
+      'snippets/python/notes_api/tests/test_notes.py',
+      'snippets/python/tests/test_notes.py',
+      'snippets/python/notes_api/routers/notes_test.py',
+    ]);
+  });
+
+  it('knows no test for another kind of file', () => {
+    expect(testPathsFor('snippets/data/x.sql')).toEqual([]);
+  });
+});
+
+describe('snippetLanguage', () => {
+  it('highlights .py as python and the rest as ts', () => {
+    expect(snippetLanguage('snippets/python/notes_api/main.py')).toBe('python');
+    expect(snippetLanguage('snippets/http/etag.ts')).toBe('ts');
   });
 });

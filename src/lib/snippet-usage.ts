@@ -23,6 +23,31 @@ export interface SnippetRef {
   output: boolean;
 }
 
+/**
+ * Where the test of a snippet module may live, first the one to suggest.
+ * TypeScript: `x.test.ts` beside `x.ts`. Python (pytest's names): `test_x.py`
+ * in a `tests/` folder beside the module or beside any package above it, up
+ * to SNIPPET_DIR (`snippets/python/tests/test_notes.py` for
+ * `snippets/python/notes_api/routers/notes.py`), or `x_test.py` beside it.
+ */
+export function testPathsFor(path: string): string[] {
+  if (path.endsWith('.ts')) return [path.replace(/\.ts$/, '.test.ts')];
+  if (!path.endsWith('.py')) return [];
+  const parts = path.split('/');
+  const name = parts.pop()!.replace(/\.py$/, '');
+  const paths: string[] = [];
+  for (let depth = parts.length; depth > 0 && parts.slice(0, depth).join('/') !== SNIPPET_DIR; depth--) {
+    paths.push([...parts.slice(0, depth), 'tests', `test_${name}.py`].join('/'));
+  }
+  paths.push([...parts, `${name}_test.py`].join('/'));
+  return paths;
+}
+
+/** The language a snippet module is highlighted as, from its extension. */
+export function snippetLanguage(path: string): 'python' | 'ts' {
+  return path.endsWith('.py') ? 'python' : 'ts';
+}
+
 /** What one `<Snippet>` element asks for; throws, saying what to write, when it names no file or region. */
 export function snippetRef(node: Readonly<JsxElement>): SnippetRef {
   const file = attribute(node, 'file');

@@ -10,18 +10,23 @@ import { lintPages } from '../../src/lib/content-lint.ts';
 import { formatProblems } from '../../src/lib/content-problem.ts';
 import { readQuestionSources } from '../../src/lib/question-files.ts';
 import { parseRegions } from '../../src/lib/regions.ts';
-import { pageSnippets } from '../../src/lib/snippet-usage.ts';
+import { pageSnippets, testPathsFor } from '../../src/lib/snippet-usage.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pages = readQuestionSources(root);
 const MAX_COLUMNS = 80;
 const readRepoFile = (path: string) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined);
 
+/** A snippet module, not a test, fixture or package marker. */
+const isModule = (name: string) =>
+  (name.endsWith('.ts') && !name.endsWith('.test.ts')) ||
+  (name.endsWith('.py') && !/^(test_.*|.*_test|conftest|__init__)\.py$/.test(name));
+
 function snippetModules(dir = join(root, 'snippets')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return snippetModules(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [relative(root, path)] : [];
+    return isModule(entry.name) ? [relative(root, path)] : [];
   });
 }
 
@@ -48,8 +53,8 @@ describe('snippets', () => {
   const used = new Set(pages.flatMap((p) => pageSnippets(p.text).refs.map((r) => `snippets/${r.file}#${r.region}`)));
 
   it.each(modules)('%s has a test beside it, valid regions, all shown, none too wide', (module) => {
-    const test = module.replace(/\.ts$/, '.test.ts');
-    expect(existsSync(join(root, test)), `${module}: add ${test}; every snippet module is tested`).toBe(true);
+    const tests = testPathsFor(module);
+    expect(tests.some((test) => existsSync(join(root, test))), `${module}: add ${tests.join(' or ')}; every snippet module is tested`).toBe(true);
     const regions = parseRegions(readFileSync(join(root, module), 'utf8'), module);
     for (const region of regions.values()) {
       expect(used.has(`${module}#${region.name}`), `${module}: region "${region.name}" is shown on no page; use it or remove its markers`).toBe(true);

@@ -1,0 +1,1 @@
+"""A small notes API laid out the way a larger FastAPI service is."""
