@@ -1,6 +1,7 @@
 // Builds the site from clean, and the same answers as a stock Starlight site,
-// then reports build time, memory, page weight, search and paint timings for
-// both, with ours ÷ Starlight per figure: a table, and JSON in bench/results/.
+// then reports build time, memory, page weight, search timings and search
+// relevance, and paint timings for both, with ours ÷ Starlight per figure: a
+// table, and JSON in bench/results/.
 // Not part of `npm test`: times vary with the machine.
 // Usage: npm run bench [-- --keep]   (--keep leaves the Starlight site in bench/tmp/)
 import { chromium } from '@playwright/test';
@@ -10,11 +11,19 @@ import { join, relative } from 'node:path';
 import { defaultDemoCache, demoCompileCache } from '../src/lib/demo-output.ts';
 import { demoCacheKey, readCachedDemo } from '../src/lib/demo-cache.ts';
 import { launchOptions } from '../tests/browser.ts';
-import { MOBILE_LINK, measurePaint, measureSearch, type PaintSamples, type SearchSamples } from './bench/browser-timing.ts';
+import {
+  builtSearchModule,
+  MOBILE_LINK,
+  measurePaint,
+  measureSearch,
+  type PaintSamples,
+  type SearchSamples,
+} from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
 import { ASTRO_BIN, BUILD_STEPS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
+import { measureRelevance } from './bench/search-relevance.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
 import { cardCacheDir } from '../src/lib/social-render.ts';
@@ -27,9 +36,11 @@ const keep = process.argv.includes('--keep');
 const stockAstroBuild = [ASTRO_BIN, 'build'];
 /** The page timed in the browser: one typical answer, the same on both sites. */
 const PAGE = '/questions/idempotency/';
-const demoCache = defaultDemoCache(root) ?? (() => {
-  throw new Error('unset DEMO_CACHE=off: the benchmark measures the build with its demo cache, cold and warm');
-})();
+const demoCache =
+  defaultDemoCache(root) ??
+  (() => {
+    throw new Error('unset DEMO_CACHE=off: the benchmark measures the build with its demo cache, cold and warm');
+  })();
 
 /**
  * Build output a fresh clone lacks: Astro's own caches, and ours for demo
@@ -74,13 +85,14 @@ function medianOf<T, K extends keyof T & string>(runs: readonly T[], keys: reado
   return Object.fromEntries(keys.map((key) => [key, median(runs.map((run) => Number(run[key])))])) as Record<K, number>;
 }
 
-async function inBrowser(dist: string) {
+/** Timings on a built site; `searchModule` is our search module (ours only, see measureSearch). */
+async function inBrowser(dist: string, searchModule?: string) {
   const server = await serve(dist);
   const browser = await chromium.launch(launchOptions());
   try {
     const url = `${server.origin}${PAGE}`;
     return {
-      search: await measureSearch(browser, url),
+      search: await measureSearch(browser, url, searchModule),
       paint: await measurePaint(browser, url),
       paintOverLink: await measurePaint(browser, url, MOBILE_LINK),
     };
@@ -91,9 +103,19 @@ async function inBrowser(dist: string) {
 }
 
 const summarizePaint = (paint: PaintSamples) => ({
-  firstPaintMs: median(paint.firstPaintMs), firstContentfulPaintMs: median(paint.firstContentfulPaintMs), loadMs: median(paint.loadMs),
+  firstPaintMs: median(paint.firstPaintMs),
+  firstContentfulPaintMs: median(paint.firstContentfulPaintMs),
+  loadMs: median(paint.loadMs),
 });
-const summarizeBrowser = ({ search, paint, paintOverLink }: { search: SearchSamples; paint: PaintSamples; paintOverLink: PaintSamples }) => ({
+const summarizeBrowser = ({
+  search,
+  paint,
+  paintOverLink,
+}: {
+  search: SearchSamples;
+  paint: PaintSamples;
+  paintOverLink: PaintSamples;
+}) => ({
   search: { coldMs: latency(search.coldMs), warmMs: latency(search.warmMs), coldQueryBytes: median(search.coldBytes) },
   paint: summarizePaint(paint),
   paintOverLink: summarizePaint(paintOverLink),
@@ -108,7 +130,9 @@ const warmRuns: OurBuild[] = [];
 const peerRuns: Awaited<ReturnType<typeof buildPeer>>[] = [];
 let peerSite: ReturnType<typeof writeStarlightSite> | undefined;
 for (let i = 1; i <= ROUNDS; i++) {
-  console.log(`build round ${i}/${ROUNDS}: ours cold (every cache cleared, every snippet runs), the Starlight peer, ours warm (demo output cached)`);
+  console.log(
+    `build round ${i}/${ROUNDS}: ours cold (every cache cleared, every snippet runs), the Starlight peer, ours warm (demo output cached)`,
+  );
   coldRuns.push(await buildOurs(true));
   // The peer shows the demo output our cold build just made.
   peerSite ??= writeStarlightSite(root, (file) => readCachedDemo(demoCache, demoCacheKey(file, demoCache)));
@@ -137,8 +161,11 @@ const oursSamples: BrowserSamples[] = [];
 const peerSamples: BrowserSamples[] = [];
 for (let i = 1; i <= BROWSER_ROUNDS; i++) {
   const oursFirst = i % 2 === 1;
-  console.log(`browser round ${i}/${BROWSER_ROUNDS}: search, first paint and load, ${oursFirst ? 'ours then the peer' : 'the peer then ours'}`);
-  const measureOurs = async () => oursSamples.push(await inBrowser(join(root, 'dist')));
+  console.log(
+    `browser round ${i}/${BROWSER_ROUNDS}: search, first paint and load, ${oursFirst ? 'ours then the peer' : 'the peer then ours'}`,
+  );
+  const measureOurs = async () =>
+    oursSamples.push(await inBrowser(join(root, 'dist'), builtSearchModule(join(root, 'dist'))));
   const measurePeer = async () => peerSamples.push(await inBrowser(join(peerSite.dir, 'dist')));
   for (const run of oursFirst ? [measureOurs, measurePeer] : [measurePeer, measureOurs]) await run();
 }
@@ -146,6 +173,8 @@ const ours = weighSite(join(root, 'dist'));
 const oursBrowser = summarizeBrowser(pooled(oursSamples));
 const peer = weighSite(join(peerSite.dir, 'dist'));
 const peerBrowser = summarizeBrowser(pooled(peerSamples));
+console.log('search relevance: the query set on both indexes');
+const relevance = await measureRelevance(root, join(root, 'dist'), join(peerSite.dir, 'dist'));
 if (keep) console.log(`kept the Starlight site in ${relative(root, peerSite.dir)}`);
 else rmSync(peerSite.dir, { recursive: true, force: true });
 
@@ -175,16 +204,64 @@ const metrics: Metric[] = [
   { name: 'question page total gzip, median', unit: 'bytes', ours: q.totalGzip.median, peer: p.totalGzip.median },
   { name: 'question page total gzip, max', unit: 'bytes', ours: q.totalGzip.max, peer: p.totalGzip.max },
   { name: 'pagefind index (all files)', unit: 'bytes', ours: ours.pagefindIndexBytes, peer: peer.pagefindIndexBytes },
-  { name: 'bytes a cold query downloads, median', unit: 'bytes', ours: oursBrowser.search.coldQueryBytes, peer: peerBrowser.search.coldQueryBytes },
-  { name: 'search cold, median', unit: 'ms', ours: oursBrowser.search.coldMs.median, peer: peerBrowser.search.coldMs.median },
+  {
+    name: 'bytes a cold query downloads, median',
+    unit: 'bytes',
+    ours: oursBrowser.search.coldQueryBytes,
+    peer: peerBrowser.search.coldQueryBytes,
+  },
+  {
+    name: 'search cold, median',
+    unit: 'ms',
+    ours: oursBrowser.search.coldMs.median,
+    peer: peerBrowser.search.coldMs.median,
+  },
   { name: 'search cold, p95', unit: 'ms', ours: oursBrowser.search.coldMs.p95, peer: peerBrowser.search.coldMs.p95 },
-  { name: 'search warm, median', unit: 'ms', ours: oursBrowser.search.warmMs.median, peer: peerBrowser.search.warmMs.median },
+  {
+    name: 'search warm, median',
+    unit: 'ms',
+    ours: oursBrowser.search.warmMs.median,
+    peer: peerBrowser.search.warmMs.median,
+  },
   { name: 'search warm, p95', unit: 'ms', ours: oursBrowser.search.warmMs.p95, peer: peerBrowser.search.warmMs.p95 },
-  { name: 'first paint, median', unit: 'ms', ours: oursBrowser.paint.firstPaintMs, peer: peerBrowser.paint.firstPaintMs },
-  { name: 'first contentful paint, median', unit: 'ms', ours: oursBrowser.paint.firstContentfulPaintMs, peer: peerBrowser.paint.firstContentfulPaintMs },
+  {
+    name: 'search: answer first (top-1), query set',
+    unit: '%',
+    ours: relevance.ours.top1Percent,
+    peer: relevance.peer.top1Percent,
+  },
+  {
+    name: 'search: answer in first three (top-3)',
+    unit: '%',
+    ours: relevance.ours.top3Percent,
+    peer: relevance.peer.top3Percent,
+  },
+  { name: 'search: queries finding nothing', unit: 'count', ours: relevance.ours.empty, peer: relevance.peer.empty },
+  {
+    name: 'first paint, median',
+    unit: 'ms',
+    ours: oursBrowser.paint.firstPaintMs,
+    peer: peerBrowser.paint.firstPaintMs,
+  },
+  {
+    name: 'first contentful paint, median',
+    unit: 'ms',
+    ours: oursBrowser.paint.firstContentfulPaintMs,
+    peer: peerBrowser.paint.firstContentfulPaintMs,
+  },
   { name: 'load, median', unit: 'ms', ours: oursBrowser.paint.loadMs, peer: peerBrowser.paint.loadMs },
-  { name: 'first paint over a mobile link, median', unit: 'ms', ours: oursBrowser.paintOverLink.firstPaintMs, peer: peerBrowser.paintOverLink.firstPaintMs },
-  { name: 'load over a mobile link, median', unit: 'ms', ours: oursBrowser.paintOverLink.loadMs, peer: peerBrowser.paintOverLink.loadMs },
+  {
+    name: 'first paint over a mobile link, median',
+    unit: 'ms',
+    ours: oursBrowser.paintOverLink.firstPaintMs,
+    peer: peerBrowser.paintOverLink.firstPaintMs,
+  },
+  {
+    name: 'load over a mobile link, median',
+    unit: 'ms',
+    ours: oursBrowser.paintOverLink.loadMs,
+    peer: peerBrowser.paintOverLink.loadMs,
+  },
 ];
 
 console.log('results');
@@ -196,17 +273,25 @@ const result = {
   cpus: availableParallelism(),
   notes: [
     'ratios are ours ÷ Starlight, measured in the same run; below 1.0 means ours is smaller or faster',
-    'peak memory of the build\'s process tree, sampled from /proc every 250 ms: PSS (shared pages charged once) and RSS summed per process (shared pages counted in each)',
-    `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query`,
+    "peak memory of the build's process tree, sampled from /proc every 250 ms: PSS (shared pages charged once) and RSS summed per process (shared pages counted in each)",
+    `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query; ours through our query engine and the data of the results it shows, the peer through Pagefind and the data of its first five`,
+    `search relevance: the ${relevance.queries} queries of tests/search/queries.json, counted where the answer has a page (${relevance.ours.counted}); ours through our query engine, the peer through Pagefind with stock Starlight's ranking, a result that is not an answer counting as a miss; higher is better, so a ratio above 1.0 is ours ahead`,
     `"over a mobile link": Chromium's network emulation, ${MOBILE_LINK.latencyMs} ms added latency, ${MOBILE_LINK.downloadMbps} Mbit/s down, ${MOBILE_LINK.uploadMbps} up; files served uncompressed`,
   ],
   // The fields before `starlight` keep the shape of earlier results.
   pages: { total: ours.pages, questions: ours.questionPages },
   // Build figures are medians over the rounds; `rounds` keeps every run.
   buildSeconds: {
-    astro: round(cold.astroSeconds), pagefind: round(cold.pagefindSeconds), total: round(cold.totalSeconds),
+    astro: round(cold.astroSeconds),
+    pagefind: round(cold.pagefindSeconds),
+    total: round(cold.totalSeconds),
     demos: { ...coldRuns.at(-1)!.demos, wallSeconds: demoWall, sumSeconds: demoSum },
-    warm: { astro: round(warm.astroSeconds), pagefind: round(warm.pagefindSeconds), total: round(warm.totalSeconds), demosRun: warmRuns.at(-1)!.demos.runs },
+    warm: {
+      astro: round(warm.astroSeconds),
+      pagefind: round(warm.pagefindSeconds),
+      total: round(warm.totalSeconds),
+      demosRun: warmRuns.at(-1)!.demos.runs,
+    },
   },
   peakRssBytes: { cold: cold.peakRssBytes, warm: warm.peakRssBytes },
   peakPssBytes: { cold: cold.peakPssBytes, warm: warm.peakPssBytes },
@@ -218,6 +303,7 @@ const result = {
   questionPage: q,
   pagefindIndexBytes: ours.pagefindIndexBytes,
   browser: oursBrowser,
+  searchRelevance: relevance.ours,
   starlight: {
     pages: { total: peer.pages, questions: peer.questionPages },
     buildSeconds: { total: round(peerRun.totalSeconds) },
@@ -226,6 +312,7 @@ const result = {
     questionPage: p,
     pagefindIndexBytes: peer.pagefindIndexBytes,
     browser: peerBrowser,
+    searchRelevance: relevance.peer,
     demoOutputsNotShown: peerSite.missingOutputs,
   },
   ratios: ratios(metrics),

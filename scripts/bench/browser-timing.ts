@@ -1,15 +1,29 @@
 /**
  * What a reader waits for, measured in headless Chromium over loopback:
- * Pagefind search latency (cold and warm) with the bytes a cold query
- * downloads, and first paint and load of a question page. The same code
- * measures ours and the peer; both serve Pagefind at /pagefind/pagefind.js.
+ * search latency (cold and warm) with the bytes a cold query downloads,
+ * and first paint and load of a question page. The same code measures ours
+ * and the peer; both serve Pagefind at /pagefind/pagefind.js. The peer's
+ * search box runs Pagefind's search; ours runs our query engine over it,
+ * which the benchmark calls through the built search module.
  */
 import type { Browser, Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Realistic queries, fixed so runs compare. */
 export const QUERIES = [
-  'idempotency', 'etag', 'password hashing', 'cursor pagination', 'webhook signature', 'status code',
-  'put patch', 'graphql', 'retry', 'json', 'openapi', '500',
+  'idempotency',
+  'etag',
+  'password hashing',
+  'cursor pagination',
+  'webhook signature',
+  'status code',
+  'put patch',
+  'graphql',
+  'retry',
+  'json',
+  'openapi',
+  '500',
 ];
 const WARM_UP = 'http';
 const LOADS = 10;
@@ -28,21 +42,44 @@ export interface PaintSamples {
 }
 
 /**
- * Runs in the page: import Pagefind (a no-op once loaded), search, then load
- * the first five results' data, as a results list would.
+ * The URL path of our built search module (src/scripts/search.ts), whose
+ * `search(term)` runs a query as the dialog does and loads the results'
+ * data; throws when the build has none.
  */
-async function timedSearch(page: Page, query: string): Promise<number> {
-  return page.evaluate(async (query) => {
-    const url = '/pagefind/pagefind.js';
-    const start = performance.now();
-    const pagefind = await import(url);
-    const found = await pagefind.search(query);
-    await Promise.all(found.results.slice(0, 5).map((r: { data: () => Promise<unknown> }) => r.data()));
-    return performance.now() - start;
-  }, query);
+export function builtSearchModule(dist: string): string {
+  const file = readdirSync(join(dist, '_astro')).find((name) => /^search\.[\w-]+\.js$/.test(name));
+  if (!file) throw new Error(`${dist}/_astro/ has no search.*.js: build the site first`);
+  return `/_astro/${file}`;
 }
 
-export async function measureSearch(browser: Browser, pageUrl: string): Promise<SearchSamples> {
+/**
+ * Runs in the page and times one query. With `module` (ours), imports our
+ * search module and runs its search(), which loads Pagefind on first use,
+ * runs the query engine and loads the data of the results it shows. Without
+ * (the peer), imports Pagefind, searches, then loads the first five
+ * results' data, as its results list does. Imports are no-ops once loaded.
+ */
+async function timedSearch(page: Page, query: string, module?: string): Promise<number> {
+  return page.evaluate(
+    async ({ query, module }) => {
+      const start = performance.now();
+      if (module) {
+        const ours = await import(module);
+        await ours.search(query);
+      } else {
+        const url = '/pagefind/pagefind.js';
+        const pagefind = await import(url);
+        const found = await pagefind.search(query);
+        await Promise.all(found.results.slice(0, 5).map((r: { data: () => Promise<unknown> }) => r.data()));
+      }
+      return performance.now() - start;
+    },
+    { query, module },
+  );
+}
+
+/** Search latency on `pageUrl`; `module` is our search module's path (builtSearchModule), absent for the peer. */
+export async function measureSearch(browser: Browser, pageUrl: string, module?: string): Promise<SearchSamples> {
   const coldMs: number[] = [];
   const coldBytes: number[] = [];
   for (const query of QUERIES) {
@@ -50,8 +87,16 @@ export async function measureSearch(browser: Browser, pageUrl: string): Promise<
     const page = await context.newPage();
     await page.goto(pageUrl, { waitUntil: 'load' });
     const sizes: Promise<number>[] = [];
-    page.on('requestfinished', (request) => sizes.push(request.sizes().then((s) => s.responseBodySize)));
-    coldMs.push(await timedSearch(page, query));
+    // A request still finishing as the context closes has no sizes to read; it came after the query anyway.
+    page.on('requestfinished', (request) =>
+      sizes.push(
+        request.sizes().then(
+          (s) => s.responseBodySize,
+          () => 0,
+        ),
+      ),
+    );
+    coldMs.push(await timedSearch(page, query, module));
     coldBytes.push((await Promise.all(sizes)).reduce((a, b) => a + b, 0));
     await context.close();
   }
@@ -59,9 +104,9 @@ export async function measureSearch(browser: Browser, pageUrl: string): Promise<
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(pageUrl, { waitUntil: 'load' });
-  await timedSearch(page, WARM_UP);
+  await timedSearch(page, WARM_UP, module);
   const warmMs: number[] = [];
-  for (const query of QUERIES) warmMs.push(await timedSearch(page, query));
+  for (const query of QUERIES) warmMs.push(await timedSearch(page, query, module));
   await context.close();
   return { coldMs, warmMs, coldBytes };
 }
@@ -102,9 +147,11 @@ export async function measurePaint(browser: Browser, pageUrl: string, link?: Lin
     await page.goto(pageUrl, { waitUntil: 'load' });
     // Paint entries arrive when the frame is presented, and loadEventEnd once
     // load handlers return: both can come just after the load event.
-    await page.waitForFunction(() =>
-      performance.getEntriesByType('paint').length >= 2
-      && (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd);
+    await page.waitForFunction(
+      () =>
+        performance.getEntriesByType('paint').length >= 2 &&
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.loadEventEnd,
+    );
     const timing = await page.evaluate(() => {
       const paint = (name: string) => performance.getEntriesByName(name, 'paint')[0]?.startTime ?? Number.NaN;
       const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
@@ -116,7 +163,8 @@ export async function measurePaint(browser: Browser, pageUrl: string, link?: Lin
     await context.close();
   }
   for (const [name, values] of Object.entries(samples)) {
-    if (values.some((v: number) => Number.isNaN(v))) throw new Error(`${pageUrl}: Chromium reported no ${name}; is the page blank?`);
+    if (values.some((v: number) => Number.isNaN(v)))
+      throw new Error(`${pageUrl}: Chromium reported no ${name}; is the page blank?`);
   }
   return samples;
 }

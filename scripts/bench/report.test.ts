@@ -9,6 +9,7 @@ describe('formatValue', () => {
     expect(formatValue(12.4, 'ms')).toBe('12 ms');
     expect(formatValue(1.234, 's')).toBe('1.23 s');
     expect(formatValue(47, 'count')).toBe('47');
+    expect(formatValue(92.1, '%')).toBe('92.1%');
   });
 });
 

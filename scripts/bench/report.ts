@@ -1,7 +1,7 @@
 /** The benchmark's comparison: each figure for ours and the peer, and their ratio. */
 import { ratio } from './stats.ts';
 
-export type Unit = 'bytes' | 'ms' | 's' | 'count';
+export type Unit = 'bytes' | 'ms' | 's' | 'count' | '%';
 
 export interface Metric {
   name: string;
@@ -14,13 +14,19 @@ export interface Metric {
 export function formatValue(value: number, unit: Unit): string {
   switch (unit) {
     case 'bytes':
-      return value < 1024 ? `${value} B` : value < 1024 * 1024 ? `${(value / 1024).toFixed(1)} KB` : `${(value / 1024 / 1024).toFixed(1)} MB`;
+      return value < 1024
+        ? `${value} B`
+        : value < 1024 * 1024
+          ? `${(value / 1024).toFixed(1)} KB`
+          : `${(value / 1024 / 1024).toFixed(1)} MB`;
     case 'ms':
       return `${value.toFixed(0)} ms`;
     case 's':
       return `${value.toFixed(2)} s`;
     case 'count':
       return String(value);
+    case '%':
+      return `${value.toFixed(1)}%`;
   }
 }
 
@@ -30,7 +36,9 @@ export function ratios(metrics: readonly Metric[]): Record<string, number | null
 }
 
 /** Rows for console.table: one per metric, values formatted with their unit. */
-export function comparisonRows(metrics: readonly Metric[]): Record<string, { ours: string; starlight: string; 'ours ÷ starlight': string }> {
+export function comparisonRows(
+  metrics: readonly Metric[],
+): Record<string, { ours: string; starlight: string; 'ours ÷ starlight': string }> {
   const seen = new Set<string>();
   const rows: Record<string, { ours: string; starlight: string; 'ours ÷ starlight': string }> = {};
   for (const m of metrics) {

@@ -1,23 +1,19 @@
 // Search dialog over the Pagefind index. Loaded by site.ts when the reader
 // first opens search; Pagefind's script and index chunks load right after.
+// The query itself runs in src/lib/search-engine.ts, which the relevance
+// test runs too; this file only wires it to the dialog.
 import { BANDS } from '../lib/difficulty.ts';
+import { findAnswers, type Found } from '../lib/search-engine.ts';
+import { excerpt, type Segment } from '../lib/search-excerpt.ts';
+import { PAGEFIND_OPTIONS, type Pagefind, type PagefindData } from '../lib/search-pagefind.ts';
+import { resultsStatus } from '../lib/search-status.ts';
 
-interface PagefindData {
-  url: string;
-  meta: Record<string, string | undefined>;
-  filters: Record<string, string[] | undefined>;
-}
-interface Pagefind {
-  options(options: { baseUrl: string }): Promise<void>;
-  init(): Promise<void>;
-  debouncedSearch(
-    term: string | null,
-    options: { filters?: Record<string, string>; sort?: Record<string, 'asc' | 'desc'> },
-    debounceMs?: number,
-  ): Promise<{ results: { data(): Promise<PagefindData> }[] } | null>;
-}
-
-const MAX_RESULTS = 20;
+/** Answers listed for filters alone, in question order. */
+const MAX_LISTED = 20;
+/** Answers shown for a query, best first (as many as the engine loads to rank by title). */
+const MAX_RANKED = 10;
+/** Wait after a keystroke before searching, so typing a word is one search. */
+const TYPING_PAUSE_MS = 120;
 const base = import.meta.env.BASE_URL;
 const dialog = document.getElementById('search') as HTMLDialogElement;
 const input = document.getElementById('search-input') as HTMLInputElement;
@@ -28,65 +24,123 @@ const topicSelect = document.getElementById('search-topic') as HTMLSelectElement
 
 let pagefind: Promise<Pagefind> | undefined;
 function loadPagefind(): Promise<Pagefind> {
-  pagefind ??= import(/* @vite-ignore */ `${base}pagefind/pagefind.js`).then(async (pf: Pagefind) => {
-    await pf.options({ baseUrl: base });
-    await pf.init();
-    return pf;
-  });
+  pagefind ??= import(/* @vite-ignore */ `${base}pagefind/pagefind.js`).then(
+    async (pf: Pagefind & { init(): Promise<void> }) => {
+      // A query runs several small searches and reads a few pages' data: on
+      // the main thread, as in Node's relevance test, each takes a fraction
+      // of a millisecond; through Pagefind's Web Worker each is a round trip.
+      await pf.options({ baseUrl: base, noWorker: true, ...PAGEFIND_OPTIONS });
+      await pf.init();
+      return pf;
+    },
+  );
   return pagefind;
+}
+
+interface Searched {
+  /** The engine's report; absent for filters alone. */
+  found?: Found;
+  /** The answers to show, with where each concept matched. */
+  pages: { data: PagefindData; words: number[][] }[];
+  /** Answers found in all. */
+  count: number;
+}
+
+/**
+ * Runs a search as the dialog does: `term` (empty for filters alone) under
+ * the `chosen` filters, with the data of the answers to show loaded.
+ * Exported for the benchmark, which times it in the browser.
+ */
+export async function search(term: string, chosen: Record<string, string> = {}): Promise<Searched> {
+  const pf = await loadPagefind();
+  if (!term) {
+    // Filters alone list their answers in question order.
+    const found = await pf.search(null, { filters: chosen, sort: { number: 'asc' } });
+    const results = found?.results ?? [];
+    return {
+      pages: await Promise.all(results.slice(0, MAX_LISTED).map(async (r) => ({ data: await r.data(), words: [] }))),
+      count: results.length,
+    };
+  }
+  const found = await findAnswers(pf, term, chosen);
+  const pages = await Promise.all(
+    found.hits.slice(0, MAX_RANKED).map(async (hit) => ({ data: await hit.data(), words: hit.words })),
+  );
+  return { found, pages, count: found.hits.length };
+}
+
+let latest = 0;
+let typing: ReturnType<typeof setTimeout> | undefined;
+function schedule(wait: number): void {
+  clearTimeout(typing);
+  typing = setTimeout(() => void run(), wait);
 }
 
 async function run(): Promise<void> {
   const term = input.value.trim();
   const difficulty = [...filters].find((f) => f.checked)?.value ?? '';
   const topic = topicSelect.value;
+  const asked = ++latest;
   if (!term && !difficulty && !topic) {
     list.replaceChildren();
     status.textContent = '';
     return;
   }
-  let pf: Pagefind;
+  let result: Searched;
   try {
-    pf = await loadPagefind();
+    result = await search(term, { ...(difficulty && { difficulty }), ...(topic && { topic }) });
   } catch {
     status.textContent = 'Search needs the built site: run npm run build, then npm run preview.';
     return;
   }
-  const found = await pf.debouncedSearch(
-    term || null,
-    {
-      filters: { ...(difficulty && { difficulty }), ...(topic && { topic }) },
-      ...(term ? {} : { sort: { number: 'asc' } }),
-    },
-    120,
-  );
-  if (found === null) return; // A newer keystroke superseded this query.
-  const pages = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
-  list.replaceChildren(...pages.map(renderResult));
-  const count = found.results.length;
-  status.textContent = count === 0 ? `No answers match${term ? ` “${term}”` : ''} with these filters.` : `${count} ${count === 1 ? 'answer' : 'answers'}`;
+  if (asked !== latest) return; // A newer query superseded this one.
+  list.replaceChildren(...result.pages.map(({ data, words }) => renderResult(data, words)));
+  status.textContent = resultsStatus({
+    term,
+    count: result.count,
+    shown: result.pages.length,
+    filtered: Boolean(difficulty || topic),
+    found: result.found,
+  });
 }
 
-function renderResult(page: PagefindData): HTMLLIElement {
+/** Text and `<mark>`s; the excerpt is plain text, never parsed as HTML. */
+function marked(segments: readonly Segment[]): (string | HTMLElement)[] {
+  return segments.map((s) => {
+    if (!s.mark) return s.text;
+    const mark = document.createElement('mark');
+    mark.textContent = s.text;
+    return mark;
+  });
+}
+
+function renderResult(page: PagefindData, words: number[][]): HTMLLIElement {
+  const shown = excerpt(page, words);
   const item = document.createElement('li');
   const link = document.createElement('a');
   link.href = page.url;
   link.className = 'result';
   const title = document.createElement('span');
   title.className = 'result-title';
-  title.textContent = `Q${Number(page.meta.number)}. ${page.meta.title ?? ''}`;
-  const difficulty = page.filters.difficulty?.[0];
+  title.append(`Q${Number(page.meta.number)}. `, ...marked(shown.title));
   link.append(title);
+  const difficulty = page.filters.difficulty?.[0];
   if (difficulty) {
     const badge = document.createElement('span');
     badge.className = `badge badge-${difficulty}`;
     badge.textContent = BANDS.find((b) => b.difficulty === difficulty)?.label ?? difficulty;
     link.append(badge);
   }
-  const summary = document.createElement('span');
-  summary.className = 'result-summary';
-  summary.textContent = page.meta.summary ?? '';
-  link.append(summary);
+  const text = document.createElement('span');
+  text.className = 'result-excerpt';
+  if (shown.section) {
+    const section = document.createElement('span');
+    section.className = 'result-section';
+    section.textContent = `${shown.section}: `;
+    text.append(section);
+  }
+  text.append(...marked(shown.text));
+  link.append(text);
   item.append(link);
   return item;
 }
@@ -95,8 +149,8 @@ function resultLinks(): HTMLAnchorElement[] {
   return [...list.querySelectorAll<HTMLAnchorElement>('a.result')];
 }
 
-input.addEventListener('input', () => void run());
-for (const filter of [...filters, topicSelect]) filter.addEventListener('change', () => void run());
+input.addEventListener('input', () => schedule(TYPING_PAUSE_MS));
+for (const filter of [...filters, topicSelect]) filter.addEventListener('change', () => schedule(0));
 
 input.addEventListener('keydown', (event) => {
   const first = resultLinks()[0];

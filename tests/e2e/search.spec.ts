@@ -1,3 +1,6 @@
+import type { Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { parseQuestionFileName } from '../../src/lib/question-files.ts';
 import { expect, Q42, Q97, test } from './fixtures.ts';
 
 test('the search UI ships no JavaScript until it is used', async ({ page }) => {
@@ -63,4 +66,51 @@ test('Escape closes the search dialog and returns focus', async ({ page }) => {
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
   await expect(opener).toBeFocused();
+});
+
+test.describe('search finds what readers type', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('./');
+    await page.keyboard.press('/');
+  });
+
+  const searchFor = async (page: Page, query: string) => {
+    const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
+    await dialog.getByRole('searchbox', { name: 'Search answers' }).fill(query);
+    return dialog;
+  };
+
+  test('"put vs patch" puts Q31 first, with its difficulty and the matched words marked', async ({ page }) => {
+    const dialog = await searchFor(page, 'put vs patch');
+    const first = dialog.locator('.result').first();
+    await expect(first.locator('.result-title')).toHaveText(/^Q31\. /);
+    await expect(first.locator('.badge')).toHaveText('Easy');
+    await expect(first.locator('.result-title mark')).toHaveText(['PUT', 'PATCH']);
+    await expect(first.locator('.result-excerpt mark').first()).toBeVisible();
+    // Text, marks and the section's name only: an excerpt is never parsed as HTML.
+    expect(
+      await first
+        .locator('.result-excerpt *')
+        .evaluateAll((els) => els.every((e) => e.matches('mark, .result-section'))),
+    ).toBe(true);
+  });
+
+  test('shows the best partial matches, and says so, when no answer has every word', async ({ page }) => {
+    const dialog = await searchFor(page, 'idempotency zxqv');
+    await expect(dialog.getByRole('status')).toHaveText(
+      /^Nothing matches “zxqv”; \d+ answers? match(es)? the other words\.( Showing the best 10\.)?$/,
+    );
+    await expect(dialog.locator('.result').first()).toBeVisible();
+  });
+
+  test('finds a question by its number, and says when it has no answer yet', async ({ page }) => {
+    const dialog = await searchFor(page, 'Q42');
+    await expect(dialog.locator('.result-title').first()).toHaveText(/^Q42\. /);
+    const answered = new Set(readdirSync('content/questions').map((f) => parseQuestionFileName(f)?.id));
+    const unanswered = Array.from({ length: 100 }, (_, i) => i + 1).find((id) => !answered.has(id));
+    test.skip(unanswered === undefined, 'every question has an answer');
+    await searchFor(page, `q${unanswered}`);
+    await expect(dialog.getByRole('status')).toHaveText(`Q${unanswered} has no answer yet.`);
+    await expect(dialog.locator('.result')).toHaveCount(0);
+  });
 });
