@@ -44,6 +44,8 @@ export interface Found {
   partialHits: number;
   /** Question numbers asked for that have no page (under the filters). */
   missingQuestions: number[];
+  /** Terms past the query's caps, not searched (search-query.ts's MAX_CONCEPTS). */
+  dropped: string[];
 }
 
 /**
@@ -167,5 +169,6 @@ export async function findAnswers(
     partial: ranking.ranked.length > 0 && !ranking.ranked.some(complete),
     partialHits: ranking.ranked.filter((r) => !complete(r)).length,
     missingQuestions,
+    dropped: parsed.dropped,
   };
 }

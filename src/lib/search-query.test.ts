@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexWord, parseQuery, queryWords } from './search-query.ts';
+import { indexWord, MAX_CONCEPTS, MAX_QUESTIONS, parseQuery, queryWords } from './search-query.ts';
 
 const words = (query: string) => parseQuery(query).concepts.map((c) => c.text);
 
@@ -43,12 +43,17 @@ describe('parseQuery', () => {
   });
 
   it('reads a number alone as a question number, and still as a word', () => {
-    expect(parseQuery('42')).toEqual({ questions: [42], concepts: [{ text: '42', forms: [['42']] }], ignored: [] });
+    expect(parseQuery('42')).toEqual({
+      questions: [42],
+      concepts: [{ text: '42', forms: [['42']] }],
+      ignored: [],
+      dropped: [],
+    });
     expect(parseQuery(' 7 ').questions).toEqual([7]);
   });
 
   it.each(['q42', 'Q42', 'q 42', '#42', 'question 42'])('reads %s as question 42 alone', (query) => {
-    expect(parseQuery(query)).toEqual({ questions: [42], concepts: [], ignored: [] });
+    expect(parseQuery(query)).toEqual({ questions: [42], concepts: [], ignored: [], dropped: [] });
   });
 
   it('finds question numbers inside a longer query', () => {
@@ -78,6 +83,7 @@ describe('parseQuery', () => {
     expect(parseQuery('application/problem+json')).toEqual({
       questions: [],
       ignored: [],
+      dropped: [],
       concepts: [
         {
           text: 'application problem json',
@@ -98,6 +104,26 @@ describe('parseQuery', () => {
   });
 
   it('reads nothing from an empty or punctuation-only query', () => {
-    expect(parseQuery('  ?!  ')).toEqual({ questions: [], concepts: [], ignored: [] });
+    expect(parseQuery('  ?!  ')).toEqual({ questions: [], concepts: [], ignored: [], dropped: [] });
+  });
+
+  it('searches at most MAX_CONCEPTS concepts and MAX_QUESTIONS numbers, naming the rest as dropped', () => {
+    // 500 distinct words would otherwise fire 500 Pagefind searches at once.
+    const long = Array.from({ length: 500 }, (_, i) => `word${i}`).join(' ');
+    const parsed = parseQuery(long);
+    expect(parsed.concepts.map((c) => c.text)).toEqual(Array.from({ length: MAX_CONCEPTS }, (_, i) => `word${i}`));
+    expect(parsed.dropped).toHaveLength(500 - MAX_CONCEPTS);
+    expect(parsed.dropped[0]).toBe(`word${MAX_CONCEPTS}`);
+    const numbers = parseQuery(Array.from({ length: 40 }, (_, i) => `q${i + 1}`).join(' '));
+    expect(numbers.questions).toEqual(Array.from({ length: MAX_QUESTIONS }, (_, i) => i + 1));
+    expect(numbers.dropped[0]).toBe(`q${MAX_QUESTIONS + 1}`);
+    expect(parseQuery('put vs patch').dropped).toEqual([]);
+  });
+
+  it('stays fast on a 10,000-character query', () => {
+    const started = performance.now();
+    parseQuery('a-'.repeat(5000));
+    parseQuery('x'.repeat(10000));
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -24,7 +24,17 @@ export interface ParsedQuery {
   concepts: Concept[];
   /** Words dropped as question scaffolding. */
   ignored: string[];
+  /** Concepts and question numbers past the caps (MAX_CONCEPTS, MAX_QUESTIONS), not searched. */
+  dropped: string[];
 }
+
+/**
+ * Each concept is one or more Pagefind searches, run at once: a pasted
+ * paragraph of 500 words must not start 500. Readers type a handful.
+ */
+export const MAX_CONCEPTS = 8;
+/** Question numbers looked up in one query ("q3 q31 q32"). */
+export const MAX_QUESTIONS = 5;
 
 /** Words that shape a question without saying what it is about. */
 const SCAFFOLDING = new Set([
@@ -165,7 +175,8 @@ export function parseQuery(raw: string): ParsedQuery {
   if (alone && isQuestionNumber(Number(alone))) {
     questions.push(Number(alone));
     // "42" may also be a word in an answer; "q42" only names the question.
-    return { questions, concepts: /^\s*\d/.test(raw) ? [{ text: alone, forms: [[alone]] }] : [], ignored: [] };
+    const concepts = /^\s*\d/.test(raw) ? [{ text: alone, forms: [[alone]] }] : [];
+    return { questions, concepts, ignored: [], dropped: [] };
   }
 
   // In typed order: known names (with their forms), compounds and plain words.
@@ -206,7 +217,11 @@ export function parseQuery(raw: string): ParsedQuery {
     else if (!seen.has(f)) concepts.push({ text: f, forms: [[indexWord(f)]] });
     if (typeof f === 'string') seen.add(f);
   }
-  return { questions, concepts, ignored: [...ignored] };
+  const dropped = [
+    ...questions.splice(MAX_QUESTIONS).map((n) => `q${n}`),
+    ...concepts.splice(MAX_CONCEPTS).map((c) => c.text),
+  ];
+  return { questions, concepts, ignored: [...ignored], dropped };
 }
 
 /** A compound the reader typed ("content-type"): a phrase, and its words to fall back on. */

@@ -87,6 +87,13 @@ describe('titleFactor', () => {
     expect(titleFactor([2], [match(1, [2]), match(1, [40])], [1, 3])).toBe(1 + TITLE_BONUS / 4);
   });
 
+  it('lifts a page whose title is the query enough to pass one that holds the words more often', () => {
+    // Same words, one page twice as strong in the body; the title decides.
+    const titled = pageScore([match(1, [2])], [1]) * titleFactor([2], [match(1, [2])], [1]);
+    const body = pageScore([match(1.5, [40])], [1]) * titleFactor([2], [match(1.5, [40])], [1]);
+    expect(titled).toBeGreaterThan(body);
+  });
+
   it('is 1 for a title nothing matched, or an unknown title', () => {
     expect(titleFactor([0, 1], [match(1, [9])], [1])).toBe(1);
     expect(titleFactor([], [match(1, [0])], [1])).toBe(1);

@@ -68,4 +68,24 @@ describe('resultsStatus', () => {
     expect(resultsStatus({ term: 'zebra', count: 0, filtered: false, found })).toBe('No answers match “zebra”.');
     expect(resultsStatus({ term: '', count: 0, filtered: true })).toBe('No answers match with these filters.');
   });
+
+  it('shortens a very long unmatched word in the line it announces', () => {
+    const word = 'a'.repeat(10_000);
+    const line = resultsStatus({
+      term: `put ${word}`,
+      count: 4,
+      filtered: false,
+      found: { ...found, partial: true, partialHits: 4, unmatched: [word] },
+    });
+    expect(line).toBe(`Nothing matches “${'a'.repeat(40)}…”; 4 answers match the other words.`);
+    expect(resultsStatus({ term: word, count: 0, filtered: false, found })).toBe(
+      `No answers match “${'a'.repeat(40)}…”.`,
+    );
+  });
+
+  it('says when a long query was cut to its first terms', () => {
+    expect(
+      resultsStatus({ term: 'many words', count: 3, filtered: false, found: { ...found, dropped: ['x', 'y'] } }),
+    ).toBe('3 answers. Only the first 8 terms were searched.');
+  });
 });

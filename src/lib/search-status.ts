@@ -5,6 +5,7 @@
  * nothing, a question number has no answer yet.
  */
 import type { Found } from './search-engine.ts';
+import { MAX_CONCEPTS } from './search-query.ts';
 
 export interface StatusInput {
   /** What the reader typed, trimmed; empty when only filters are chosen. */
@@ -16,19 +17,23 @@ export interface StatusInput {
   /** A difficulty or topic filter is on. */
   filtered: boolean;
   /** The engine's report (absent for filters alone). */
-  found?: Pick<Found, 'partial' | 'partialHits' | 'unmatched' | 'missingQuestions'>;
+  found?: Pick<Found, 'partial' | 'partialHits' | 'unmatched' | 'missingQuestions'> & Partial<Pick<Found, 'dropped'>>;
 }
 
 const answers = (n: number): string => `${n} ${n === 1 ? 'answer' : 'answers'}`;
 /** "1 answer matches", "2 answers match" (and "has", "have"). */
 const agree = (n: number, one: string, many: string): string => `${answers(n)} ${n === 1 ? one : many}`;
-const quoted = (words: readonly string[]): string => words.map((w) => `“${w}”`).join(', ');
+/** Characters of a typed word the line repeats; a pasted blob is cut short. */
+const QUOTED_CHARS = 40;
+const quote = (w: string): string => `“${w.length > QUOTED_CHARS ? `${w.slice(0, QUOTED_CHARS)}…` : w}”`;
+const quoted = (words: readonly string[]): string => words.map(quote).join(', ');
 const list = (ids: readonly number[]): string => ids.map((id) => `Q${id}`).join(', ');
 
 export function resultsStatus(input: StatusInput): string {
   const { count, shown = count } = input;
   const line = countLine(input);
-  return shown < count ? `${line} Showing the ${input.term ? 'best' : 'first'} ${shown}.` : line;
+  const cut = input.found?.dropped?.length ? ` Only the first ${MAX_CONCEPTS} terms were searched.` : '';
+  return (shown < count ? `${line} Showing the ${input.term ? 'best' : 'first'} ${shown}.` : line) + cut;
 }
 
 function countLine({ term, count, filtered, found }: StatusInput): string {
@@ -40,7 +45,7 @@ function countLine({ term, count, filtered, found }: StatusInput): string {
       : filtered
         ? `No ${list(missing)}${scope}. `
         : `${list(missing)} ${missing.length === 1 ? 'has' : 'have'} no answer yet. `;
-  if (count === 0) return notYet ? notYet.trim() : `No answers match${term ? ` “${term}”` : ''}${scope}.`;
+  if (count === 0) return notYet ? notYet.trim() : `No answers match${term ? ` ${quote(term)}` : ''}${scope}.`;
   if (found?.partial) {
     return found.unmatched.length > 0
       ? `${notYet}Nothing matches ${quoted(found.unmatched)}${scope}; ${agree(count, 'matches', 'match')} the other words.`

@@ -113,4 +113,20 @@ test.describe('search finds what readers type', () => {
     await expect(dialog.getByRole('status')).toHaveText(`Q${unanswered} has no answer yet.`);
     await expect(dialog.locator('.result')).toHaveCount(0);
   });
+
+  test('treats a query of HTML as text: echoed, searched, never parsed', async ({ page }) => {
+    const alerts: string[] = [];
+    page.on('dialog', (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
+    const dialog = await searchFor(page, '<img src=x onerror=alert(1)>');
+    await expect(dialog.locator('.result').first()).toBeVisible();
+    await expect(dialog.locator('img, script, [onerror]')).toHaveCount(0);
+    // A query nothing matches is repeated in the status line, as typed.
+    await searchFor(page, '<b>qzxj</b>');
+    await expect(dialog.getByRole('status')).toHaveText('No answers match “<b>qzxj</b>”.');
+    await expect(dialog.getByRole('status').locator('*')).toHaveCount(0);
+    expect(alerts).toEqual([]);
+  });
 });
