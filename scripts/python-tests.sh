@@ -41,11 +41,17 @@ XML
 }
 
 command -v "$python" >/dev/null 2>&1 || skip "no $python on PATH"
+version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) ||
+  skip "$python is on PATH but does not run"
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
-  skip "$("$python" --version 2>&1) is older than 3.11"
+  skip "$python is Python $version, older than 3.11"
 
 stamp="$venv/requirements.sha256"
-want=$("$python" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$requirements")
+# The stamp names the interpreter too, so PYTHON=... or an upgraded Python
+# rebuilds the venv instead of reusing one made by another interpreter.
+want=$("$python" -c 'import hashlib, os, sys
+digest = hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest()
+print(digest, os.path.realpath(sys.executable), sys.version.split()[0])' "$requirements")
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "python-tests: installing $requirements into $venv" >&2
   rm -rf "$venv"

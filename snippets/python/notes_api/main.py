@@ -4,6 +4,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from .dependencies import SettingsDep
 from .repository import InMemoryNoteRepository
@@ -31,6 +32,10 @@ def create_app(
         lifespan=lifespan,
         docs_url="/docs" if settings.docs_enabled else None,
         openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    # FastAPI sets no cap on a request body by default.
+    app.add_middleware(
+        RequestBodyLimitMiddleware, max_body_size=settings.max_body_bytes
     )
     app.state.settings = settings
     app.include_router(notes.router)

@@ -1,4 +1,5 @@
 """The storage port the routes depend on, and its in-memory implementation."""
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,12 +37,19 @@ class InMemoryNoteRepository:
         self._notes: dict[int, Note] = {}
         self._max = max_notes
         self._now = now
+        # Plain def routes run in a thread pool: check, number and store
+        # under one lock so two requests never take the same id.
+        self._lock = threading.Lock()
 
     def add(self, title: str, body: str) -> Note:
-        if len(self._notes) >= self._max:
-            raise RepositoryFull(f"the store holds {self._max} notes already")
-        note = Note(len(self._notes) + 1, title, body, self._now())
-        self._notes[note.id] = note
+        created_at = self._now()
+        with self._lock:
+            if len(self._notes) >= self._max:
+                raise RepositoryFull(
+                    f"the store holds {self._max} notes already"
+                )
+            note = Note(len(self._notes) + 1, title, body, created_at)
+            self._notes[note.id] = note
         return note
 
     def get(self, note_id: int) -> Note | None:

@@ -11,6 +11,8 @@ class Settings(BaseSettings):
 
     app_name: str = "notes"
     max_notes: int = Field(default=1000, ge=1, le=100_000)
+    # Bodies above this are refused with 413 before they are read whole.
+    max_body_bytes: int = Field(default=128 * 1024, ge=1024, le=10 * 2**20)
     # Interactive docs only where someone asked for them (development).
     docs_enabled: bool = False
 # endregion settings

@@ -38,3 +38,26 @@ def test_cap_from_settings_gives_409(client):
     response = client.post("/notes", json={"title": "d"})
     assert response.status_code == 409
     assert response.json() == {"detail": "the store holds 3 notes already"}
+
+
+def test_a_body_over_the_cap_is_413_before_it_is_parsed(client):
+    # 200 KB of JSON is refused by size, not read and then validated.
+    huge = '{"title": "a", "body": "' + "x" * 200_000 + '"}'
+    response = client.post(
+        "/notes", content=huge, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert client.get("/notes").json() == []
+
+
+def test_the_largest_valid_note_fits_under_the_cap_even_escaped(client):
+    # Every character as a JSON surrogate pair: 12 bytes each.
+    escaped = '{"title": "%s", "body": "%s"}' % (
+        "\\ud83d\\ude00" * 200,
+        "\\ud83d\\ude00" * 10_000,
+    )
+    response = client.post(
+        "/notes", content=escaped, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 201
+    assert len(response.json()["body"]) == 10_000

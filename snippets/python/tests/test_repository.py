@@ -1,3 +1,4 @@
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -27,3 +28,23 @@ def test_refuses_a_note_past_the_cap():
 def test_refuses_a_cap_below_one():
     with pytest.raises(ValueError, match="at least 1"):
         InMemoryNoteRepository(max_notes=0)
+
+
+def test_two_threads_adding_at_once_both_keep_their_note():
+    # Plain def routes run in a thread pool: while one add is inside the
+    # clock, another thread adds a note. Neither may overwrite the other.
+    repo: InMemoryNoteRepository
+    calls = []
+
+    def now() -> datetime:
+        calls.append(1)
+        if len(calls) == 1:
+            other = threading.Thread(target=repo.add, args=("b", ""))
+            other.start()
+            other.join(timeout=5)
+        return T
+
+    repo = InMemoryNoteRepository(max_notes=5, now=now)
+    repo.add("a", "")
+    assert sorted(n.title for n in repo.list(limit=5)) == ["a", "b"]
+    assert sorted(n.id for n in repo.list(limit=5)) == [1, 2]

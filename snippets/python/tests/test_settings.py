@@ -5,9 +5,10 @@ from notes_api.settings import Settings
 
 
 def test_defaults_apply_when_the_environment_is_empty(monkeypatch):
-    for name in ("NOTES_APP_NAME", "NOTES_MAX_NOTES", "NOTES_DOCS_ENABLED"):
-        monkeypatch.delenv(name, raising=False)
+    for field in Settings.model_fields:
+        monkeypatch.delenv(f"NOTES_{field.upper()}", raising=False)
     assert Settings() == Settings(app_name="notes", max_notes=1000, docs_enabled=False)
+    assert Settings().max_body_bytes == 128 * 1024
 
 
 def test_reads_prefixed_variables_and_converts_types(monkeypatch):
@@ -29,3 +30,10 @@ def test_a_bad_value_fails_at_start_up_naming_the_field(monkeypatch, value):
 def test_settings_are_frozen():
     with pytest.raises(ValidationError):
         Settings().max_notes = 5
+
+
+@pytest.mark.parametrize("value", ["10", "20000000", "1e6"])
+def test_a_body_cap_out_of_bounds_fails_at_start_up(monkeypatch, value):
+    monkeypatch.setenv("NOTES_MAX_BODY_BYTES", value)
+    with pytest.raises(ValidationError, match="max_body_bytes"):
+        Settings()
