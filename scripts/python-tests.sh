@@ -56,7 +56,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "python-tests: installing $requirements into $venv" >&2
   rm -rf "$venv"
   "$python" -m venv "$venv" 2>/dev/null || skip "$python cannot make a virtualenv (the venv module is missing)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-virtualenv -r "$requirements"
+  # No retries by default: where an index is unreachable (a sandbox that
+  # serves wheels from a local mirror), pip's five retries per package
+  # spent three minutes before falling through to the mirror.
+  PIP_RETRIES="${PIP_RETRIES:-0}" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-virtualenv -r "$requirements"
   echo "$want" >"$stamp"
 fi
 
