@@ -183,3 +183,103 @@ describe('anchors', () => {
     expect(r.unchecked).toEqual([{ line: 2, url: 'src/a.ts#L10' }]);
   });
 });
+
+describe('second reader: hostile and unusual Markdown', () => {
+  it('matches an HTML id whatever its case', () => {
+    expect(problems({ 'README.md': '<a id="Top"></a>\n[t](#Top) [u](#top)' })).toEqual([]);
+  });
+  it('reads <angle> destinations with spaces, and links with titles', () => {
+    const md = '[a](<My File.md>) [b](<Gone File.md> "t") [c](STYLE.md "Style") [d](gone.md \'t\')';
+    expect(problems({ 'README.md': md, 'My File.md': '', 'STYLE.md': '' })).toEqual([
+      '1 "Gone File.md": Gone File.md does not exist',
+      '1 "gone.md": gone.md does not exist',
+    ]);
+  });
+  it('checks the link around a badge and links with brackets in their text', () => {
+    const md = '[![ci](ci.svg)](docs/gone.md) [see [1]](gone.md)\n\n[r]: <My File.md>\n[r][]';
+    expect(problems({ 'README.md': md, 'ci.svg': '', 'My File.md': '' })).toEqual([
+      '1 "docs/gone.md": docs/gone.md does not exist',
+      '1 "gone.md": gone.md does not exist',
+    ]);
+  });
+  it('checks href and src in inline HTML', () => {
+    const md = '<p align="center"><a href="docs/gone.md"><img src="logo.png"></a></p>';
+    expect(problems({ 'README.md': md, 'logo.png': '' })).toEqual([
+      '1 "docs/gone.md": docs/gone.md does not exist',
+    ]);
+  });
+  it('treats //host links as external', () => {
+    const r = checkDoc('README.md', memoryRepo({ 'README.md': '[a](//example.com/x)' }).fs);
+    expect([r.problems, r.unchecked.map((u) => u.url)]).toEqual([[], ['//example.com/x']]);
+  });
+  it('skips ~~~ fences and indented code, but not indented list text', () => {
+    const md = ['~~~sh', 'npm run gone', '```', '~~~', '~~~', '[x](a.md)', '~~~', '',
+      'Text:', '', '    [y](b.md)', '    `npm run nope`', '', '- item', '',
+      '    [z](c.md)', '', '1. Step', '    ```sh', '    npm run inlist', '    ```'];
+    expect(problems({ 'README.md': md.join('\n') })).toEqual([
+      '2 package.json has no script "gone"',
+      '20 package.json has no script "inlist"',
+      '16 "c.md": c.md does not exist',
+    ]);
+  });
+  it('ends a list at an unindented paragraph, so later indented text is code', () => {
+    expect(problems({ 'README.md': ['- item', '', 'Para', '', '    [x](gone.md)'].join('\n') })).toEqual([]);
+  });
+  it('refuses Windows-style paths instead of guessing', () => {
+    expect(problems({ 'README.md': '[a](docs\\guide.md) [b](..%5C..%5Cx)', 'docs/guide.md': '' })).toEqual([
+      '1 "docs\\guide.md" uses \\; paths in docs use /',
+      '1 "..\\..\\x" uses \\; paths in docs use /',
+    ]);
+    expect(commandProblem('node scripts\\x.ts', {}, memoryRepo({}).fs)).toBe('"scripts\\x.ts" uses \\; paths in docs use /');
+  });
+  it('reads each linked doc once, however many anchors point into it', () => {
+    const { fs, asked } = memoryRepo({ 'README.md': '[a](S.md#v) [b](S.md#v)\n[c](S.md#w)', 'S.md': '## V\n## W' });
+    expect(checkDoc('README.md', fs).problems).toEqual([]);
+    // three exists() checks, one read
+    expect(asked.filter((p) => p === 'S.md')).toEqual(['S.md', 'S.md', 'S.md', 'S.md']);
+  });
+  it('stays linear on adversarial lines and long docs', () => {
+    const n = 100_000;
+    const docs = ['['.repeat(n), `# a${' '.repeat(n)}x`, `# ${'['.repeat(n)}`, `# ${'<'.repeat(n)}`,
+      `${'<a '.repeat(n / 3)}\n[t](#x)`, `[a]: ${'<'.repeat(n)}`, `\`${'`a'.repeat(n / 2)}`,
+      `## A\n${'[t](#a)\n'.repeat(n / 2)}`, `${'](<'.repeat(n / 3)}`, `${'<img src="'.repeat(n / 10)}`];
+    for (const md of docs) {
+      const t = performance.now();
+      checkDoc('README.md', memoryRepo({ 'README.md': md }).fs);
+      expect(performance.now() - t).toBeLessThan(1500);
+    }
+  });
+});
+
+describe('second reader: the real-file adapter', () => {
+  it('does not follow a symlink out of the repository', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, symlinkSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const top = mkdtempSync(join(tmpdir(), 'doc-check-'));
+    mkdirSync(join(top, 'repo/docs'), { recursive: true });
+    writeFileSync(join(top, 'outside.md'), '## Secret heading');
+    writeFileSync(join(top, 'repo/docs/real.md'), '## Real');
+    symlinkSync('../../outside.md', join(top, 'repo/docs/link.md'));
+    symlinkSync('real.md', join(top, 'repo/docs/alias.md'));
+    writeFileSync(join(top, 'repo/README.md'), '[a](docs/link.md#secret-heading) [b](docs/alias.md#real)');
+    const report = checkDoc('README.md', await repoFiles(join(top, 'repo')));
+    expect(report.problems.map((p) => p.message)).toEqual([
+      '"docs/link.md#secret-heading": docs/link.md resolves outside the repository',
+    ]);
+  });
+});
+
+describe('second reader: code spans', () => {
+  it('pairs backtick runs of equal length, as CommonMark does', () => {
+    const md = 'Use ``a ` b`` then `npm run one` and ``npm run two``; lone ` [x](gone.md)';
+    const scan = scanMarkdown(md);
+    expect(scan.commands.map((c) => c.text)).toEqual(['npm run one', 'npm run two']);
+    expect(scan.links.map((l) => l.text)).toEqual(['gone.md']);
+  });
+  it('stays linear on a line of backticks', () => {
+    const t = performance.now();
+    scanMarkdown(`# ${'`'.repeat(100_000)}a`);
+    expect(performance.now() - t).toBeLessThan(1500);
+  });
+});
