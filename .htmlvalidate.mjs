@@ -6,8 +6,8 @@ export default {
   extends: ['html-validate:recommended'],
   rules: {
     // Inline styles are errors, custom properties included: code colours are
-    // classes (src/lib/code-tokens.ts). One exception: diagrams
-    // (src/lib/diagram-svg.ts) set `min-width` on their SVG, so on a phone a
+    // classes (src/lib/markdown/code-tokens.ts). One exception: diagrams
+    // (src/lib/diagrams/diagram-svg.ts) set `min-width` on their SVG, so on a phone a
     // wide diagram scrolls in its frame instead of shrinking its labels below
     // legibility; the width is the diagram's own, per figure.
     'no-inline-style': ['error', { allowedProperties: ['min-width'], allowVariables: false }],

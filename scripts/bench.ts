@@ -8,8 +8,8 @@ import { chromium } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { defaultDemoCache, demoCompileCache } from '../src/lib/demo-output.ts';
-import { demoCacheKey, readCachedDemo } from '../src/lib/demo-cache.ts';
+import { defaultDemoCache, demoCompileCache } from '../src/lib/demos/demo-output.ts';
+import { demoCacheKey, readCachedDemo } from '../src/lib/demos/demo-cache.ts';
 import { launchOptions } from '../tests/browser.ts';
 import {
   builtSearchModule,
@@ -26,8 +26,8 @@ import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { measureRelevance } from './bench/search-relevance.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
-import { cardCacheDir } from '../src/lib/social-render.ts';
-import { serve } from '../src/lib/static-server.ts';
+import { cardCacheDir } from '../src/lib/share/social-render.ts';
+import { serve } from '../src/lib/tooling/static-server.ts';
 import { concatSamples, latency, median } from './bench/stats.ts';
 
 const root = process.cwd();

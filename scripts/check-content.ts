@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatProblems } from '../src/lib/content-problem.ts';
-import { lintPages } from '../src/lib/content-lint.ts';
-import { readQuestionSources } from '../src/lib/question-files.ts';
+import { formatProblems } from '../src/lib/content/content-problem.ts';
+import { lintPages } from '../src/lib/content/content-lint.ts';
+import { readQuestionSources } from '../src/lib/content/question-files.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readFile = (path: string) => (existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined);

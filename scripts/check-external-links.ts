@@ -4,8 +4,8 @@
 // Usage: npm run build:test && npm run links:external   (exit 1 when a link is dead)
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { checkLink, externalLinks, formatReport, isOnline, mapLimit } from '../src/lib/external-links.ts';
-import { filesUnder } from '../src/lib/files.ts';
+import { checkLink, externalLinks, formatReport, isOnline, mapLimit } from '../src/lib/tooling/external-links.ts';
+import { filesUnder } from '../src/lib/tooling/files.ts';
 
 const DIST = 'dist';
 const CONCURRENCY = 6;

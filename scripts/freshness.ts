@@ -2,10 +2,10 @@
 // about reviews older than a year. Malformed or future days fail `npm run check`.
 // Usage: npm run freshness
 import { fileURLToPath } from 'node:url';
-import { checkQuestions } from '../src/lib/content-check.ts';
-import { formatProblems } from '../src/lib/content-problem.ts';
-import { readQuestionSources } from '../src/lib/question-files.ts';
-import { reviewAges, STALE_AFTER_DAYS } from '../src/lib/freshness.ts';
+import { checkQuestions } from '../src/lib/content/content-check.ts';
+import { formatProblems } from '../src/lib/content/content-problem.ts';
+import { readQuestionSources } from '../src/lib/content/question-files.ts';
+import { reviewAges, STALE_AFTER_DAYS } from '../src/lib/content/freshness.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { questions, problems } = checkQuestions(readQuestionSources(root));

@@ -3,8 +3,8 @@
 // Usage: node scripts/serve-dist.ts [--port 4391] [--base /handbook/]
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { normalizeBase } from '../src/lib/links.ts';
-import { serve } from '../src/lib/static-server.ts';
+import { normalizeBase } from '../src/lib/site/links.ts';
+import { serve } from '../src/lib/tooling/static-server.ts';
 
 const { values } = parseArgs({
   options: { port: { type: 'string', default: '4321' }, base: { type: 'string', default: process.env.BASE_PATH ?? '/' } },

@@ -1,7 +1,7 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { checkedLoader } from './lib/content-loader.ts';
-import { questionSchema } from './lib/question-schema.ts';
+import { checkedLoader } from './lib/content/content-loader.ts';
+import { questionSchema } from './lib/content/question-schema.ts';
 
 /**
  * One answer per file: content/questions/NNN-slug.mdx (rules:

@@ -1,4 +1,4 @@
-import type { DemoTiming } from '../../src/lib/demo-output.ts';
+import type { DemoTiming } from '../../src/lib/demos/demo-output.ts';
 
 /** The snippet-demo phase of a build, from its DEMO_TIMINGS_FILE log. */
 export interface DemoPhase {

@@ -1,7 +1,7 @@
 /**
  * Search relevance of our site and its Starlight peer on the same query set
  * (tests/search/queries.json), each searched the way its own search box
- * searches: ours through src/lib/search-engine.ts with our options; the
+ * searches: ours through src/lib/search/search-engine.ts with our options; the
  * peer's Pagefind index with the ranking stock Starlight passes to
  * Pagefind, the reader's words as typed. A result that is not a question
  * page (the peer indexes its home and list pages too) counts as a miss.
@@ -10,11 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Starlight's own defaults, read from the installed package (not an export it offers).
 import { PagefindConfigDefaults } from '../../node_modules/@astrojs/starlight/dist/schemas/pagefind.js';
-import { parseQuestionFileName } from '../../src/lib/question-files.ts';
-import { findAnswers } from '../../src/lib/search-engine.ts';
-import { loadBuiltIndex } from '../../src/lib/search-pagefind-node.ts';
-import { PAGEFIND_OPTIONS, type PagefindData } from '../../src/lib/search-pagefind.ts';
-import { parseQuerySet, percent, type Ranking, relevance } from '../../src/lib/search-relevance.ts';
+import { parseQuestionFileName } from '../../src/lib/content/question-files.ts';
+import { findAnswers } from '../../src/lib/search/search-engine.ts';
+import { loadBuiltIndex } from '../../src/lib/search/search-pagefind-node.ts';
+import { PAGEFIND_OPTIONS, type PagefindData } from '../../src/lib/search/search-pagefind.ts';
+import { parseQuerySet, percent, type Ranking, relevance } from '../../src/lib/search/search-relevance.ts';
 
 export interface RelevanceFigures {
   /** Queries counted: their answer has a page. */

@@ -1,12 +1,12 @@
 /**
  * Weighs a built site, ours or the peer's, with the one weighing in
- * src/lib/page-weight.ts: every question page's HTML, CSS and JS before
+ * src/lib/tooling/page-weight.ts: every question page's HTML, CSS and JS before
  * interaction, and the Pagefind index. Both sites are built at base `/`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { filesUnder } from '../../src/lib/files.ts';
-import { pageWeight, type PageWeight } from '../../src/lib/page-weight.ts';
+import { filesUnder } from '../../src/lib/tooling/files.ts';
+import { pageWeight, type PageWeight } from '../../src/lib/tooling/page-weight.ts';
 import { type Spread, spread } from './stats.ts';
 
 export interface SiteWeight {

@@ -11,9 +11,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BANDS } from '../../src/lib/difficulty.ts';
-import { parseQuestionFileName } from '../../src/lib/question-files.ts';
-import { extractRegion } from '../../src/lib/regions.ts';
+import { BANDS } from '../../src/lib/content/difficulty.ts';
+import { parseQuestionFileName } from '../../src/lib/content/question-files.ts';
+import { extractRegion } from '../../src/lib/markdown/regions.ts';
 import { type ListedPage, starlightListPage, toStarlightPage } from './starlight-page.ts';
 
 const CONFIG = `import starlight from '@astrojs/starlight';

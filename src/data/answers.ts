@@ -1,6 +1,6 @@
 import { type CollectionEntry, getCollection } from 'astro:content';
-import { withBase } from '../lib/links.ts';
-import { parseQuestionFileName } from '../lib/question-files.ts';
+import { withBase } from '../lib/site/links.ts';
+import { parseQuestionFileName } from '../lib/content/question-files.ts';
 
 export type Answer = CollectionEntry<'questions'>;
 

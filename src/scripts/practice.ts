@@ -1,7 +1,7 @@
 // Practice sessions on /practice/: choose, then one card at a time. Loaded
 // by site.ts only on that page. Cards are read from the plain <details>
 // list the page shows without JavaScript.
-import { BANDS, type Difficulty } from '../lib/difficulty.ts';
+import { BANDS, type Difficulty } from '../lib/content/difficulty.ts';
 import { buildDeck, type Choice, choiceFromQuery, choiceToQuery, type DeckCard } from '../lib/practice/deck.ts';
 import type { Grade } from '../lib/practice/schedule.ts';
 import { grade, store } from './progress-store.ts';

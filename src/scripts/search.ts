@@ -1,12 +1,12 @@
 // Search dialog over the Pagefind index. Loaded by site.ts when the reader
 // first opens search; Pagefind's script and index chunks load right after.
-// The query itself runs in src/lib/search-engine.ts, which the relevance
+// The query itself runs in src/lib/search/search-engine.ts, which the relevance
 // test runs too; this file only wires it to the dialog.
-import { BANDS } from '../lib/difficulty.ts';
-import { findAnswers, type Found } from '../lib/search-engine.ts';
-import { excerpt, type Segment } from '../lib/search-excerpt.ts';
-import { PAGEFIND_OPTIONS, type Pagefind, type PagefindData } from '../lib/search-pagefind.ts';
-import { resultsStatus } from '../lib/search-status.ts';
+import { BANDS } from '../lib/content/difficulty.ts';
+import { findAnswers, type Found } from '../lib/search/search-engine.ts';
+import { excerpt, type Segment } from '../lib/search/search-excerpt.ts';
+import { PAGEFIND_OPTIONS, type Pagefind, type PagefindData } from '../lib/search/search-pagefind.ts';
+import { resultsStatus } from '../lib/search/search-status.ts';
 
 /** Answers listed for filters alone, in question order. */
 const MAX_LISTED = 20;

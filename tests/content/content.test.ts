@@ -1,16 +1,16 @@
 // The real content against the rules: frontmatter vs the seed and the
-// content lint (src/lib/content-lint.ts) per page; every snippet module
+// content lint (src/lib/content/content-lint.ts) per page; every snippet module
 // tested, its regions valid, shown and narrow enough for a phone.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkQuestions } from '../../src/lib/content-check.ts';
-import { lintPages } from '../../src/lib/content-lint.ts';
-import { formatProblems } from '../../src/lib/content-problem.ts';
-import { readQuestionSources } from '../../src/lib/question-files.ts';
-import { parseRegions } from '../../src/lib/regions.ts';
-import { pageSnippets, testPathsFor } from '../../src/lib/snippet-usage.ts';
+import { checkQuestions } from '../../src/lib/content/content-check.ts';
+import { lintPages } from '../../src/lib/content/content-lint.ts';
+import { formatProblems } from '../../src/lib/content/content-problem.ts';
+import { readQuestionSources } from '../../src/lib/content/question-files.ts';
+import { parseRegions } from '../../src/lib/markdown/regions.ts';
+import { pageSnippets, testPathsFor } from '../../src/lib/markdown/snippet-usage.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pages = readQuestionSources(root);

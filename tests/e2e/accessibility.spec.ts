@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test as base, type Page } from '@playwright/test';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesUnder } from '../../src/lib/files.ts';
+import { filesUnder } from '../../src/lib/tooling/files.ts';
 import { expect, test } from './fixtures.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];

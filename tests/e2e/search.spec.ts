@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
-import { parseQuestionFileName } from '../../src/lib/question-files.ts';
+import { parseQuestionFileName } from '../../src/lib/content/question-files.ts';
 import { expect, Q42, Q97, test } from './fixtures.ts';
 
 test('the search UI ships no JavaScript until it is used', async ({ page }) => {

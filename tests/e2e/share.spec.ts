@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { pngSize } from '../../src/lib/social-png.ts';
+import { pngSize } from '../../src/lib/share/social-png.ts';
 import { expect, Q42, test } from './fixtures.ts';
 
 test('a question page points crawlers at its own PNG share card', async ({ page }) => {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type PageWeight, pageWeight, weigh } from '../../src/lib/page-weight.ts';
+import { type PageWeight, pageWeight, weigh } from '../../src/lib/tooling/page-weight.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { builtPages, DIST } from './dist.ts';
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesUnder } from '../../src/lib/files.ts';
-import { fileForPath } from '../../src/lib/static-server.ts';
+import { filesUnder } from '../../src/lib/tooling/files.ts';
+import { fileForPath } from '../../src/lib/tooling/static-server.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 
 export const DIST = fileURLToPath(new URL('../../dist', import.meta.url));

@@ -1,16 +1,16 @@
 // Relevance of the handbook's search on the built index (issue #21): the
 // query set in tests/search/queries.json, run through the same engine the
-// search dialog runs (src/lib/search-engine.ts) over dist/pagefind/.
+// search dialog runs (src/lib/search/search-engine.ts) over dist/pagefind/.
 // Queries whose answer has no page yet are kept and start counting when
 // the page lands. `npm run build:test` first.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuestionFileName } from '../../src/lib/question-files.ts';
-import { findAnswers } from '../../src/lib/search-engine.ts';
-import { type LoadedIndex, loadBuiltIndex } from '../../src/lib/search-pagefind-node.ts';
-import { PAGEFIND_OPTIONS } from '../../src/lib/search-pagefind.ts';
-import { parseQuerySet, percent, type Ranking, relevance } from '../../src/lib/search-relevance.ts';
+import { parseQuestionFileName } from '../../src/lib/content/question-files.ts';
+import { findAnswers } from '../../src/lib/search/search-engine.ts';
+import { type LoadedIndex, loadBuiltIndex } from '../../src/lib/search/search-pagefind-node.ts';
+import { PAGEFIND_OPTIONS } from '../../src/lib/search/search-pagefind.ts';
+import { parseQuerySet, percent, type Ranking, relevance } from '../../src/lib/search/search-relevance.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { DIST } from './dist.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Source } from '../../src/lib/csp.ts';
-import { headersFor, parseHeadersFile } from '../../src/lib/static-server.ts';
+import { sha256Source } from '../../src/lib/site/csp.ts';
+import { headersFor, parseHeadersFile } from '../../src/lib/tooling/static-server.ts';
 import { TEST_ORIGIN } from '../site-under-test.ts';
 import { builtPages, DIST } from './dist.ts';
 

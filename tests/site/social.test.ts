@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pngSize } from '../../src/lib/social-png.ts';
+import { pngSize } from '../../src/lib/share/social-png.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { builtPages, DIST, fileFor } from './dist.ts';
 

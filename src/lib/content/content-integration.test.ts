@@ -5,7 +5,7 @@ import type { AstroIntegration } from 'astro';
 import { describe, expect, it, vi } from 'vitest';
 import { contentCheck } from './content-integration.ts';
 
-const CLEAN = readFileSync(new URL('../../tests/fixtures/content/004-clean.mdx', import.meta.url), 'utf8');
+const CLEAN = readFileSync(new URL('../../../tests/fixtures/content/004-clean.mdx', import.meta.url), 'utf8');
 const BAD = CLEAN.replace('difficulty: easy', 'difficulty: hard');
 
 /** A repository root holding these answer files under content/questions/. */

@@ -8,7 +8,7 @@ import type { AstroIntegration } from 'astro';
 import { checkQuestions } from './content-check.ts';
 import { failOnProblems } from './content-problem.ts';
 import { readQuestionSources, type SourceFile } from './question-files.ts';
-import { prefetchPageDemos } from './snippet-plugin.ts';
+import { prefetchPageDemos } from '../markdown/snippet-plugin.ts';
 
 export interface ContentCheckOptions {
   /** Starts the demos the pages show; replaced in tests. */

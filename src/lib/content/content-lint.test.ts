@@ -5,7 +5,7 @@ import { countWords, lintPages } from './content-lint.ts';
 import type { ContentProblem } from './content-problem.ts';
 
 // One fixture page per mistake, with tiny snippet modules beside them.
-const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/content/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../tests/fixtures/content/', import.meta.url));
 const readFile = (path: string) => (existsSync(FIXTURES + path) ? readFileSync(FIXTURES + path, 'utf8') : undefined);
 const lint = (name: string) => lintPages([{ path: name, text: readFileSync(FIXTURES + name, 'utf8') }], readFile);
 const issue = (file: string, line: number, message: string, severity: ContentProblem['severity'] = 'error'): ContentProblem => ({ file, line, severity, message });

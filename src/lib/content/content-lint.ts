@@ -10,8 +10,8 @@ import { type ContentProblem, GUIDE } from './content-problem.ts';
 import type { Difficulty } from './difficulty.ts';
 import { reviewAges, STALE_AFTER_DAYS } from './freshness.ts';
 import type { SourceFile } from './question-files.ts';
-import { extractRegion, RegionError } from './regions.ts';
-import { pageSnippets, SNIPPET_DIR, snippetLanguage, testPathsFor } from './snippet-usage.ts';
+import { extractRegion, RegionError } from '../markdown/regions.ts';
+import { pageSnippets, SNIPPET_DIR, snippetLanguage, testPathsFor } from '../markdown/snippet-usage.ts';
 
 /** Reads a file by its path from the repository root; undefined when there is none. */
 export type ReadFile = (path: string) => string | undefined;

@@ -6,7 +6,7 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import { describe, expect, it, vi } from 'vitest';
 import { checkedLoader } from './content-loader.ts';
 
-const CLEAN = readFileSync(new URL('../../tests/fixtures/content/004-clean.mdx', import.meta.url), 'utf8');
+const CLEAN = readFileSync(new URL('../../../tests/fixtures/content/004-clean.mdx', import.meta.url), 'utf8');
 const BAD = CLEAN.replace('difficulty: easy', 'difficulty: hard');
 
 /** A repository root holding one answer file under content/questions/. */

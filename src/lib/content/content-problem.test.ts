@@ -29,7 +29,7 @@ describe('GUIDE', () => {
   it.each(Object.values(GUIDE))('%s is a heading of a guide in the repository', (link) => {
     const [file, anchor] = link.split('#');
     const slugger = new GithubSlugger();
-    const headings = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')
+    const headings = readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8')
       .split('\n')
       .filter((line) => /^#{1,6} /.test(line))
       .map((line) => slugger.slug(line.replace(/^#+ /, '')));

@@ -20,7 +20,7 @@ describe('parseQuestionFileName', () => {
 
 describe('readQuestionSources', () => {
   it('reads the answer files under a folder, sorted, with paths from the root', () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
     const files = readQuestionSources(root, 'tests/fixtures/content');
     expect(files.map((f) => f.path)).toContain('tests/fixtures/content/004-clean.mdx');
     expect(files.map((f) => f.path)).toEqual(files.map((f) => f.path).sort());

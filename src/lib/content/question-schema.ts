@@ -68,7 +68,7 @@ const fields = z
       .array(questionId, { error: 'must be a list of ids, like `related: [15, 5]`' })
       .refine((ids) => ids.length <= 6, { error: 'takes at most six ids' })
       .default([]),
-    /** The day the page was last checked against its sources (see src/lib/freshness.ts). */
+    /** The day the page was last checked against its sources (see src/lib/content/freshness.ts). */
     lastReviewed: reviewDay,
   }, { error: 'must be a block of fields, one per line, like `id: 4`' })
   .strict();

@@ -1,4 +1,4 @@
-import seedJson from '../../content/seed/questions.json' with { type: 'json' };
+import seedJson from '../../../content/seed/questions.json' with { type: 'json' };
 import type { Difficulty } from './difficulty.ts';
 
 /** One of the 100 questions, as numbered in the seed (the content's spine). */

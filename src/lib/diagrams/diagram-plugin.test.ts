@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Code } from 'mdast';
 import { descriptionBlocks, diagramPlugin } from './diagram-plugin.ts';
-import type { JsxElement, VisitorContext } from './mdast.ts';
+import type { JsxElement, VisitorContext } from '../markdown/mdast.ts';
 
 const ALT = 'accTitle: Key states\naccDescr {\n  A `row` moves.\n}';
 

@@ -3,7 +3,7 @@ import type { Code } from 'mdast';
 import type { MdastNode } from 'satteri';
 import { parseDiagramSource } from './diagram-source.ts';
 import { renderDiagramSvg } from './diagram-svg.ts';
-import { element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
+import { element, type JsxElement, location, text, type VisitorContext } from '../markdown/mdast.ts';
 
 /**
  * Turns a ```mermaid block in an answer into a figure: the diagram as inline

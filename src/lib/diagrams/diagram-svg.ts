@@ -56,7 +56,7 @@ export function renderDiagramSvg(mermaid: string, { id, title, describedBy }: Di
     .replace(/>\s+</g, '><')
     .replace(/var\((--[\w-]+)\)/g, (_, name: string) => {
       const site = COLOURS[name];
-      if (!site) throw new Error(`the renderer used the colour variable ${name}, which has no site colour; add it to COLOURS in src/lib/diagram-svg.ts`);
+      if (!site) throw new Error(`the renderer used the colour variable ${name}, which has no site colour; add it to COLOURS in src/lib/diagrams/diagram-svg.ts`);
       return `var(${site})`;
     });
   for (const [, local] of body.matchAll(/\sid="([^"]+)"/g)) {
@@ -77,7 +77,7 @@ export function renderDiagramSvg(mermaid: string, { id, title, describedBy }: Di
 function assertThemed(svg: string): void {
   for (const [, attribute, value] of svg.matchAll(/\s(fill|stroke|color|stop-color|style)="([^"]*)"/g)) {
     if (attribute === 'style' || !(value === 'none' || /^var\(--[\w-]+\)$/.test(value!))) {
-      throw new Error(`the rendered SVG has ${attribute}="${value}", a colour that ignores the theme; map it to a site variable in src/lib/diagram-svg.ts`);
+      throw new Error(`the rendered SVG has ${attribute}="${value}", a colour that ignores the theme; map it to a site variable in src/lib/diagrams/diagram-svg.ts`);
     }
   }
 }

@@ -51,7 +51,7 @@ describe('codeTokenCss', () => {
   });
 
   it('matches src/styles/code-tokens.css (run npm run gen:code-tokens if not)', async () => {
-    const committed = readFileSync(new URL('../styles/code-tokens.css', import.meta.url), 'utf8');
+    const committed = readFileSync(new URL('../../styles/code-tokens.css', import.meta.url), 'utf8');
     expect(committed, 'src/styles/code-tokens.css is out of date: run npm run gen:code-tokens').toBe(codeTokenCss(await loadPalettes()));
   });
 });

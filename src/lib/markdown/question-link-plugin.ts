@@ -1,4 +1,4 @@
-import { questionPath, withBase } from './links.ts';
+import { questionPath, withBase } from '../site/links.ts';
 import type { Link } from 'mdast';
 import { location, type VisitorContext } from './mdast.ts';
 

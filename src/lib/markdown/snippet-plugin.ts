@@ -9,8 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
-import { GUIDE } from './content-problem.ts';
-import { prefetchDemos, runDemo } from './demo-output.ts';
+import { GUIDE } from '../content/content-problem.ts';
+import { prefetchDemos, runDemo } from '../demos/demo-output.ts';
 import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
 import { pageSnippets, SNIPPET_DIR, snippetLanguage, snippetRef, type SnippetRef } from './snippet-usage.ts';

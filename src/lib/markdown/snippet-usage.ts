@@ -6,7 +6,7 @@
  * (Sätteri), so a tag inside a code block or an MDX comment is not a tag.
  */
 import { type MdastNode, mdxToMdast } from 'satteri';
-import { GUIDE } from './content-problem.ts';
+import { GUIDE } from '../content/content-problem.ts';
 import { attribute, type JsxElement } from './mdast.ts';
 
 /** Snippet modules live under this folder; a tag's `file` is relative to it. */

@@ -1,4 +1,4 @@
-import { DIFFICULTIES, type Difficulty } from '../difficulty.ts';
+import { DIFFICULTIES, type Difficulty } from '../content/difficulty.ts';
 import type { Progress } from './progress.ts';
 import { cardStatus } from './schedule.ts';
 

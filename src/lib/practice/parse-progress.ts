@@ -1,4 +1,4 @@
-import { FIRST_ID, LAST_ID } from '../difficulty.ts';
+import { FIRST_ID, LAST_ID } from '../content/difficulty.ts';
 import { type CardProgress, type Progress, PROGRESS_VERSION } from './progress.ts';
 import { MAX_BOX } from './schedule.ts';
 

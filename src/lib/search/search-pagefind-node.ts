@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fileForPath } from './static-server.ts';
+import { fileForPath } from '../tooling/static-server.ts';
 import type { Pagefind } from './search-pagefind.ts';
 
 export interface LoadedIndex {

@@ -5,7 +5,7 @@
  * question ("what is", "vs", "difference between", "how to") are dropped,
  * since an answer need not contain them.
  */
-import { FIRST_ID, LAST_ID } from './difficulty.ts';
+import { FIRST_ID, LAST_ID } from '../content/difficulty.ts';
 import { SYNONYM_GROUPS } from './search-synonyms.ts';
 
 /** One thing the reader asked about, and the ways a page may say it. */

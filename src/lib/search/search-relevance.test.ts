@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import querySetJson from '../../tests/search/queries.json' with { type: 'json' };
-import { readQuestionSources } from './question-files.ts';
+import querySetJson from '../../../tests/search/queries.json' with { type: 'json' };
+import { readQuestionSources } from '../content/question-files.ts';
 import { queryWords } from './search-query.ts';
 import { parseQuerySet, percent, relevance } from './search-relevance.ts';
-import { seedQuestions } from './seed.ts';
+import { seedQuestions } from '../content/seed.ts';
 
 describe('parseQuerySet', () => {
   it('reads the queries array', () => {

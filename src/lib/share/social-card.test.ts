@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedQuestions } from './seed.ts';
+import { seedQuestions } from '../content/seed.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardElement, cardElement, titleSize } from './social-card.ts';
 
 /** Every text node in the tree, in document order. */

@@ -1,4 +1,4 @@
-import type { Difficulty } from './difficulty.ts';
+import type { Difficulty } from '../content/difficulty.ts';
 
 /**
  * The layout of a share card (the Open Graph image), as the plain element

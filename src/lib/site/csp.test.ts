@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, headersFile, sha256Source } from './csp.ts';
-import { headersFor, parseHeadersFile } from './static-server.ts';
+import { headersFor, parseHeadersFile } from '../tooling/static-server.ts';
 import { THEME_SCRIPT } from './theme-script.ts';
 
 describe('sha256Source', () => {

@@ -25,7 +25,7 @@ export interface PolicyOptions {
  *   'wasm-unsafe-eval' lets Pagefind compile its WebAssembly, and nothing else.
  * - style-src keeps 'unsafe-inline': diagrams size themselves with a style
  *   attribute and Astro inlines small component stylesheets. Styles cannot
- *   run code. (Code colours are classes: src/lib/code-tokens.ts.)
+ *   run code. (Code colours are classes: src/lib/markdown/code-tokens.ts.)
  * - connect-src 'self': Pagefind fetches its index from this site.
  */
 export function contentSecurityPolicy({ inlineScripts, delivery }: PolicyOptions): string {
@@ -56,7 +56,7 @@ export const SECURITY_HEADERS: readonly [string, string][] = [
 
 /** The `_headers` file: security headers on every path, long caching for hashed assets. */
 export function headersFile(policy: string): string {
-  const lines = ['# Written by the build (src/lib/csp.ts). Netlify and Cloudflare Pages read it.', '/*'];
+  const lines = ['# Written by the build (src/lib/site/csp.ts). Netlify and Cloudflare Pages read it.', '/*'];
   for (const [name, value] of [['Content-Security-Policy', policy] as const, ...SECURITY_HEADERS]) lines.push(`  ${name}: ${value}`);
   lines.push('/_astro/*', '  Cache-Control: public, max-age=31536000, immutable', '');
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { staticImports } from './import-specifiers.ts';
+import { staticImports } from '../demos/import-specifiers.ts';
 
 /** Bytes of one resource, as served raw and compressed. */
 export interface Weight {

@@ -1,10 +1,10 @@
 // The Anki deck of every answered question, built from the same MDX
-// frontmatter as the pages (format: src/lib/anki.ts; import: README.md).
+// frontmatter as the pages (format: src/lib/share/anki.ts; import: README.md).
 import type { APIRoute } from 'astro';
 import { answers, slugOf, url } from '../../data/answers.ts';
-import { ankiDeck } from '../../lib/anki.ts';
-import { questionPath } from '../../lib/links.ts';
-import { siteConfig } from '../../lib/site-config.ts';
+import { ankiDeck } from '../../lib/share/anki.ts';
+import { questionPath } from '../../lib/site/links.ts';
+import { siteConfig } from '../../lib/site/site-config.ts';
 
 export const GET: APIRoute = async ({ site }) => {
   const cards = (await answers()).map((answer) => ({

@@ -1,11 +1,11 @@
 // The share card of each answered question, /og/<id>.png, rendered at build
-// time (src/lib/social-render.ts). Named by id so a slug change keeps it.
+// time (src/lib/share/social-render.ts). Named by id so a slug change keeps it.
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { type Answer, answers } from '../../data/answers.ts';
-import { bandFor } from '../../lib/difficulty.ts';
-import { siteConfig } from '../../lib/site-config.ts';
-import { TOPIC_INFO } from '../../lib/topics.ts';
-import { cachedCardPng } from '../../lib/social-render.ts';
+import { bandFor } from '../../lib/content/difficulty.ts';
+import { siteConfig } from '../../lib/site/site-config.ts';
+import { TOPIC_INFO } from '../../lib/content/topics.ts';
+import { cachedCardPng } from '../../lib/share/social-render.ts';
 
 export const getStaticPaths = (async () =>
   (await answers()).map((answer) => ({ params: { id: String(answer.data.id) }, props: { answer } }))) satisfies GetStaticPaths;
