@@ -1,18 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { commitFiles, GitError, tempRepo, type Git, type TempRepo } from './git-run.ts';
+import { describe, expect, it } from 'vitest';
+import { commitFiles, GitError, type Git, type TempRepo } from './git-run.ts';
+import { useRepos } from './use-repos.ts';
 import { branchTip, checkBranchName, createBranch, detachAt, readHead, switchBranch } from './branches.ts';
 
-const repos: TempRepo[] = [];
-async function repo(opts?: Parameters<typeof tempRepo>[0]) {
-  const r = await tempRepo(opts);
-  repos.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((r) => r.dispose()));
-});
+const repo = useRepos();
 
 /**
  * HEAD as the "files" ref backend stores it (the default up to Git 2.x).

@@ -2,31 +2,16 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AUTHOR, commitFiles, gitAt, GitError, isolatedEnv, parseGitVersion,
-  requireGit, resolveCommit, tempRepo, type Git, type TempRepo,
+  requireGit, resolveCommit, tempRepo, type Git,
 } from './git-run.ts';
+import { useRepos, spyGit } from './use-repos.ts';
 
-const repos: TempRepo[] = [];
-async function repo(opts?: Parameters<typeof tempRepo>[0]) {
-  const r = await tempRepo(opts);
-  repos.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((r) => r.dispose()));
-});
+const repo = useRepos();
 
-/** Records every argument list, then runs the real git. */
-function spy(git: Git) {
-  const calls: string[][] = [];
-  const run: Git = (args, opts) => {
-    calls.push([...args]);
-    return git(args, opts);
-  };
-  return { run, calls };
-}
+const spy = spyGit;
 
 describe('isolated git', () => {
   it('ignores the caller’s environment: identity, GIT_DIR, config', async () => {

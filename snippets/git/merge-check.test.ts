@@ -1,27 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { commitFiles, GitError, tempRepo, type Git, type TempRepo } from './git-run.ts';
+import { describe, expect, it } from 'vitest';
+import { commitFiles, GitError, tempRepo, type Git } from './git-run.ts';
+import { useRepos, spyGit } from './use-repos.ts';
 import { changedFiles, checkMerge, parseMergeTree } from './merge-check.ts';
 
-const repos: TempRepo[] = [];
-async function repo(opts?: Parameters<typeof tempRepo>[0]) {
-  const r = await tempRepo(opts);
-  repos.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((r) => r.dispose()));
-});
+const repo = useRepos();
 
-/** Records every argument list, then runs the real git. */
-function spy(git: Git) {
-  const calls: string[][] = [];
-  const run: Git = (args, opts) => {
-    calls.push([...args]);
-    return git(args, opts);
-  };
-  return { run, calls };
-}
+const spy = spyGit;
 
 /**
  * main and feature both start at `base`; each then commits its own files.

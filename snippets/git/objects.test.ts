@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { commitFiles, GitError, tempRepo, type TempRepo } from './git-run.ts';
+import { describe, expect, it } from 'vitest';
+import { commitFiles, GitError } from './git-run.ts';
+import { useRepos } from './use-repos.ts';
 import { blobId, hashObject, parseCommit, readCommit, readTree } from './objects.ts';
 
 const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 const HELLO_BLOB = 'ce013625030ba8dba906f756967f9e9ca394464a'; // "hello\n"
 const EMPTY_BLOB_SHA256 = '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813';
 
-const repos: TempRepo[] = [];
-async function repo(opts?: Parameters<typeof tempRepo>[0]) {
-  const r = await tempRepo(opts);
-  repos.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(repos.splice(0).map((r) => r.dispose()));
-});
+const repo = useRepos();
 
 describe('content addressing', () => {
   it('gives the well-known ids of the empty blob and of "hello\\n"', async () => {
