@@ -19,7 +19,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync,
-  readdirSync, readFileSync, renameSync, rmSync, statfsSync, symlinkSync,
+  readdirSync, readFileSync, renameSync, rmSync, symlinkSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { scratchDir } from './database.ts';
 
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
 const HOST = '127.0.0.1';
@@ -424,20 +425,6 @@ async function shutdown(child: ChildProcess, dir: string,
   }
   running.delete(child);
   rmSync(dir, { recursive: true, force: true });
-}
-
-/**
- * Where data folders go: /dev/shm when it has room (a cluster is about a
- * thousand small files), else the temporary folder. Both let `nobody` in.
- */
-function scratchDir(): string {
-  try {
-    const { bavail, bsize } = statfsSync('/dev/shm');
-    if (bavail * bsize >= 1024 ** 3) return '/dev/shm';
-  } catch {
-    // No /dev/shm (macOS).
-  }
-  return tmpdir();
 }
 
 /**
