@@ -21,7 +21,11 @@ test('the topic index links every topic that has answers, with counts', async ({
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Topics');
   const security = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Security', exact: true }) });
   await expect(security).toContainText(/\d+ answers/);
-  await expect(page.getByRole('link', { name: 'Testing', exact: true })).toHaveCount(0);
+  // Every listed topic has a count; that a topic with no answers is left
+  // out is tested in src/lib/content/topics.test.ts (every topic has answers now).
+  const items = page.locator('.topic-index > li');
+  expect(await items.count()).toBeGreaterThan(1);
+  for (const item of await items.all()) await expect(item).toContainText(/\d+ answers?/);
 });
 
 test('a question page shows the day it was last reviewed', async ({ page }) => {
