@@ -77,7 +77,7 @@ export async function bodyOrProblem<S extends z.ZodType>(request: Request,
 }
 
 // Counts bytes as they arrive: Content-Length can be absent or a lie.
-async function readAtMost(request: Request, max: number) {
+export async function readAtMost(request: Request, max: number) {
   if (Number(request.headers.get('Content-Length')) > max) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { AppError } from './error-catalog.ts';
 import { useProblemErrors, type ErrorLog, type ProblemEnv } from './error-middleware.ts';
+import { readAtMost } from './json-body.ts';
 import {
   JsonInputError, nestsDeeperThan, parseStrictJson, pointerFragment,
 } from './strict-json.ts';
@@ -143,17 +144,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** At most `max` bytes as text: Content-Length can be absent or a lie. */
 async function readText(req: Request, max: number): Promise<string> {
-  const tooLarge = () => new HTTPException(413); // RFC 9110 §15.5.14
-  if (Number(req.headers.get('Content-Length')) > max) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    size += chunk.byteLength;
-    if (size > max) throw tooLarge(); // leaving the loop cancels the body
-    chunks.push(chunk);
-  }
+  const bytes = await readAtMost(req, max); // Q6's byte-counting reader
+  if (bytes === undefined) throw new HTTPException(413); // RFC 9110 §15.5.14
   try {
-    return utf8.decode(Buffer.concat(chunks, size));
+    return utf8.decode(bytes);
   } catch { // not U+FFFD in place of a password byte
     throw new AppError('malformed-request',
       { detail: 'The body is not valid UTF-8.' });
