@@ -101,7 +101,7 @@ function invalid(issues: readonly z.core.$ZodIssue[]) {
 }
 
 /** No coding, or `identity`: nothing here decompresses a request body. */
-function isIdentity(header: string | null): boolean {
+export function isIdentity(header: string | null): boolean {
   return header === null || header.trim().toLowerCase() === 'identity';
 }
 

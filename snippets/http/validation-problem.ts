@@ -11,7 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { AppError } from './error-catalog.ts';
 import { useProblemErrors, type ErrorLog, type ProblemEnv } from './error-middleware.ts';
-import { readAtMost } from './json-body.ts';
+import { isIdentity, readAtMost } from './json-body.ts';
 import {
   JsonInputError, nestsDeeperThan, parseStrictJson, pointerFragment,
 } from './strict-json.ts';
@@ -111,8 +111,7 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S,
     throw new AppError('unsupported-media-type',
       { detail: 'Send the body as application/json.' });
   }
-  const coding = c.req.header('Content-Encoding')?.trim().toLowerCase();
-  if (coding !== undefined && coding !== 'identity') { // nothing decompresses
+  if (!isIdentity(c.req.raw.headers.get('Content-Encoding'))) {
     throw new AppError('unsupported-media-type', // RFC 9110 §15.5.16
       { detail: 'Send the body without a Content-Encoding.' });
   }
