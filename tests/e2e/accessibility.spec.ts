@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { test as base, type Page } from '@playwright/test';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesUnder } from '../../src/lib/tooling/files.ts';
+import { type AxeFindings, type AxeScope, bookScope, runAxe } from './axe.ts';
 import { expect, test } from './fixtures.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -61,17 +61,9 @@ axeTest('covers every built page but the /q/ stubs', () => {
 /** Both themes share one DOM; only these rules read colours, so only they rerun in dark. */
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
-/**
- * The book repeats every answer, and each answer is checked on its own page;
- * there axe checks the book's own frame, its contents and the first answer
- * (the book's markup around an answer), so the test does not grow with it.
- */
-const axeFor = (page: Page, path: string) => {
-  const builder = new AxeBuilder({ page });
-  return path === 'book/' ? builder.exclude('.book-answer:not(:first-of-type)') : builder;
-};
+const axeFor = (page: Page, path: string, scope: AxeScope) => runAxe(page, { ...scope, ...bookScope(path) });
 
-function describeViolations(theme: string, violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string[] {
+function describeViolations(theme: string, violations: AxeFindings['violations']): string[] {
   return violations.map((v) => {
     const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.any[0]?.message ?? ''}`);
     return `${theme}: ${v.id} (${v.impact}) ${v.help}: ${where.join('; ')}`;
@@ -84,11 +76,11 @@ for (const path of paths) {
     await page.goto(new URL(path, testInfo.project.use.baseURL).href);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const lightBackground = await background();
-    const light = await axeFor(page, path).withTags(TAGS).analyze();
+    const light = await axeFor(page, path, { tags: TAGS });
     // light-dark() follows the emulated scheme live: no reload needed.
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await background(), 'the dark theme did not apply').not.toBe(lightBackground);
-    const dark = await axeFor(page, path).withRules(COLOUR_RULES).analyze();
+    const dark = await axeFor(page, path, { rules: COLOUR_RULES });
     const found = [...describeViolations('light', light.violations), ...describeViolations('dark', dark.violations)];
     expect(found, found.join('\n')).toEqual([]);
     // The 404 page's own status is logged by the browser; nothing else may be.
@@ -101,6 +93,22 @@ test('axe finds no violations in the open search dialog with results', async ({ 
   await page.keyboard.press('/');
   await page.keyboard.type('status');
   await expect(page.locator('.result').first()).toBeVisible();
-  const { violations } = await new AxeBuilder({ page }).include('#search').analyze();
+  const { violations } = await runAxe(page, { include: '#search' });
   expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});
+
+test('the in-page axe run reports what it is shown, and honours its scope', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(() => {
+    const faint = document.createElement('p');
+    faint.className = 'faint';
+    faint.textContent = 'Barely there';
+    faint.style.cssText = 'color:#eee;background:#fff';
+    document.querySelector('main')!.append(faint);
+  });
+  const all = await runAxe(page, { rules: ['color-contrast'] });
+  expect(all.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')))).toEqual(['.faint']);
+  const without = await runAxe(page, { rules: ['color-contrast'], exclude: '.faint' });
+  expect(without.violations).toEqual([]);
+  expect(without.passes.map((p) => p.id)).toEqual(['color-contrast']);
 });

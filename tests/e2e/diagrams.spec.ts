@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from './axe.ts';
 import { expect, test } from './fixtures.ts';
 
 const PAGES = ['questions/idempotent-post-endpoint/', 'questions/idempotency-across-retries/', 'questions/webhook-security/'];
@@ -49,7 +49,7 @@ for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme });
     await page.goto(PAGES[1]!);
     await page.locator('figure.diagram summary').click();
-    const { violations } = await new AxeBuilder({ page }).include('figure.diagram').analyze();
+    const { violations } = await runAxe(page, { include: 'figure.diagram' });
     expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   });
 }

@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { bookScope, runAxe } from './axe.ts';
 import { expect, Q42, Q97, test } from './fixtures.ts';
 
 // Phone first: at 360 px wide no page scrolls sideways (code and diagrams
@@ -11,7 +11,7 @@ for (const path of PAGES) {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto(path);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(360);
-    const { violations, passes } = await new AxeBuilder({ page }).withRules(['target-size']).analyze();
+    const { violations, passes } = await runAxe(page, { rules: ['target-size'], ...bookScope(path) });
     expect(passes.map((p) => p.id), 'the rule found targets to check').toContain('target-size');
     expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
   });

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { runAxe } from './axe.ts';
 import { expect, Q4, Q42, test } from './fixtures.ts';
 
 const KEY = 'handbook-progress';
@@ -22,7 +22,7 @@ const stored = (page: Page) => page.evaluate((key) => JSON.parse(localStorage.ge
 const counts = (page: Page) => page.locator('[data-progress-counts]');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const { violations } = await runAxe(page, { tags: TAGS });
   expect(violations.map((v) => `${state}: ${v.id} ${v.help} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
 }
 
