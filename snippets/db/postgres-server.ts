@@ -22,12 +22,12 @@ import {
   readdirSync, readFileSync, renameSync, rmSync, symlinkSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { scratchDir } from './database.ts';
+import { freePort } from './free-port.ts';
 
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
 const HOST = '127.0.0.1';
@@ -351,18 +351,6 @@ function chownTree(path: string, { uid, gid }: RunAs): void {
 /** The server's environment: English log lines, no PG* settings leaking in. */
 function serverEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => typeof address === 'object' && address
-        ? resolve(address.port) : reject(new Error('no port')));
-    });
-  });
 }
 
 /** Waits for the ready line on stderr; rejects with the log on exit or timeout. */
