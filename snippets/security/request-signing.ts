@@ -53,7 +53,10 @@ export interface SignInput {
   signedHeaders?: readonly string[];
 }
 
-/** The request's headers plus `x-key-id`, `-timestamp`, `-nonce`, `-signature`. */
+/**
+ * The request's headers plus `x-key-id`, `-timestamp`, `-nonce` and
+ * `-signature`.
+ */
 export function signRequest(input: SignInput): Headers {
   checkSecret(input.secret);
   const url = new URL(input.url);
