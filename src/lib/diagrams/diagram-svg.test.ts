@@ -41,6 +41,14 @@ describe('renderDiagramSvg', () => {
     expect(svg).not.toMatch(/="[^"]*\d\.\d{2,}/);
   });
 
+  it('refuses a note the renderer would leave out, and keeps the ones it draws', () => {
+    const notes = (first: string) => `sequenceDiagram\n  participant A\n  participant B\n${first}\n  Note right of B: after & "quoted"`;
+    expect(() => renderDiagramSvg(notes('  Note over A,B: first\n  A->>B: hi'), options)).toThrow(
+      'the renderer left out the note "first"; a note before a sequence diagram\'s first message is dropped, so move it after one',
+    );
+    expect(renderDiagramSvg(notes('  A->>B: hi\n  Note over A,B: first'), options)).toContain('>first</text>');
+  });
+
   it('passes on the renderer\'s error for an unknown diagram type', () => {
     expect(() => renderDiagramSvg('pie\n  "a": 1', options)).toThrow(/Invalid mermaid header: "pie"/);
   });

@@ -63,6 +63,7 @@ export function renderDiagramSvg(mermaid: string, { id, title, describedBy }: Di
     body = body.replaceAll(`id="${local}"`, `id="${id}-${local}"`).replaceAll(`url(#${local})`, `url(#${id}-${local})`);
   }
   assertThemed(body);
+  assertNotesDrawn(mermaid, body);
 
   const w = round(width);
   const attributes = [
@@ -78,6 +79,18 @@ function assertThemed(svg: string): void {
   for (const [, attribute, value] of svg.matchAll(/\s(fill|stroke|color|stop-color|style)="([^"]*)"/g)) {
     if (attribute === 'style' || !(value === 'none' || /^var\(--[\w-]+\)$/.test(value!))) {
       throw new Error(`the rendered SVG has ${attribute}="${value}", a colour that ignores the theme; map it to a site variable in src/lib/diagrams/diagram-svg.ts`);
+    }
+  }
+}
+
+/**
+ * beautiful-mermaid leaves out a sequence diagram's `Note` that comes before
+ * the first message, without an error; the reader would then miss it.
+ */
+function assertNotesDrawn(mermaid: string, svg: string): void {
+  for (const [, note] of mermaid.matchAll(/^\s*Note\s+(?:over|left of|right of)\s[^:\n]*:\s*(.+?)\s*$/gim)) {
+    if (!svg.includes(`>${escapeXml(note!)}</text>`)) {
+      throw new Error(`the renderer left out the note "${note}"; a note before a sequence diagram's first message is dropped, so move it after one`);
     }
   }
 }
