@@ -8,8 +8,12 @@ import { excerpt, type Segment } from '../lib/search/search-excerpt.ts';
 import { PAGEFIND_OPTIONS, type Pagefind, type PagefindData } from '../lib/search/search-pagefind.ts';
 import { resultsStatus } from '../lib/search/search-status.ts';
 
-/** Answers listed for filters alone, in question order. */
-const MAX_LISTED = 20;
+/**
+ * Answers listed for filters alone, in question order: all of them, since a
+ * topic or a difficulty holds a few dozen at most and a reader filtering by
+ * one expects to see its whole list.
+ */
+const MAX_LISTED = 100;
 /** Answers shown for a query, best first (as many as the engine loads to rank by title). */
 const MAX_RANKED = 10;
 /** Wait after a keystroke before searching, so typing a word is one search. */

@@ -24,6 +24,7 @@ describe('lintPages over fixtures', () => {
     ['004-no-common-mistakes.mdx', 1, 'has no "## Common mistakes" section; add it (STYLE.md#the-parts-of-a-page)'],
     ['004-todo.mdx', 29, 'still says "TODO"; finish or remove it before publishing (STYLE.md#before-you-open-the-pull-request)'],
     ['004-fixme-in-snippet.mdx', 21, 'snippets/status.ts region "unfinished" still says "FIXME"; finish the code before it is shown (STYLE.md#code)'],
+    ['004-empty-table-header.mdx', 25, "a table's header row has an empty cell; name every column, since screen readers announce it for each cell below (CONTRIBUTING.md#the-body)"],
     ['004-path-link.mdx', 36, 'links /questions/http-500-internal-server-error/ by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy (CONTRIBUTING.md#the-body)'],
   ])('%s fails at line %i with what to fix', (name, line, message) => {
     expect(lint(name)).toEqual([issue(name, line, message)]);

@@ -72,6 +72,18 @@ export function lintPages(pages: readonly SourceFile[], readFile: ReadFile, toda
   return [...frontmatter, ...body, ...stale].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
+/** Lines of table header rows (the row above a `| --- |` line) with an empty cell, outside fenced code. */
+export function emptyHeaderCells(text: string): number[] {
+  const lines = text.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, (code) => code.replace(/[^\n]/g, '')).split('\n');
+  const cells = (row: string) => row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|');
+  const found: number[] = [];
+  lines.forEach((row, i) => {
+    const next = lines[i + 1] ?? '';
+    if (row.trim().startsWith('|') && /^\s*\|?\s*:?-{3,}/.test(next) && cells(row).some((cell) => cell.trim() === '')) found.push(i + 1);
+  });
+  return found;
+}
+
 function lintBody(file: string, text: string, difficulty: Difficulty | undefined, readFile: ReadFile): ContentProblem[] {
   const problems: ContentProblem[] = [];
   const error = (line: number, message: string) => problems.push({ file, line, severity: 'error', message });
@@ -110,6 +122,9 @@ function lintBody(file: string, text: string, difficulty: Difficulty | undefined
 
   for (const match of text.matchAll(/\]\((\/[^)]*)\)/g)) {
     error(lineOf(text, match.index), `links ${match[1]} by path; link answers by number, like [Q59](q:59), so links survive a sub-path deploy (${GUIDE.body})`);
+  }
+  for (const line of emptyHeaderCells(text)) {
+    error(line, `a table's header row has an empty cell; name every column, since screen readers announce it for each cell below (${GUIDE.body})`);
   }
   for (const match of text.matchAll(PLACEHOLDER)) {
     error(lineOf(text, match.index), `still says "${match[0]}"; finish or remove it before publishing (${GUIDE.beforeReview})`);
