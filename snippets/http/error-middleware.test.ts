@@ -9,6 +9,10 @@ import {
   useProblemErrors, type ErrorLogEntry, type ProblemEnv,
 } from './error-middleware.ts';
 import { PROBLEM_JSON } from './problem.ts';
+import { createLogger, errorLogTo } from '../observability/logger.ts';
+import {
+  logFields, requestContext,
+} from '../observability/request-context.ts';
 
 interface Problem {
   type: string;
@@ -358,6 +362,57 @@ describe('request ids', () => {
     expect([a.headers.get('X-Request-Id'), b.headers.get('X-Request-Id')])
       .toEqual(['req-1', 'req-2']);
   });
+});
+
+describe('one request id middleware (Q52)', () => {
+  /** pino lines, parsed, from a logger whose mixin adds the ids. */
+  function pinoApp(installContextFirst: boolean) {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ service: 't', mixin: logFields,
+      destination: { write: (s: string) => { lines.push(JSON.parse(s)); } } });
+    let n = 0;
+    const app = new Hono<ProblemEnv>();
+    if (installContextFirst) {
+      app.use(requestContext({ newId: () => `app-${++n}` }));
+    }
+    useProblemErrors(app, { log: errorLogTo(logger),
+      newId: () => `err-${++n}` });
+    app.get('/orders/:id', () => {
+      logger.info('loading order'); // deep code: no `c`, no child logger
+      throw new Error(SECRET_SQL);
+    });
+    return { app, lines };
+  }
+
+  it('gives every log line of a failed request the id the client got',
+    async () => {
+      const { app, lines } = pinoApp(false);
+      const res = await app.request('/orders/42');
+      const id = res.headers.get('X-Request-Id');
+      expect(id).toBe('err-1');
+      expect(lines.map((l) => l.msg))
+        .toEqual(['loading order', 'request failed']);
+      const traceIds = new Set(lines.map((l) => l.traceId));
+      expect(traceIds.size).toBe(1);
+      for (const line of lines) {
+        expect(line).toMatchObject({ requestId: id });
+        expect(line.traceId).toMatch(/^[0-9a-f]{32}$/);
+      }
+      expectNoLeak(JSON.stringify(lines.map(({ error, ...l }) => l)));
+      // Frames may name files; nothing may come from the message.
+      for (const secret of SECRETS) {
+        expect(JSON.stringify(lines)).not.toContain(secret);
+      }
+    });
+
+  it('adds no second id when the app installed the context first',
+    async () => {
+      const { app, lines } = pinoApp(true);
+      const res = await app.request('/orders/42');
+      expect(res.headers.get('X-Request-Id')).toBe('app-1');
+      expect((await res.json() as Problem).requestId).toBe('app-1');
+      expect(lines.map((l) => l.requestId)).toEqual(['app-1', 'app-1']);
+    });
 });
 
 describe('logging', () => {

@@ -12,7 +12,9 @@ import {
   AppError, codeForStatus, problemForStatus, toProblem,
 } from './error-catalog.ts';
 import { describeError, type ErrorDescription } from './error-log.ts';
-import { requestIds, type RequestIdOptions } from './request-id.ts';
+import {
+  requestContext, type RequestContextOptions,
+} from '../observability/request-context.ts';
 
 export type { ErrorDescription } from './error-log.ts';
 
@@ -40,7 +42,7 @@ export interface ErrorLogEntry {
 
 export type ErrorLog = (entry: ErrorLogEntry) => void;
 
-export interface ErrorHandlingOptions extends RequestIdOptions {
+export interface ErrorHandlingOptions extends RequestContextOptions {
   log: ErrorLog;
 }
 
@@ -68,11 +70,12 @@ function neverThrows(log: ErrorLog): ErrorLog {
  * different: its error handler is registered last, after the routes.)
  */
 export function useProblemErrors<E extends ProblemEnv>(app: Hono<E>,
-  { log: unsafeLog, newId, fromTrustedEdge }: ErrorHandlingOptions,
+  { log: unsafeLog, ...ids }: ErrorHandlingOptions,
 ): void {
   const log = neverThrows(unsafeLog);
-  // A client's own X-Request-Id is ignored; only our edge's is kept.
-  app.use(requestIds({ newId, fromTrustedEdge }));
+  // The one request id middleware (Q52): a no-op if the app has already
+  // installed it. A client's own X-Request-Id is ignored.
+  app.use(requestContext(ids));
   // Hono passes only Error instances to onError: wrap `throw "text"`.
   app.use(async (_c, next) => {
     try {

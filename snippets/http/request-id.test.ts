@@ -1,7 +1,5 @@
-import { Hono, type Context } from 'hono';
-import type { RequestIdVariables } from 'hono/request-id';
 import { describe, expect, it } from 'vitest';
-import { isWellFormedRequestId, requestIds } from './request-id.ts';
+import { chooseRequestId, isWellFormedRequestId } from './request-id.ts';
 
 describe('isWellFormedRequestId', () => {
   it.each([
@@ -37,57 +35,31 @@ describe('isWellFormedRequestId', () => {
   });
 });
 
-describe('requestIds', () => {
-  const EDGE = '10.0.0.5';
-  const fromTrustedEdge = (c: Context) =>
-    c.env?.incoming?.socket?.remoteAddress === EDGE;
-  const via = (remoteAddress: string) =>
-    ({ incoming: { socket: { remoteAddress } } });
+// The middleware that applies this choice, and its tests with a real
+// peer address, are in ../observability/request-context.test.ts.
+describe('chooseRequestId', () => {
+  const newId = () => 'new-1';
 
-  function app(options: Parameters<typeof requestIds>[0]) {
-    const app = new Hono<{ Variables: RequestIdVariables }>();
-    app.use(requestIds(options));
-    app.get('/', (c) => c.text(c.var.requestId));
-    return app;
-  }
-
-  async function idOf(res: Response) {
-    const body = await res.text();
-    expect(res.headers.get('X-Request-Id')).toBe(body);
-    return body;
-  }
-
-  it('mints an id when none is sent', async () => {
-    const res = await app({ newId: () => 'new-1' }).request('/');
-    expect(await idOf(res)).toBe('new-1');
+  it('mints an id when none is sent', () => {
+    expect(chooseRequestId(undefined, true, newId)).toBe('new-1');
   });
 
-  it('defaults to a random UUID', async () => {
-    const res = await app({}).request('/');
-    expect(await idOf(res)).toMatch(/^[0-9a-f-]{36}$/);
+  it('defaults to a random UUID', () => {
+    expect(chooseRequestId(undefined, false))
+      .toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it("ignores a client's id when no edge is trusted", async () => {
-    const res = await app({ newId: () => 'new-1' })
-      .request('/', { headers: { 'X-Request-Id': 'chosen-by-client' } });
-    expect(await idOf(res)).toBe('new-1');
+  it("ignores a client's id when the sender is not trusted", () => {
+    expect(chooseRequestId('chosen-by-client', false, newId)).toBe('new-1');
   });
 
-  it('keeps a well-formed id from the trusted edge only', async () => {
-    const a = app({ newId: () => 'new-1', fromTrustedEdge });
-    const headers = { 'X-Request-Id': 'lb-42' };
-    expect(await idOf(await a.request('/', { headers }, via(EDGE))))
-      .toBe('lb-42');
-    expect(await idOf(await a.request('/', { headers }, via('198.51.100.7'))))
-      .toBe('new-1');
+  it('keeps a well-formed id from a trusted sender', () => {
+    expect(chooseRequestId('lb-42', true, newId)).toBe('lb-42');
   });
 
-  it('mints a fresh id when the edge sends a malformed one', async () => {
-    const a = app({ newId: () => 'new-1', fromTrustedEdge });
+  it('mints a fresh id when a trusted sender sends a malformed one', () => {
     for (const bad of ['x'.repeat(10_240), 'caf\u00e9', '', 'a b']) {
-      const res = await a.request('/',
-        { headers: { 'X-Request-Id': bad } }, via(EDGE));
-      expect(await idOf(res)).toBe('new-1');
+      expect(chooseRequestId(bad, true, newId)).toBe('new-1');
     }
   });
 });
