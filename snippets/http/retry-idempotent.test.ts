@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-  fullJitter, IDEMPOTENT_METHODS, isRetrySafe, RETRYABLE_STATUSES, retryAfterMs, withRetries,
+  IDEMPOTENT_METHODS, isRetrySafe, RETRYABLE_STATUSES, retryAfterMs, withRetries,
   type RetryOptions, type Send,
 } from './retry-idempotent.ts';
 import { createCartApp } from './set-vs-increment.ts';
@@ -391,21 +391,6 @@ describe('retryAfterMs', () => {
   it.each([null, '', '-1', '1.5', '+3', '0x10', 'soon', 'wed, 01 Jan 2025 12:00:30 GMT',
     '2025-01-01T12:00:30Z', 'Wed, 01 Jan 2025 12:00:30 PST', 'Wed, 01 Jan 2025'])('%j -> undefined', (value) => {
     expect(retryAfterMs(value, NOW)).toBeUndefined();
-  });
-});
-
-describe('fullJitter', () => {
-  afterEach(() => vi.restoreAllMocks());
-
-  it('stays under the capped exponential ceiling', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
-    expect([1, 2, 3, 6, 7, 20].map((n) => Math.round(fullJitter(n))))
-      .toEqual([200, 400, 800, 6400, 10_000, 10_000]);
-  });
-
-  it('can wait as little as nothing, which is what spreads clients apart', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0);
-    expect(fullJitter(5)).toBe(0);
   });
 });
 

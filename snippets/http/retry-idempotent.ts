@@ -1,37 +1,27 @@
 /**
  * A retrying HTTP client that only repeats a request when a second copy
  * cannot do harm: its method is idempotent (RFC 9110 §9.2.2), or it carries
- * an Idempotency-Key that the server deduplicates on. Every attempt has its
- * own timeout, all of them share one deadline, the wait comes from
- * Retry-After when the server sends one, and the clock, timers and sleep are
- * injected so tests never wait.
+ * an Idempotency-Key that the server deduplicates on. The loop itself (a
+ * timeout per try under one deadline, backoff, Retry-After, a retry budget)
+ * is the shared one in snippets/reliability/retry.ts (Q53); this module adds
+ * HTTP's rules: which requests may repeat and which answers mean "not now".
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-9.2.2
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import {
+  retry, retrySettings, type Outcome, type RetryPolicy, type Verdict,
+} from '../reliability/retry.ts';
 
 /** Anything that turns a Request into a Response: `fetch`, `app.request`. */
 export type Send = (request: Request) => Promise<Response>;
 
-export interface RetryOptions {
-  /**
-   * Tries in total, the first included; 1 turns retrying off. Default 3,
-   * a bounded retry budget the caller opts into; 2 keeps to RFC 9110
-   * §9.2.2's "SHOULD NOT automatically retry a failed automatic retry".
-   */
-  maxAttempts?: number;
-  /** Longest one try may take, reading its body included. Default 10 s. */
-  attemptTimeoutMs?: number;
-  /** Longest all tries and waits may take together. Default 30 s. */
-  deadlineMs?: number;
-  /** Wait before retry `n` (1, 2, …) when the server names none. */
-  backoff?: (n: number) => number;
-  /** Waits `ms` unless `signal` aborts first; tests pass a fake. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** A signal that aborts after `ms`; tests pass one they fire by hand. */
-  timeout?: (ms: number) => AbortSignal;
-  /** The current time in ms: for the deadline and Retry-After dates. */
-  now?: () => number;
-}
+/**
+ * The loop's settings (snippets/reliability/retry.ts). `maxAttempts`
+ * defaults to 3, a bounded retry budget the caller opts into; 2 keeps to
+ * RFC 9110 §9.2.2's "SHOULD NOT automatically retry a failed automatic
+ * retry". The caller's signal is the request's own.
+ */
+export type RetryOptions =
+  Omit<RetryPolicy<Response>, 'classify' | 'discard' | 'signal'>;
 
 // #region policy
 /** RFC 9110 §9.2.2: PUT, DELETE and the safe methods of §9.2.1. */
@@ -61,7 +51,7 @@ export function isRetryableAnswer(request: Request, response: Response) {
 }
 
 /** Failures where the request may or may not have reached the server. */
-const isTransportFailure = (error: unknown) =>
+export const isTransportFailure = (error: unknown) =>
   error instanceof TypeError // how fetch reports a network error
   || (error instanceof DOMException && error.name === 'TimeoutError');
 // #endregion policy
@@ -90,79 +80,41 @@ export function retryAfterMs(value: string | null | undefined, now: number)
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Capped exponential backoff with full jitter (Q53): up to 0.2 s, 0.4 s, … 10 s. */
-export const fullJitter = (n: number): number =>
-  Math.random() * Math.min(10_000, 100 * 2 ** n);
-
-/** Waits `ms`; a caller that aborts ends the wait with its own reason. */
-const sleepUnlessAborted = (ms: number, signal?: AbortSignal) =>
-  delay(ms, undefined, { signal }).catch((error: unknown) => {
-    throw signal?.aborted ? signal.reason : error;
-  });
-
-/** Node runs a longer timer after 1 ms, so "no limit" would mean "at once". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** The options with their defaults, checked once. */
-function settings(options: RetryOptions): Required<RetryOptions> {
-  const { maxAttempts = 3, attemptTimeoutMs = 10_000, deadlineMs = 30_000,
-    backoff = fullJitter, sleep = sleepUnlessAborted, now = Date.now,
-    // AbortSignal.timeout takes whole ms; a fractional clock gives parts.
-    timeout = (ms: number) => AbortSignal.timeout(Math.ceil(ms)) } = options;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
-    throw new RangeError(`maxAttempts must be 1-10, got ${maxAttempts}`);
-  }
-  const limits = { attemptTimeoutMs, deadlineMs };
-  for (const [name, ms] of Object.entries(limits)) {
-    if (!(ms > 0 && ms <= MAX_TIMER_MS)) {
-      throw new RangeError(
-        `${name} must be over 0 and at most ${MAX_TIMER_MS} ms, got ${ms}`);
+// #region retry
+/** What one try's outcome means to the retry loop. */
+export function httpVerdict(request: Request, now: () => number = Date.now) {
+  return (outcome: Outcome<Response>): Verdict => {
+    if (!outcome.ok) {
+      return isTransportFailure(outcome.error) ? 'retry' : 'done';
     }
-  }
-  return { maxAttempts, ...limits, backoff, sleep, timeout, now };
+    const response = outcome.value;
+    if (!isRetryableAnswer(request, response)) return 'done'; // 2xx, 4xx
+    const wait = retryAfterMs(response.headers.get('Retry-After'), now());
+    return wait === undefined ? 'retry' : { retryAfterMs: wait };
+  };
 }
 
-// #region retry
 /**
  * Wraps `send` so a retry-safe request is tried up to `maxAttempts` times.
  * Anything else gets one try: after a lost response nobody can tell
  * whether the server applied it, and a second copy might apply it twice.
  */
 export function withRetries(send: Send, options: RetryOptions = {}): Send {
-  const { maxAttempts, attemptTimeoutMs, deadlineMs, backoff, sleep,
-    timeout, now } = settings(options);
+  const { maxAttempts } = retrySettings(options); // bad options fail here
+  const now = options.now ?? Date.now;
   return async (request) => {
-    const caller = request.signal; // the caller's own abort or deadline
-    const tries = isRetrySafe(request) ? maxAttempts : 1;
-    const deadline = now() + deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      // Each try gets its own timer, cut to what is left of the deadline.
-      const limit = Math.max(0, Math.min(attemptTimeoutMs, deadline - now()));
-      const signal = AbortSignal.any([caller, timeout(limit)]);
-      // A body can be read once, so every try sends its own copy. One the
-      // caller already read throws here: a bug, not a failure to retry.
-      const copy = new Request(request.clone(), { signal });
-      let response: Response | undefined;
-      let failure: unknown;
-      try {
-        response = await send(copy);
-        if (!isRetryableAnswer(request, response)) return response;
-      } catch (error) {
-        // A caller that gave up, or a bug, is no reason to try again.
-        if (caller.aborted || !isTransportFailure(error)) throw error;
-        failure = error;
-      }
-      const wait = attempt >= tries ? Infinity
-        : retryAfterMs(response?.headers.get('Retry-After'), now())
-          ?? backoff(attempt);
-      // Out of tries, or a wait past the deadline: the caller decides.
-      if (now() + wait >= deadline) {
-        if (response) return response;
-        throw failure;
-      }
-      await response?.body?.cancel(); // free the connection before waiting
-      await sleep(wait, caller);
+    // A body can be read once, so every try sends its own copy. One the
+    // caller already read cannot be copied: a bug, not a failure to retry.
+    if (request.bodyUsed || request.body?.locked) {
+      throw new TypeError('the request body was already read');
     }
+    return retry((signal) => send(new Request(request.clone(), { signal })), {
+      ...options,
+      maxAttempts: isRetrySafe(request) ? maxAttempts : 1,
+      signal: request.signal, // the caller's own abort or deadline
+      classify: httpVerdict(request, now),
+      discard: async (response) => { await response.body?.cancel(); },
+    });
   };
 }
 // #endregion retry
