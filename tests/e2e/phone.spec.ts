@@ -4,6 +4,10 @@ import { expect, Q42, Q97, test } from './fixtures.ts';
 // Phone first: at 360 px wide no page scrolls sideways (code and diagrams
 // scroll inside their own boxes) and every tap target is at least 24 px or
 // spaced as WCAG 2.2's target-size rule (2.5.8) allows, checked by axe.
+// A trace snapshots the whole DOM at every step, which on the book (every
+// answer) takes longer than the test; failures name the page and the node.
+test.use({ trace: 'off' });
+
 const PAGES = ['./', 'easy/', Q42.path, Q97.path, 'practice/', 'topics/', 'topics/security/', 'book/'];
 
 for (const path of PAGES) {
