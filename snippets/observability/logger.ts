@@ -127,7 +127,10 @@ if (import.meta.main) {
   const { Hono } = await import('hono');
   const { requestContext } = await import('./request-context.ts');
   let t = Date.parse('2026-12-02T09:00:00Z');
-  const logger = createLogger({ service: 'orders', now: () => t++ });
+  // process.stdout rather than pino's direct fd writes, so a host that
+  // captures the demo's output (the site's build) sees the lines too.
+  const logger = createLogger({ service: 'orders', now: () => t++,
+    destination: process.stdout });
   const app = new Hono<{ Variables: LogVariables }>();
   app.use(requestContext({ newId: () => 'req-7' }));
   app.use(accessLog(logger, () => t));
