@@ -154,6 +154,22 @@ describe('findAnswers', () => {
     expect((await search('401 vs 403')).ids.slice(0, 2)).toEqual([15, 5]);
   });
 
+  it('lifts the answer about status codes for a query of codes alone, but finds no page by the code it implies', async () => {
+    const found = await search('401 vs 403');
+    expect(found).toMatchObject({ concepts: ['401', '403'], partial: false, unmatched: [] });
+    // Q15 says "status code"; without that implied concept, Q5's title and repeated 403 win.
+    expect(found.hits[0]!.score).toBeGreaterThan(found.hits[1]!.score);
+    expect(await search('418')).toMatchObject({ ids: [], concepts: ['418'], unmatched: ['418'] });
+  });
+
+  it('counts a word once however the query inflects it', async () => {
+    // Pagefind stems "idempotent" and "idempotency" alike: one concept, not two.
+    const once = await search('idempotent');
+    const twice = await search('idempotent idempotency');
+    expect(twice.ids).toEqual(once.ids);
+    expect(twice.hits.map((h) => h.score)).toEqual(once.hits.map((h) => h.score));
+  });
+
   it('returns the best partial matches, flagged, when no page has every word', async () => {
     const found = await search('put zebra');
     expect(found).toMatchObject({ partial: true, unmatched: ['zebra'] });

@@ -86,10 +86,35 @@ function conceptPages({ forms }: ConceptFound, total: number) {
   return { pages, containing: Math.max(0, ...forms.map((f) => f.containing)) };
 }
 
+/** Where a concept matched: each page's id and word indexes, in a form to compare. */
+const footprint = (c: ConceptFound): string =>
+  JSON.stringify(
+    c.forms
+      .flatMap((f) => f.results.map((r) => `${r.id}:${[...r.words].sort((a, b) => a - b).join(',')}`))
+      .sort(),
+  );
+
+/**
+ * The concepts less those matching exactly the words an earlier one did:
+ * Pagefind stems, so "logging" and "log" find the same words, and counting
+ * them twice would rank a query's one idea as two.
+ */
+export function distinctConcepts(concepts: readonly ConceptFound[]): ConceptFound[] {
+  const seen = new Set<string>();
+  return concepts.filter((c) => {
+    if (!found(c)) return true;
+    const key = footprint(c);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Hits holding some concept, best first, each with its match per concept. */
 function rank(concepts: readonly ConceptFound[], total: number, pinned: readonly Hit[]) {
   const perConcept = concepts.map((c) => conceptPages(c, total));
   const weights = perConcept.map((c) => conceptWeight(total, c.containing));
+  const implied = concepts.map((c) => c.concept.implied === true);
   const candidates = new Map<string, { result: PagefindResult; matches: (Match | undefined)[] }>();
   perConcept.forEach(({ pages }, i) => {
     for (const [id, { result, match }] of pages) {
@@ -99,11 +124,12 @@ function rank(concepts: readonly ConceptFound[], total: number, pinned: readonly
     }
   });
   const ranked = [...candidates]
-    .filter(([id]) => !pinned.some((p) => p.id === id))
+    // A page holding only what the query implies holds nothing the reader typed.
+    .filter(([id, { matches }]) => !pinned.some((p) => p.id === id) && matches.some((m, i) => m && !implied[i]))
     .map(([id, { result, matches }]) => ({
       hit: {
         id,
-        score: pageScore(matches, weights),
+        score: pageScore(matches, weights, implied),
         words: matches.map((m) => [...(m?.words ?? [])]),
         pinned: false,
         data: once(() => result.data()),
@@ -111,7 +137,7 @@ function rank(concepts: readonly ConceptFound[], total: number, pinned: readonly
       matches,
     }))
     .sort((a, b) => b.hit.score - a.hit.score);
-  return { ranked, weights };
+  return { ranked, weights, implied };
 }
 
 /** The best hits weighed again by their titles (their data loads), then the rest. */
@@ -134,11 +160,12 @@ export async function findAnswers(
   const parsed = parseQuery(query);
   const asked = (n: number) =>
     pagefind.search(null, { filters: { ...filters, [QUESTION_FILTER]: String(n) } }).then((r) => r?.results[0]);
-  const [numbered, total, concepts] = await Promise.all([
+  const [numbered, total, searched] = await Promise.all([
     Promise.all(parsed.questions.map(asked)),
     pageCount(pagefind),
-    searchConcepts(pagefind, parsed.concepts, filters),
+    searchConcepts(pagefind, [...parsed.concepts, ...(parsed.implied ?? [])], filters),
   ]);
+  const concepts = distinctConcepts(searched);
   const pinned: Hit[] = numbered
     .filter((r) => r !== undefined)
     .map((r) => ({ id: r.id, score: Infinity, words: [], pinned: true, data: once(() => r.data()) }));
@@ -159,13 +186,15 @@ export async function findAnswers(
     ranking = rank(concepts, total, pinned);
     hits = await byTitle(ranking);
   }
-  const complete = ({ matches }: { matches: readonly (Match | undefined)[] }) => matches.every(Boolean);
+  const complete = ({ matches }: { matches: readonly (Match | undefined)[] }) =>
+    matches.every((m, i) => m || ranking.implied[i]);
+  const typedConcepts = concepts.filter((c) => !c.concept.implied);
 
   return {
     hits: [...pinned, ...hits],
-    concepts: concepts.map((c) => c.concept.text),
+    concepts: typedConcepts.map((c) => c.concept.text),
     ignored: parsed.ignored,
-    unmatched: concepts.filter((c) => !found(c)).map((c) => c.concept.text),
+    unmatched: typedConcepts.filter((c) => !found(c)).map((c) => c.concept.text),
     partial: ranking.ranked.length > 0 && !ranking.ranked.some(complete),
     partialHits: ranking.ranked.filter((r) => !complete(r)).length,
     missingQuestions,

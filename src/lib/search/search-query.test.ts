@@ -33,6 +33,24 @@ describe('parseQuery', () => {
     expect(words('endpoint versus route')).toEqual(['endpoint', 'route']);
   });
 
+  it('drops words that ask for a level of answer, not a topic', () => {
+    expect(words('logging basics overview')).toEqual(['logging']);
+    expect(words('intro to caching tutorial')).toEqual(['caching']);
+  });
+
+  it('implies "status code" for a query of status codes alone, and only then', () => {
+    const implied = (query: string) => (parseQuery(query).implied ?? []).map((c) => c.text);
+    expect(implied('401 vs 403')).toEqual(['status code']);
+    expect(implied('4xx vs 5xx')).toEqual(['status code']);
+    expect(implied('not found vs gone')).toEqual(['status code']);
+    expect(implied('idempotency-key header 409')).toEqual([]);
+    expect(implied('put vs patch')).toEqual([]);
+    expect(implied('2024')).toEqual([]);
+    expect(parseQuery('401 vs 403')).toMatchObject({ concepts: [{ text: '401' }, { text: '403' }] });
+    expect(parseQuery('401 vs 403').implied?.[0]).toMatchObject({ implied: true });
+    expect(parseQuery('401 vs 403').implied?.[0]?.forms).toContainEqual(['status', 'code']);
+  });
+
   it('keeps the words when scaffolding is all there is, but not single letters', () => {
     expect(parseQuery('what is a')).toMatchObject({ concepts: [{ text: 'what' }, { text: 'is' }], ignored: ['a'] });
   });

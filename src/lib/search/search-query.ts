@@ -16,6 +16,11 @@ export interface Concept {
   forms: string[][];
   /** For a compound the reader typed ("content-type"): its words, searched apart if no page has the whole. */
   parts?: Concept[];
+  /**
+   * Not typed but implied by what was ("status code" for "401 vs 403"): it
+   * lifts the pages holding it, and a page without it loses nothing.
+   */
+  implied?: boolean;
 }
 
 export interface ParsedQuery {
@@ -26,6 +31,8 @@ export interface ParsedQuery {
   ignored: string[];
   /** Concepts and question numbers past the caps (MAX_CONCEPTS, MAX_QUESTIONS), not searched. */
   dropped: string[];
+  /** Concepts the typed ones imply, searched with them (see Concept.implied); absent when none. */
+  implied?: Concept[];
 }
 
 /**
@@ -48,6 +55,7 @@ const SCAFFOLDING = new Set([
   'at',
   'be',
   'best',
+  'basics',
   'between',
   'by',
   'can',
@@ -73,6 +81,8 @@ const SCAFFOLDING = new Set([
   'if',
   'in',
   'into',
+  'intro',
+  'introduction',
   'is',
   'it',
   'its',
@@ -86,6 +96,7 @@ const SCAFFOLDING = new Set([
   'on',
   'or',
   'our',
+  'overview',
   'should',
   'so',
   'than',
@@ -99,6 +110,7 @@ const SCAFFOLDING = new Set([
   'this',
   'those',
   'to',
+  'tutorial',
   'use',
   'used',
   'using',
@@ -221,8 +233,26 @@ export function parseQuery(raw: string): ParsedQuery {
     ...questions.splice(MAX_QUESTIONS).map((n) => `q${n}`),
     ...concepts.splice(MAX_CONCEPTS).map((c) => c.text),
   ];
-  return { questions, concepts, ignored: [...ignored], dropped };
+  const parsed: ParsedQuery = { questions, concepts, ignored: [...ignored], dropped };
+  if (concepts.length > 0 && concepts.every(isStatusCode)) parsed.implied = [STATUS_CODE];
+  return parsed;
 }
+
+/** An HTTP status code as a reader types it: "403", "4xx", or a reason phrase ("not found"). */
+const isStatusCode = ({ forms }: Concept): boolean =>
+  forms.some((form) => form.length === 1 && /^[1-5](?:\d\d|xx)$/.test(form[0]!));
+
+/**
+ * The concept a query of nothing but status codes implies: "401 vs 403" or
+ * "404 meaning" asks what the codes mean, which the answers about status
+ * codes explain, while answers that merely return the codes (access
+ * control, validation) mention them as often.
+ */
+const STATUS_CODE: Concept = {
+  text: 'status code',
+  forms: [['status', 'code'], ['response', 'code']],
+  implied: true,
+};
 
 /** A compound the reader typed ("content-type"): a phrase, and its words to fall back on. */
 function compound(words: readonly string[]): Concept {

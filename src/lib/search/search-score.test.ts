@@ -68,6 +68,14 @@ describe('pageScore', () => {
     expect(together).toBe(apart * (1 + NEAR_BONUS));
   });
 
+  it('adds an implied concept to the strength without counting it as missing', () => {
+    const typed = pageScore([match(2), match(2, [90])], weights);
+    expect(pageScore([match(2), match(2, [90]), undefined], [1, 1, 1], [false, false, true])).toBe(typed);
+    expect(pageScore([match(2), match(2, [90]), match(3)], [1, 1, 1], [false, false, true])).toBe(typed + 3);
+    // Nor does it stand in for a typed neighbour's phrase.
+    expect(pageScore([match(2, [10]), match(3, [11]), match(2, [90])], [1, 1, 1], [false, true, false])).toBe(7);
+  });
+
   it('scores nothing for nothing', () => {
     expect(pageScore([], [])).toBe(0);
     expect(pageScore([undefined], [1])).toBe(0);

@@ -13,6 +13,8 @@
  * - Concepts typed side by side that also stand together on the page
  *   ("401 vs 403" where an answer contrasts them) earn a bonus.
  * - A page whose title the query covers is the page about the query.
+ * - A concept the query implies ("status code" for "401 vs 403") adds
+ *   strength where it stands and costs nothing where it does not.
  */
 
 /** One concept on one page. */
@@ -82,24 +84,33 @@ export function phraseAt(lists: readonly (readonly number[])[]): number[] {
   return [...found].sort((a, b) => a - b);
 }
 
-/** A page's score from its match per concept (undefined: not on the page) and each concept's weight. */
-export function pageScore(matches: readonly (Match | undefined)[], weights: readonly number[]): number {
+/**
+ * A page's score from its match per concept (undefined: not on the page)
+ * and each concept's weight. Concepts flagged in `implied` add their
+ * strength but neither count as missing nor stand in a phrase.
+ */
+export function pageScore(
+  matches: readonly (Match | undefined)[],
+  weights: readonly number[],
+  implied: readonly boolean[] = [],
+): number {
   let strength = 0;
   let covered = 0;
   let all = 0;
   matches.forEach((match, i) => {
-    all += weights[i]!;
+    if (!implied[i]) all += weights[i]!;
     if (!match) return;
     strength += match.strength * weights[i]!;
-    covered += weights[i]!;
+    if (!implied[i]) covered += weights[i]!;
   });
+  const typed = matches.filter((_, i) => !implied[i]);
   let together = 0;
-  for (let i = 1; i < matches.length; i++) {
-    const [a, b] = [matches[i - 1], matches[i]];
+  for (let i = 1; i < typed.length; i++) {
+    const [a, b] = [typed[i - 1], typed[i]];
     if (a && b && near(a.words, b.words)) together++;
   }
   const coverage = all > 0 ? covered / all : 0;
-  const nearShare = matches.length > 1 ? together / (matches.length - 1) : 0;
+  const nearShare = typed.length > 1 ? together / (typed.length - 1) : 0;
   return strength * coverage ** COVERAGE_POWER * (1 + NEAR_BONUS * nearShare);
 }
 
