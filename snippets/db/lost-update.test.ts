@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   NotFoundError, PRODUCTS_SCHEMA, reserve, updateStockLocked,
   updateStockUnsafe, type Change, type Db,
@@ -36,19 +36,9 @@ function takeOneAfter(wait: Promise<void>) {
   return { change, reached: seen.opened, read: () => read };
 }
 
-/**
- * A test that fails midway leaves a transaction open behind a gate that
- * never opens; the next reset's TRUNCATE would wait for its locks until the
- * hook times out. End every session still in a transaction, so one failure
- * fails fast instead of hanging each test after it.
- */
-const END_STRANDED = `SELECT pg_terminate_backend(pid, 5000)
-  FROM pg_stat_activity WHERE pid <> pg_backend_pid()
-  AND datname = current_database() AND state <> 'idle'`;
 
 describe('on a real server, two connections', () => {
   const { db } = useServerDatabase(PRODUCTS_SCHEMA, { reset: RESET });
-  afterEach(async () => { await db().query(END_STRANDED); });
 
   it('read-modify-write in a transaction loses one of two updates', async () => {
     const go = gate();

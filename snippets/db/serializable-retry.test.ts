@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PRODUCTS_SCHEMA, type Db } from './lost-update.ts';
 import type { Session } from './postgres-server.ts';
 import { serializable, sqlstate } from './serializable-retry.ts';
@@ -44,19 +44,9 @@ function goOffCall(doctor: string, go: Promise<void>, reached: () => void) {
   };
 }
 
-/**
- * A test that fails midway leaves a transaction open behind a gate that
- * never opens; the next reset's TRUNCATE would wait for its locks until the
- * hook times out. End every session still in a transaction, so one failure
- * fails fast instead of hanging each test after it.
- */
-const END_STRANDED = `SELECT pg_terminate_backend(pid, 5000)
-  FROM pg_stat_activity WHERE pid <> pg_backend_pid()
-  AND datname = current_database() AND state <> 'idle'`;
 
 describe('on a real server, two connections', () => {
   const { db } = useServerDatabase(SCHEMA, { reset: RESET });
-  afterEach(async () => { await db().query(END_STRANDED); });
   const stock = async () => (await db().query<{ stock: number }>(
     "SELECT stock FROM products WHERE sku = 'mug'")).rows[0]?.stock;
 

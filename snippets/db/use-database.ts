@@ -13,7 +13,7 @@
  * Tests only: it registers vitest hooks, so no demo may import it.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { openDatabase } from './database.ts';
 import {
   startPostgres, type PoolDb, type PostgresServer,
@@ -68,11 +68,20 @@ export function useServerDatabase(schema: string,
     db.empty();
     await server.empty()?.stop(); // stop() also ends the pool
   }, 60_000);
+  // A test that fails midway can leave a session in a transaction behind
+  // a gate that never opens; the next reset would wait for its locks until
+  // the hook times out. Ending such sessions makes one failure fail fast.
+  afterEach(async () => { await db.get().query(END_STRANDED); });
   if (reset !== undefined) {
     beforeEach(async () => { await db.get().exec(reset); });
   }
   return { db: db.get, server: server.get };
 }
+
+/** Ends every other session of the test database that is not idle. */
+const END_STRANDED = `SELECT pg_terminate_backend(pid, 5000)
+  FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+  AND datname = current_database() AND state <> 'idle'`;
 
 /** A value that exists between a beforeAll and its afterAll. */
 function slot<T>(what: string) {
