@@ -64,6 +64,7 @@ export interface NewUser {
   createdAt: Date;
 }
 
+// #region create-user
 /** Inserts the account; EmailTakenError when its email is in use. */
 export async function createUser(db: Queryable, user: NewUser) {
   try {
@@ -77,6 +78,7 @@ export async function createUser(db: Queryable, user: NewUser) {
   }
   return { id: user.id, email: user.email, createdAt: user.createdAt };
 }
+// #endregion create-user
 
 export interface StoredUser { id: string; passwordHash: string }
 
