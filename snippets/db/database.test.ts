@@ -19,7 +19,7 @@ describe('openDatabase', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^pglite-[\d.]+-empty$/);
     expect(readFileSync(join(cacheDir, files[0]!, 'PG_VERSION'), 'utf8')).toMatch(/^\d+\n$/);
-  });
+  }, 90_000); // a fresh cache runs PGlite's initdb: slow on a busy 2-core runner
 
   it('starts later databases from the copy, each its own and empty', async () => {
     const a = await openDatabase(cacheDir);

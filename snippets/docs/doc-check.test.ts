@@ -246,7 +246,10 @@ describe('second reader: hostile and unusual Markdown', () => {
     for (const md of docs) {
       const t = performance.now();
       checkDoc('README.md', memoryRepo({ 'README.md': md }).fs);
-      expect(performance.now() - t).toBeLessThan(1500);
+      // Linear work here is milliseconds; quadratic work on 100,000
+      // characters is minutes. A loose bound tells them apart on a busy
+      // machine without failing on a slow one.
+      expect(performance.now() - t).toBeLessThan(15_000);
     }
   });
 });
