@@ -2,6 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest runs one file at a time on a 2-core machine (cores - 1), but
+    // most of our files wait on real servers, child processes and PGlite's
+    // start rather than compute: three at once took a database and
+    // reliability run from 104 s to 36 s on this machine.
+    maxWorkers: 3,
     projects: [
       {
         // Library units, every snippet's own test, and the content rules.
