@@ -72,6 +72,15 @@ describe('expand/contract, phase by phase (PGlite)', () => {
     expect(problems[0]).toMatch(/v3 cannot write: column "price" .* does not exist/);
   });
 
+  it('crossCheck catches a version that cannot read what another wrote', async () => {
+    // After "expand", v3 reads the new column, which v1's writes never
+    // fill: the last writer must not hide that by re-pricing every row.
+    await through(db(), 'expand');
+    const problems = await crossCheck(db(), [v1, v3], new Map());
+    expect(problems.some((p) => p.startsWith('v3 reads v1-0 after v1 as ')))
+      .toBe(true);
+  });
+
   it('a phase that failed partway can simply be run again', async () => {
     await through(db(), 'backfill');
     // A stray old-version write leaves one row without cents: the check

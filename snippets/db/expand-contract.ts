@@ -131,23 +131,28 @@ export async function applyPhase(db: Db, phase: Phase,
 export async function crossCheck(db: Queryable, apps: readonly App[],
   truth: Map<string, number>): Promise<string[]> {
   const problems: string[] = [];
-  for (const app of apps) {
+  for (const writer of apps) {
     const next = 100 + truth.size * 7;
-    for (const sku of [...truth.keys(), `${app.version}-${truth.size}`]) {
+    for (const sku of [...truth.keys(), `${writer.version}-${truth.size}`]) {
       try {
-        await app.save(db, { sku, priceCents: next });
+        await writer.save(db, { sku, priceCents: next });
         truth.set(sku, next);
       } catch (error) {
         const why = (error as Error).message;
-        problems.push(`${app.version} cannot write: ${why}`);
+        problems.push(`${writer.version} cannot write: ${why}`);
         break;
       }
     }
-  }
-  for (const app of apps) {
-    for (const [sku, cents] of truth) {
-      const got = await app.load(db, sku).catch((e: Error) => e.message);
-      if (got !== cents) problems.push(`${app.version} reads ${sku} as ${got}`);
+    // Read after each writer: a later one would overwrite its rows.
+    for (const reader of apps) {
+      for (const [sku, cents] of truth) {
+        const got = await reader.load(db, sku)
+          .catch((e: Error) => e.message);
+        if (got !== cents) {
+          problems.push(
+            `${reader.version} reads ${sku} after ${writer.version} as ${got}`);
+        }
+      }
     }
   }
   return problems;
