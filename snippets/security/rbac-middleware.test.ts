@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorLogEntry } from '../http/error-middleware.ts';
 import { PROBLEM_JSON } from '../http/problem.ts';
 import { memoryInvoices, type Invoice } from './authorization.ts';
-import { createInvoiceApp, POLICY, type User } from './rbac-middleware.ts';
+import { createInvoiceApp, type User } from './rbac-middleware.ts';
+import { POLICY } from './rbac.ts';
 import { definePolicy, PolicyError } from './rbac.ts';
 
 const ROWS: Invoice[] = [

@@ -15,7 +15,7 @@ import {
 import {
   authorize, memoryInvoices, type InvoiceStore, type Principal,
 } from './authorization.ts';
-import { definePolicy, type Policy } from './rbac.ts';
+import { POLICY, type Policy } from './rbac.ts';
 
 /** The caller, as the session or token says; roles are read server-side. */
 export interface User extends Principal {
@@ -24,18 +24,6 @@ export interface User extends Principal {
 
 type RbacEnv = ProblemEnv & { Variables: { user: User | undefined } };
 
-// #region policy
-export const POLICY = definePolicy({
-  permissions: ['invoices:read', 'invoices:delete', 'reports:read',
-    'settings:read'],
-  roles: {
-    viewer: { grants: ['invoices:read'] },
-    clerk: { inherits: ['viewer'], grants: ['invoices:delete'] },
-    auditor: { inherits: ['viewer'], grants: ['reports:read'] },
-    admin: { inherits: ['clerk', 'auditor'], grants: ['settings:read'] },
-  },
-});
-// #endregion policy
 
 // #region require-permission
 /**

@@ -136,17 +136,21 @@ function policyOver(declared: ReadonlySet<string>,
 }
 // #endregion allows
 
+// #region policy
+export const POLICY = definePolicy({
+  permissions: ['invoices:read', 'invoices:delete', 'reports:read',
+    'settings:read'],
+  roles: {
+    viewer: { grants: ['invoices:read'] },
+    clerk: { inherits: ['viewer'], grants: ['invoices:delete'] },
+    auditor: { inherits: ['viewer'], grants: ['reports:read'] },
+    admin: { inherits: ['clerk', 'auditor'], grants: ['settings:read'] },
+  },
+});
+// #endregion policy
+
 if (import.meta.main) {
-  const policy = definePolicy({
-    permissions: ['invoices:read', 'invoices:delete', 'reports:read',
-      'settings:read'],
-    roles: {
-      viewer: { grants: ['invoices:read'] },
-      clerk: { inherits: ['viewer'], grants: ['invoices:delete'] },
-      auditor: { inherits: ['viewer'], grants: ['reports:read'] },
-      admin: { inherits: ['clerk', 'auditor'], grants: ['settings:read'] },
-    },
-  });
+  const policy = POLICY;
   for (const role of ['viewer', 'clerk', 'auditor', 'admin']) {
     const all = [...policy.permissionsOf(role)].sort();
     console.log(`${role.padEnd(8)} ${all.join(', ')}`);
