@@ -4,8 +4,7 @@ import type { ErrorLogEntry } from '../http/error-middleware.ts';
 import { PROBLEM_JSON } from '../http/problem.ts';
 import { memoryInvoices, type Invoice } from './authorization.ts';
 import { createInvoiceApp, type User } from './rbac-middleware.ts';
-import { POLICY } from './rbac.ts';
-import { definePolicy, PolicyError } from './rbac.ts';
+import { definePolicy, POLICY, PolicyError } from './rbac.ts';
 
 const ROWS: Invoice[] = [
   { id: 'inv_1', tenantId: 'acme', ownerId: 'ann', sharedWith: ['bob'], amountCents: 12_500 },
