@@ -6,6 +6,7 @@
  * do not retry together. Randomness is injected so tests are exact.
  * @see https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
  */
+import { mulberry32 as seededRandom } from '../db/seeded-random.ts';
 
 export interface BackoffOptions {
   /** Ceiling of the first retry's wait, in ms. */
@@ -56,19 +57,11 @@ export function noJitter(options: BackoffOptions): (n: number) => number {
 }
 
 /**
- * A small seeded generator (mulberry32) so demos and tests get the same
- * "random" numbers on every run. Not for anything security-related.
+ * A seeded generator so demos and tests get the same "random" numbers on
+ * every run: Q57's mulberry32, under the name the reliability code uses.
+ * Not for anything security-related.
  */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom };
 
 if (import.meta.main) {
   const options = { baseMs: 100, capMs: 2_000 };

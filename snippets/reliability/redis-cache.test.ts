@@ -3,20 +3,9 @@ import { redisSkipped, useRedis } from '../db/use-redis.ts';
 import {
   CacheBusyError, HotCache, jitteredTtl, type CacheClient, type HotCacheOptions,
 } from './redis-cache.ts';
+import { seededRandom } from './backoff.ts';
 
 interface Row { id: string; price: number }
-
-/** A small seeded PRNG (mulberry32), so the distribution test repeats. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -36,7 +25,7 @@ async function until(condition: () => boolean | Promise<boolean>) {
 
 describe('jitteredTtl', () => {
   it('spreads TTLs evenly over base ±spread', () => {
-    const random = seeded(42);
+    const random = seededRandom(42);
     const buckets = new Array<number>(10).fill(0);
     for (let i = 0; i < 10_000; i++) {
       const ttl = jitteredTtl(60_000, 0.1, random);
@@ -53,7 +42,7 @@ describe('jitteredTtl', () => {
 
   it('without jitter, keys written together expire together', () => {
     const ttls = new Set(Array.from({ length: 100 },
-      () => jitteredTtl(60_000, 0, seeded(7))));
+      () => jitteredTtl(60_000, 0, seededRandom(7))));
     expect([...ttls]).toEqual([60_000]);
   });
 
