@@ -111,6 +111,121 @@ export async function measureSearch(browser: Browser, pageUrl: string, module?: 
   return { coldMs, warmMs, coldBytes };
 }
 
+/** Whose search box a reader uses: ours (src/scripts/search.ts) or the peer's (Starlight's Pagefind UI). */
+export type SearchBox = 'ours' | 'peer';
+
+/** Where a reader opens search and types, per site. */
+const SEARCH_BOX = {
+  ours: { open: '[data-search-open]', input: '#search-input' },
+  peer: { open: 'site-search button[data-open-modal]', input: '.pagefind-ui__search-input' },
+} as const;
+
+/** A reader's typing speed: a keystroke every 80 ms. */
+const KEY_INTERVAL_MS = 80;
+
+/**
+ * Readies `page` to time the next query: from the last keystroke (a keydown
+ * listener notes each) to the frame that first shows a result for `query`
+ * (a mutation observer checks the box's results after every DOM change; a
+ * requestAnimationFrame gives the frame). Ours marks the query its list
+ * shows (data-searched); Pagefind's UI shows "N results for <query>" once
+ * the results below it are for that query.
+ */
+async function armProbe(page: Page, box: SearchBox, query: string): Promise<void> {
+  await page.evaluate(
+    ({ box, query }) => {
+      const w = window as unknown as { probe?: { lastKey: number; shownAt: number; stop(): void } };
+      w.probe?.stop();
+      const shown =
+        box === 'ours'
+          ? () => {
+              const list = document.getElementById('search-results');
+              return list?.dataset.searched === query && list.querySelector('a.result') !== null;
+            }
+          : () =>
+              [...document.querySelectorAll('.pagefind-ui__message')].some((m) => m.textContent?.includes(query)) &&
+              document.querySelector('.pagefind-ui__result-link') !== null;
+      const probe = { lastKey: 0, shownAt: 0, stop: () => {} };
+      const onKey = () => {
+        probe.lastKey = performance.now();
+      };
+      const observer = new MutationObserver(() => {
+        if (probe.shownAt || !probe.lastKey || !shown()) return;
+        probe.shownAt = -1;
+        requestAnimationFrame((frame) => {
+          probe.shownAt = frame;
+        });
+      });
+      probe.stop = () => {
+        observer.disconnect();
+        document.removeEventListener('keydown', onKey, true);
+      };
+      document.addEventListener('keydown', onKey, true);
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      w.probe = probe;
+    },
+    { box, query },
+  );
+}
+
+/** Types `query` as a reader would and returns the time from its last keystroke to its first result on screen. */
+async function typeAndTime(page: Page, box: SearchBox, query: string): Promise<number> {
+  await armProbe(page, box, query);
+  await page.keyboard.type(query, { delay: KEY_INTERVAL_MS });
+  const handle = await page.waitForFunction(
+    () => {
+      const probe = (window as unknown as { probe: { lastKey: number; shownAt: number } }).probe;
+      return probe.shownAt > 0 && probe.shownAt - probe.lastKey;
+    },
+    undefined,
+    { timeout: 10_000 },
+  );
+  return Number(await handle.jsonValue());
+}
+
+/** Opens the search box as a reader does, by its button, and focuses where to type. */
+async function openSearch(page: Page, box: SearchBox): Promise<void> {
+  await page.locator(SEARCH_BOX[box].open).first().click();
+  const input = page.locator(SEARCH_BOX[box].input);
+  await input.waitFor({ state: 'visible' });
+  await input.focus();
+}
+
+export interface ReaderSearchSamples {
+  coldMs: number[];
+  warmMs: number[];
+}
+
+/**
+ * Search as a reader sees it, through each site's own search box: open it,
+ * type a query at a reader's speed, time the last keystroke to the first
+ * result on screen. Cold: a fresh browser context per query, the page just
+ * loaded; warm: one page, the box cleared between queries.
+ */
+export async function measureReaderSearch(browser: Browser, pageUrl: string, box: SearchBox): Promise<ReaderSearchSamples> {
+  const coldMs: number[] = [];
+  for (const query of QUERIES) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    await openSearch(page, box);
+    coldMs.push(await typeAndTime(page, box, query));
+    await context.close();
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(pageUrl, { waitUntil: 'load' });
+  await openSearch(page, box);
+  await typeAndTime(page, box, WARM_UP);
+  const warmMs: number[] = [];
+  for (const query of QUERIES) {
+    await page.locator(SEARCH_BOX[box].input).fill('');
+    warmMs.push(await typeAndTime(page, box, query));
+  }
+  await context.close();
+  return { coldMs, warmMs };
+}
+
 /**
  * A network link for Chromium to emulate. Over bare loopback the whole page
  * arrives at once, so first paint measures only how long the browser takes

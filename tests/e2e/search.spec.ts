@@ -58,6 +58,35 @@ test('search works by keyboard alone, keeping what is typed while it loads', asy
   await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
 });
 
+test('results as typed end on the whole query, never on a superseded one', async ({ page }) => {
+  await page.goto('./');
+  await page.keyboard.press('/');
+  await expect(page.locator('#search-input')).toBeFocused();
+  // Every query the list has shown results for, in order.
+  await page.evaluate(() => {
+    const list = document.getElementById('search-results')!;
+    const shown: string[] = [];
+    (window as unknown as { shown: string[] }).shown = shown;
+    new MutationObserver(() => {
+      const term = list.dataset.searched;
+      if (term !== undefined && shown.at(-1) !== term) shown.push(term);
+    }).observe(list, { attributes: true, attributeFilter: ['data-searched'] });
+  });
+  await page.keyboard.type('webhook signature', { delay: 15 });
+  const list = page.locator('#search-results');
+  await expect(list).toHaveAttribute('data-searched', 'webhook signature');
+  await expect(list.locator('.result-title').first()).toContainText('Q97.');
+  // Nothing typed earlier shows up after the whole query did, and every
+  // query shown was the box's text at some moment, in typing order.
+  await page.waitForTimeout(300);
+  const shown = await page.evaluate(() => (window as unknown as { shown: string[] }).shown);
+  expect(shown.at(-1)).toBe('webhook signature');
+  for (const [i, term] of shown.entries()) {
+    expect('webhook signature'.startsWith(term)).toBe(true);
+    if (i > 0) expect(term.length).toBeGreaterThan(shown[i - 1]!.length);
+  }
+});
+
 test('Escape closes the search dialog and returns focus', async ({ page }) => {
   await page.goto(Q97.path);
   const opener = page.getByRole('button', { name: 'Search' });
