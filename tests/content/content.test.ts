@@ -2,13 +2,13 @@
 // content lint (src/lib/content/content-lint.ts) per page; every snippet module
 // tested, its regions valid, shown and narrow enough for a phone.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkQuestions } from '../../src/lib/content/content-check.ts';
 import { lintPages } from '../../src/lib/content/content-lint.ts';
 import { formatProblems } from '../../src/lib/content/content-problem.ts';
-import { readQuestionSources } from '../../src/lib/content/question-files.ts';
+import { parseQuestionFileName, readQuestionSources } from '../../src/lib/content/question-files.ts';
 import { parseRegions } from '../../src/lib/markdown/regions.ts';
 import { pageSnippets, testPathsFor } from '../../src/lib/markdown/snippet-usage.ts';
 
@@ -34,6 +34,17 @@ describe('answer pages', () => {
   it('all pass the frontmatter rules', () => {
     const { problems } = checkQuestions(pages);
     expect(problems, formatProblems(problems)).toEqual([]);
+  });
+
+  it('answer all 100 questions, each id once', () => {
+    const ids = pages.flatMap((p) => parseQuestionFileName(basename(p.path))?.id ?? []);
+    const missing = Array.from({ length: 100 }, (_, i) => i + 1).filter((id) => !ids.includes(id));
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    expect(
+      { missing, twice },
+      `every question 1-100 needs exactly one page, content/questions/NNN-<slug>.mdx (CONTRIBUTING.md); ` +
+        `missing: ${missing.join(', ') || 'none'}; more than one page: ${twice.join(', ') || 'none'}`,
+    ).toEqual({ missing: [], twice: [] });
   });
 
   it('match a vendored seed that equals ../shared/seed when it is present', () => {

@@ -26,13 +26,10 @@ describe('questionLinkPlugin', () => {
     expect(ctx.setProperty).toHaveBeenCalledWith(node, 'url', '/handbook/questions/idempotent-post/');
   });
 
-  it('keeps the text and warns when the question has no page yet', () => {
-    const ctx = context();
-    const warn = vi.fn();
-    const node = link('q:60');
-    questionLinkPlugin({ root: '/repo', base: '/', slugs, warn }).link(node, ctx);
-    expect(ctx.replaceNode).toHaveBeenCalledWith(node, [{ type: 'text', value: 'Q59' }]);
-    expect(warn).toHaveBeenCalledWith('content/questions/004-a.mdx:7: Q60 has no answer yet, so its link is shown as plain text until it lands');
+  it('fails the build on a question with no page, naming the page, line and file to restore', () => {
+    expect(() => questionLinkPlugin({ root: '/repo', base: '/', slugs }).link(link('q:60'), context())).toThrow(
+      'content/questions/004-a.mdx:7: link "q:60" points at Q60, which has no page: restore content/questions/060-<slug>.mdx or link another answer',
+    );
   });
 
   it.each(['q:0', 'q:101', 'q:abc', 'q:', 'q:4.5'])('fails the build on %j, naming the page and line', (url) => {

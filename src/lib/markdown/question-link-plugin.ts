@@ -4,21 +4,20 @@ import { location, type VisitorContext } from './mdast.ts';
 
 /**
  * Lets an answer link another by number, `[Q59](q:59)`, so links survive slug
- * changes and a sub-path base. A link to a question with no page yet is kept
- * as plain text (with a build warning) until that answer lands.
+ * changes and a sub-path base. Every question has its page, so a link to one
+ * without a page (its file renamed away or deleted) fails the build.
  */
 export interface QuestionLinkOptions {
   root: string;
   base: string;
   /** Slugs of answered questions by id. */
   slugs: ReadonlyMap<number, string>;
-  warn?: (message: string) => void;
 }
 
 const Q_LINK = /^q:(.*)$/;
 
 /** A Sätteri mdast plugin (Astro's Markdown processor). */
-export function questionLinkPlugin({ root, base, slugs, warn = console.warn }: QuestionLinkOptions) {
+export function questionLinkPlugin({ root, base, slugs }: QuestionLinkOptions) {
   return {
     name: 'handbook-question-links',
     options: { position: true },
@@ -31,12 +30,13 @@ export function questionLinkPlugin({ root, base, slugs, warn = console.warn }: Q
         throw new Error(`${where}: link "q:${match[1]}" must name a question id from 1 to 100, like [Q59](q:59)`);
       }
       const slug = slugs.get(id);
-      if (slug) {
-        ctx.setProperty(node, 'url', withBase(questionPath(slug), base));
-      } else {
-        warn(`${where}: Q${id} has no answer yet, so its link is shown as plain text until it lands`);
-        ctx.replaceNode(node, node.children);
+      if (!slug) {
+        throw new Error(
+          `${where}: link "q:${id}" points at Q${id}, which has no page: ` +
+            `restore content/questions/${String(id).padStart(3, '0')}-<slug>.mdx or link another answer`,
+        );
       }
+      ctx.setProperty(node, 'url', withBase(questionPath(slug), base));
     },
   };
 }
