@@ -14,3 +14,29 @@ describe('dynamicImports', () => {
     expect(dynamicImports(code)).toEqual(['./lazy.ts']);
   });
 });
+
+describe('text that only looks like an import', () => {
+  it('is not followed in strings, templates or comments', () => {
+    const code = [
+      "import { a } from './a.ts';",
+      "const fixture = \"import { x } from '../other/internal.ts'\";",
+      "const t = `export * from './t.ts'`;",
+      "// import { y } from './commented.ts';",
+      "const lazy = () => import('./lazy.ts');",
+    ].join('\n');
+    expect(staticImports(code)).toEqual(['./a.ts']);
+    expect(dynamicImports(code)).toEqual(['./lazy.ts']);
+  });
+
+  it('still reads a TypeScript file the lexer gives up on, by the pattern', () => {
+    const code = [
+      "import { z } from 'zod';",
+      'export const CODES = {',
+      "  a: { status: 400, title: 'Bad' },",
+      '} as const satisfies Record<string, { status: number; title: string }>;',
+      "const lazy = () => import('./lazy.ts');",
+    ].join('\n');
+    expect(staticImports(code)).toEqual(['zod']);
+    expect(dynamicImports(code)).toEqual(['./lazy.ts']);
+  });
+});
