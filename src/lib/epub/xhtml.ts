@@ -88,7 +88,8 @@ export function isHtml(node: Node, tagName?: string): node is Element {
   return 'tagName' in node && node.namespaceURI === XHTML_NS && (tagName === undefined || node.tagName === tagName);
 }
 
-export function isSvg(node: Node): node is Element {
+/** True for an element in the SVG namespace (not a type guard: an HTML element is an Element too). */
+export function isSvg(node: Node): boolean {
   return 'tagName' in node && node.namespaceURI === SVG_NS;
 }
 
