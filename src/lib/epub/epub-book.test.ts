@@ -34,7 +34,7 @@ const page = (...answers: string[]): string => `<!DOCTYPE html><html lang="en"><
 const options: EpubOptions = {
   info: { title: 'Backend Interview Handbook', description: 'Questions & answers.', url: 'https://example.org/handbook/', modified: new Date('2026-12-02T10:20:31.500Z') },
   css: 'body { margin: 0; }\n',
-  palette: lightPalette(':root { --fg: light-dark(#1c2127, #e3e8ee); --muted: light-dark(#56606b, #a1abb6); }'),
+  palette: lightPalette(':root { --fg: light-dark(#1c2127, #e3e8ee); --muted: light-dark(#56606b, #a1abb6); --accent: light-dark(#0a58a8, #7cb8ff); }'),
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'epub-book-'));
@@ -131,6 +131,10 @@ describe('epubFromBook', () => {
     const script = 'import json,sys\nfrom xml.dom.minidom import parseString\nfor name, text in json.load(sys.stdin): parseString(text.encode())';
     expect(() => execFileSync('python3', ['-c', script], { input: JSON.stringify(xml) })).not.toThrow();
     expect(xml.length).toBe(10); // 7 documents, package, container, cover
+  });
+
+  it('makes the same bytes from the same page and date, so a rebuild does not change the file', () => {
+    expect(epubFromBook(page(Q6, Q42), options).bytes.equals(epubFromBook(page(Q6, Q42), options).bytes)).toBe(true);
   });
 
   it('fails on a link to an id no chapter holds, naming the chapter and the link', () => {

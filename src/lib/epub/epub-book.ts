@@ -69,7 +69,7 @@ export function epubFromBook(bookHtml: string, { info, css, palette }: EpubOptio
   files.push(
     { href: QUICK_REVIEW, mediaType: XHTML, spine: true, data: quickReview(parts) },
     { href: STYLESHEET, mediaType: 'text/css', data: css + tokenCss(tokenColours) },
-    { href: COVER, mediaType: 'image/svg+xml', properties: ['cover-image'], data: coverSvg(info, answers.length, palette.get('--accent') ?? '#0a58a8') },
+    { href: COVER, mediaType: 'image/svg+xml', properties: ['cover-image'], data: coverSvg(info, answers.length, colour(palette, '--accent')) },
   );
 
   const entries: ZipEntry[] = [
@@ -79,6 +79,12 @@ export function epubFromBook(bookHtml: string, { info, css, palette }: EpubOptio
     ...files.map((f) => ({ name: `${CONTENT_DIR}/${f.href}`, data: f.data })),
   ];
   return { bytes: writeZip(entries, info.modified), answers: answers.length };
+}
+
+function colour(palette: ReadonlyMap<string, string>, name: string): string {
+  const value = palette.get(name);
+  if (!value) throw new Error(`the EPUB's cover uses the colour ${name}, which src/styles/global.css does not define as light-dark(…) in :root`);
+  return value;
 }
 
 /** One rule per code token colour in use: the light theme's colours, which read on paper-white pages. */
