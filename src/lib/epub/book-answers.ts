@@ -42,9 +42,9 @@ export function answersFromBook(html: string): BookAnswer[] {
 
 /** The text of the one `<tag class="…">` in an answer (or of its `inner` child), whitespace collapsed. */
 function oneText(article: Element, tag: string, className: string, id: number, inner?: string): string {
-  const found = [...elements(article.childNodes)].filter((e) => e.tagName === tag && classes(e).includes(className));
+  const found = elements(article.childNodes).filter((e) => e.tagName === tag && classes(e).includes(className));
   if (found.length !== 1) throw new Error(`book page: Q${id} has ${found.length} <${tag} class="${className}">; expected one`);
-  const target = inner ? [...elements(found[0]!.childNodes)].find((e) => e.tagName === inner) : found[0];
+  const target = inner ? elements(found[0]!.childNodes).find((e) => e.tagName === inner) : found[0];
   if (!target) throw new Error(`book page: Q${id}'s <${tag} class="${className}"> has no <${inner}>`);
   return textOf(target).replace(/\s+/g, ' ').trim();
 }

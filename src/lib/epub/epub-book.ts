@@ -59,7 +59,7 @@ export function epubFromBook(bookHtml: string, { info, css, palette }: EpubOptio
   for (const part of parts) {
     files.push({ href: part.file, mediaType: XHTML, spine: true, data: partPage(part) });
     for (const answer of part.answers) {
-      const hasSvg = [...elements([answer.article])].some(isSvg);
+      const hasSvg = elements([answer.article]).some(isSvg);
       files.push({
         href: chapterFile(answer.id), mediaType: XHTML, spine: true, properties: hasSvg ? ['svg'] : [],
         data: xhtmlDocument(`Q${answer.id}. ${answer.title}`, toXhtml([answer.article])),

@@ -109,13 +109,21 @@ export function classes(element: Element): string[] {
   return (attr(element, 'class') ?? '').split(/\s+/).filter(Boolean);
 }
 
-/** Every element under `nodes`, depth first, parents before children. */
-export function* elements(nodes: readonly Node[]): Generator<Element> {
-  for (const node of nodes) {
+/**
+ * Every element under `nodes`, depth first, parents before children. A loop
+ * over an explicit stack: nested generators cost a step per level for every
+ * element, and a highlighted code line is a dozen levels deep.
+ */
+export function elements(nodes: readonly Node[]): Element[] {
+  const out: Element[] = [];
+  const stack: Node[] = [...nodes].reverse();
+  while (stack.length) {
+    const node = stack.pop()!;
     if (!('tagName' in node)) continue;
-    yield node;
-    yield* elements(node.childNodes);
+    out.push(node);
+    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
   }
+  return out;
 }
 
 /** The text of a node and its descendants, as a browser's textContent. */
