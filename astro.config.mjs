@@ -8,6 +8,7 @@ import { bookIds } from './src/lib/site/book-integration.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
+import { epubBook } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/markdown/heading-anchor-plugin.ts';
 import { parseQuestionFileName, readQuestionSources } from './src/lib/content/question-files.ts';
@@ -36,6 +37,8 @@ export default defineConfig({
     contentCheck(root),
     mdx(),
     bookIds(config.base, slugs),
+    // Made from the book page above once its ids are scoped, so it comes after.
+    epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}` }),
     securityHeaders(),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),

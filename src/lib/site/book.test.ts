@@ -10,6 +10,11 @@ describe('scopeIds', () => {
       + '<figure aria-describedby="q42-d1 q42-d2"><label for="q42-x">X</label></figure><a href="https://example.com/#x">out</a>',
     );
   });
+
+  it('prefixes the ids a diagram paints with, but not the same words in code (where quotes are escaped)', () => {
+    const html = '<svg><marker id="d1-arrow"/><polyline marker-end="url(#d1-arrow)"/></svg><code>fill=&quot;url(#d1-arrow)&quot;</code>';
+    expect(scopeIds(html, 'q17')).toBe('<svg><marker id="q17-d1-arrow"/><polyline marker-end="url(#q17-d1-arrow)"/></svg><code>fill=&quot;url(#d1-arrow)&quot;</code>');
+  });
 });
 
 describe('scopeBook', () => {

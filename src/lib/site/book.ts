@@ -10,12 +10,16 @@ export const ANSWER_OPEN = /<article class="book-answer" id="q(\d+)"[^>]*>/g;
 
 const ID_ATTRS = /\s(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"/g;
 
-/** Prefixes ids, id references and local fragment links in one answer's HTML. */
+/**
+ * Prefixes ids, id references, local fragment links and SVG paint references
+ * (a diagram's `marker-end="url(#…-arrowhead)"`) in one answer's HTML.
+ */
 export function scopeIds(html: string, prefix: string): string {
   return html
     .replace(ID_ATTRS, (_, name: string, value: string) =>
       ` ${name}="${value.split(/\s+/).map((v) => (v ? `${prefix}-${v}` : v)).join(' ')}"`)
-    .replace(/\shref="#([^"]+)"/g, (_, id: string) => ` href="#${prefix}-${id}"`);
+    .replace(/\shref="#([^"]+)"/g, (_, id: string) => ` href="#${prefix}-${id}"`)
+    .replace(/="url\(#([^)"]+)\)"/g, (_, id: string) => `="url(#${prefix}-${id})"`);
 }
 
 /**

@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.ico': 'image/x-icon', '.wasm': 'application/wasm', '.xml': 'application/xml', '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2', '.pf_meta': 'application/octet-stream',
+  '.woff2': 'font/woff2', '.pf_meta': 'application/octet-stream', '.epub': 'application/epub+zip',
 };
 
 /** One block of a `_headers` file: a path pattern (`*` matches anything) and its headers. */
