@@ -37,6 +37,14 @@ export function defaultDemoCache(root: string): DemoCache | null {
 export const demoCompileCache = (root: string) => join(root, '.cache/demo-compile');
 
 /**
+ * How many demo hosts run side by side. Read at the first demo; DEMO_HOSTS
+ * overrides it, for measuring (`npm run bench` reports the demo phase).
+ */
+function demoHosts(): number {
+  return process.env.DEMO_HOSTS ? Number(process.env.DEMO_HOSTS) : 1;
+}
+
+/**
  * One run per file and modification time for the life of the process: the
  * prefetch and the page that shows a demo share one run.
  */
@@ -68,7 +76,7 @@ export function prefetchDemos(files: Iterable<string>, options: DemoOptions): vo
 
 /** Runs the demo in the host: its output, or an error saying why there is none. */
 async function freshOutput(file: string, cwd: string, timeoutMs: number): Promise<string> {
-  const result = await runInDemoHost(file, { cwd, compileCache: demoCompileCache(cwd), timeoutMs });
+  const result = await runInDemoHost(file, { cwd, compileCache: demoCompileCache(cwd), timeoutMs, hosts: demoHosts() });
   logTiming(result);
   if (result.exitCode !== 0) throw new Error(`running "node ${file}" exited with code ${result.exitCode}${stderrTail(result.stderr)}`);
   const output = result.stdout.replace(/\s+$/, '');
