@@ -9,8 +9,8 @@ import { runInDemoHost, stderrTail } from './demo-queue.ts';
  * it printed, so a page shows real output rather than a pasted copy. This
  * file decides where demos run and what is kept; the work is done by
  * - demo-cache.ts: outputs kept on disk by content, `.cache/demo-output/`;
- * - demo-queue.ts: one demo host process per build, fed one demo at a time,
- *   beside Astro's work on the other core;
+ * - demo-queue.ts: the demo host processes (one by default), each sent a
+ *   few demos ahead, beside Astro's work on the other core;
  * - demo-host.ts: that process, running each demo as its own program;
  * - demo-protocol.ts: what the queue and the host say to each other.
  */
@@ -37,8 +37,11 @@ export function defaultDemoCache(root: string): DemoCache | null {
 export const demoCompileCache = (root: string) => join(root, '.cache/demo-compile');
 
 /**
- * How many demo hosts run side by side. Read at the first demo; DEMO_HOSTS
- * overrides it, for measuring (`npm run bench` reports the demo phase).
+ * How many demo hosts run side by side: one, unless DEMO_HOSTS says
+ * otherwise (read at the first demo). On 2 cores a second host shortened
+ * the demo phase, but each host holds its own PGlite: a cold build's peak
+ * rose by about 215 MiB PSS (busy machine, 2026-12-02), past the Starlight
+ * peer's. `DEMO_HOSTS=2 npm run bench` measures that trade.
  */
 function demoHosts(): number {
   return process.env.DEMO_HOSTS ? Number(process.env.DEMO_HOSTS) : 1;
