@@ -17,7 +17,7 @@ describe('openDatabase', () => {
     await db.close();
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^pglite-[\d.]+-empty$/);
+    expect(files[0]).toMatch(/^pglite-[\d.]+-postgres-only$/);
     expect(readFileSync(join(cacheDir, files[0]!, 'PG_VERSION'), 'utf8')).toMatch(/^\d+\n$/);
   }, 90_000); // a fresh cache runs PGlite's initdb: slow on a busy 2-core runner
 
@@ -29,6 +29,12 @@ describe('openDatabase', () => {
     const tables = await b.query(`SELECT 1 FROM pg_tables WHERE tablename = 't'`);
     expect(tables.rows).toEqual([]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('holds the postgres database and no templates, for a smaller copy', async () => {
+    const db = await openDatabase(cacheDir);
+    expect((await db.query('SELECT datname FROM pg_database')).rows).toEqual([{ datname: 'postgres' }]);
+    await db.close();
   });
 
   it('runs with 16 MB of shared buffers', async () => {

@@ -6,7 +6,9 @@
  * A cold start runs initdb, about 3 s, so we run it once per PGlite version
  * and keep the empty cluster in .cache/ as a folder. Each later database is
  * a copy of that folder in a scratch folder (see scratchDir below), started
- * in about a third of a second. PostgreSQL reads and writes it there as
+ * in about a third of a second. The kept cluster holds only the `postgres`
+ * database: its templates, which only CREATE DATABASE reads, are dropped,
+ * so a copy is 370 files instead of 970 and a start costs a sixth less. PostgreSQL reads and writes it there as
  * files rather than holding it in the process's memory, and shared_buffers
  * is 16 MB instead of the default 128 MB, which a few demo rows never need:
  * one start peaks at about 150 MB of memory instead of 430 MB.
@@ -29,7 +31,7 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
  * holds the saved cluster, `scratch` the database folders (tests pick both).
  */
 export async function openDatabase(cacheDir = CACHE, scratch = scratchDir()): Promise<PGlite> {
-  const template = join(cacheDir, `pglite-${version}-empty`);
+  const template = join(cacheDir, `pglite-${version}-postgres-only`);
   if (!existsSync(template)) await saveEmptyCluster(template);
   removeAbandoned(scratch);
   const dir = mkdtempSync(join(scratch, `pglite-${process.pid}-`));
@@ -101,6 +103,10 @@ async function saveEmptyCluster(template: string): Promise<void> {
   rmSync(partial, { recursive: true, force: true });
   const db = await PGlite.create({ dataDir: partial });
   await db.exec(`ALTER SYSTEM SET shared_buffers = '16MB'`);
+  for (const name of ['template0', 'template1']) {
+    await db.exec(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+    await db.exec(`DROP DATABASE ${name}`);
+  }
   await db.close();
   try {
     renameSync(partial, template);

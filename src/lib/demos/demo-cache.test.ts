@@ -59,6 +59,14 @@ describe('demoCacheKey', () => {
   it('ignores modules the demo does not import', () => {
     expect(keyAfter({ 'snippets/b/unrelated.ts': 'export const e = 5;\n' })).toBe(base);
   });
+
+  it('differs between two demos that import each other, so share one set of modules', () => {
+    const root = repo({
+      'snippets/ping.ts': "export const ping = () => import('./pong.ts');\nconsole.log('ping');\n",
+      'snippets/pong.ts': "import { ping } from './ping.ts';\nconsole.log('pong', typeof ping);\n",
+    });
+    expect(demoCacheKey(join(root, 'snippets/ping.ts'), { root })).not.toBe(demoCacheKey(join(root, 'snippets/pong.ts'), { root }));
+  });
 });
 
 describe('readCachedDemo and writeCachedDemo', () => {

@@ -6,9 +6,9 @@ import { dynamicImports, staticImports } from './import-specifiers.ts';
 /**
  * A content-addressed store of demo output, so a build re-runs only the
  * demos whose code changed. The key covers everything a deterministic demo's
- * output depends on: the module's text and, transitively, every module it
- * imports by relative path; package-lock.json (the libraries it imports by
- * name); and the Node version. A failed demo is never stored.
+ * output depends on: which module is run, its text and, transitively, every
+ * module it imports by relative path; package-lock.json (the libraries it
+ * imports by name); and the Node version. A failed demo is never stored.
  */
 export interface DemoCache {
   /** Folder of `<key>.txt` files, like `.cache/demo-output`. */
@@ -33,7 +33,8 @@ export function localModules(file: string): string[] {
 }
 
 export function demoCacheKey(file: string, { root }: Pick<DemoCache, 'root'>): string {
-  const hash = createHash('sha256').update(`node ${process.version}\n`);
+  // The entry is named: two demos that import each other share one module set.
+  const hash = createHash('sha256').update(`node ${process.version}\nentry ${relative(root, resolve(file))}\n`);
   const lockfile = join(root, 'package-lock.json');
   hash.update(existsSync(lockfile) ? readFileSync(lockfile) : 'no lockfile');
   for (const path of localModules(file)) {

@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeError, withoutDemoQuery } from './demo-host.ts';
 import { runDemo } from './demo-output.ts';
+import { runInDemoHost } from './demo-queue.ts';
 
 // Demos that share a host run one after another in one process; each must
 // still behave as its own `node file.ts`.
@@ -102,4 +105,30 @@ describe('describeError', () => {
     error.stack = 'Error: limit must be positive\n    at page (file:///s/a.ts:3:9)\n    at ModuleJob.run (node:internal/modules/esm/module_job:561:25)\n    at node:internal/main/run_main_module:33:47';
     expect(describeError(error)).toBe('Error: limit must be positive\n    at page (file:///s/a.ts:3:9)\n');
   });
+});
+
+// The claim above, on real database demos: each starts its own PostgreSQL
+// (PGlite), so they are the ones most likely to show state left behind by
+// an earlier demo, or a difference between two hosts running side by side.
+describe('the demo host, on database demos', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const SAMPLE = ['db/index-demo.ts', 'db/orm-queries.ts', 'db/primary-keys.ts', 'security/login.ts'];
+  const standalone = (file: string) => {
+    const run = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    if (run.status !== 0) throw new Error(`node ${file} exited with ${run.status}:\n${run.stderr}`);
+    return run.stdout;
+  };
+
+  it('prints what `node <file>` prints alone, byte for byte, with two hosts side by side', async () => {
+    const files = SAMPLE.map((file) => join(root, 'snippets', file));
+    const options = { cwd: root, compileCache: join(dir, 'compile'), timeoutMs: 60_000, hosts: 2 };
+    // Each demo twice, so that every one runs after another in its host.
+    const hosted = await Promise.all([...files, ...files].map((file) => runInDemoHost(file, options)));
+    for (const [i, file] of files.entries()) {
+      const alone = standalone(file);
+      expect(alone).not.toBe('');
+      expect(hosted[i]).toMatchObject({ exitCode: 0, stdout: alone });
+      expect(hosted[i + files.length]).toMatchObject({ exitCode: 0, stdout: alone });
+    }
+  }, 120_000);
 });

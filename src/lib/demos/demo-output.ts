@@ -9,8 +9,8 @@ import { runInDemoHost, stderrTail } from './demo-queue.ts';
  * it printed, so a page shows real output rather than a pasted copy. This
  * file decides where demos run and what is kept; the work is done by
  * - demo-cache.ts: outputs kept on disk by content, `.cache/demo-output/`;
- * - demo-queue.ts: one demo host process per build, fed one demo at a time,
- *   beside Astro's work on the other core;
+ * - demo-queue.ts: the demo host processes (one by default), each sent a
+ *   few demos ahead, beside Astro's work on the other core;
  * - demo-host.ts: that process, running each demo as its own program;
  * - demo-protocol.ts: what the queue and the host say to each other.
  */
@@ -35,6 +35,17 @@ export function defaultDemoCache(root: string): DemoCache | null {
  * compiling modules whose text is unchanged.
  */
 export const demoCompileCache = (root: string) => join(root, '.cache/demo-compile');
+
+/**
+ * How many demo hosts run side by side: one, unless DEMO_HOSTS says
+ * otherwise (read at the first demo). On 2 cores a second host shortened
+ * the demo phase, but each host holds its own PGlite: a cold build's peak
+ * rose by about 215 MiB PSS (busy machine, 2026-12-02), past the Starlight
+ * peer's. `DEMO_HOSTS=2 npm run bench` measures that trade.
+ */
+function demoHosts(): number {
+  return process.env.DEMO_HOSTS ? Number(process.env.DEMO_HOSTS) : 1;
+}
 
 /**
  * One run per file and modification time for the life of the process: the
@@ -68,7 +79,7 @@ export function prefetchDemos(files: Iterable<string>, options: DemoOptions): vo
 
 /** Runs the demo in the host: its output, or an error saying why there is none. */
 async function freshOutput(file: string, cwd: string, timeoutMs: number): Promise<string> {
-  const result = await runInDemoHost(file, { cwd, compileCache: demoCompileCache(cwd), timeoutMs });
+  const result = await runInDemoHost(file, { cwd, compileCache: demoCompileCache(cwd), timeoutMs, hosts: demoHosts() });
   logTiming(result);
   if (result.exitCode !== 0) throw new Error(`running "node ${file}" exited with code ${result.exitCode}${stderrTail(result.stderr)}`);
   const output = result.stdout.replace(/\s+$/, '');

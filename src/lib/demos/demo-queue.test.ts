@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { HOST_STDIO, RESULT_FD } from './demo-protocol.ts';
 import { runInDemoHost, stderrTail } from './demo-queue.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-queue-'));
-const options = { cwd: dir, compileCache: join(dir, 'compile'), timeoutMs: 30_000 };
+const options = { cwd: dir, compileCache: join(dir, 'compile'), timeoutMs: 30_000, hosts: 1 };
 function module(name: string, body: string): string {
   const file = join(dir, name);
   writeFileSync(file, body);
@@ -24,6 +24,36 @@ describe('runInDemoHost', () => {
   it('keeps the host for the next demo after one that succeeds', async () => {
     const file = module('ok.ts', "console.log('ok');\n");
     await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'ok\n', exitCode: 0, last: false });
+  });
+});
+
+describe('runInDemoHost, sending ahead', () => {
+  it('has the host start the next demo while the build is too busy to hear of the last', async () => {
+    const quick = module('quick.ts', "console.log('quick');\n");
+    const marker = join(dir, 'next.ran');
+    const next = module('next.ts', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nconsole.log('next');\n`);
+    const results = Promise.all([runInDemoHost(quick, options), runInDemoHost(next, options)]);
+    // Keep this thread busy until the second demo has run: a host that had
+    // to hear back from us between demos could never get to it.
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(marker) && Date.now() < deadline);
+    expect(existsSync(marker)).toBe(true);
+    await expect(results).resolves.toMatchObject([{ stdout: 'quick\n' }, { stdout: 'next\n' }]);
+  });
+
+  it('runs demos side by side in as many hosts as allowed', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-pair-'));
+    const pair = { ...options, cwd, hosts: 2 };
+    const wait = (name: string) => module(name, "setTimeout(() => console.log(process.pid), 400);\n");
+    const [a, b] = await Promise.all([runInDemoHost(wait('wait-a.ts'), pair), runInDemoHost(wait('wait-b.ts'), pair)]);
+    expect(a!.stdout).not.toBe(b!.stdout);
+    expect(Math.max(a!.start, b!.start)).toBeLessThan(Math.min(a!.end, b!.end));
+  });
+
+  it('refuses a number of hosts that is not a whole number of at least 1', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-none-'));
+    expect(() => runInDemoHost(module('never.ts', ''), { ...options, cwd, hosts: 0 }))
+      .toThrow('demo hosts: expected a whole number of at least 1, found 0');
   });
 });
 

@@ -25,7 +25,19 @@ export interface HostOptions {
   compileCache: string;
   /** Kills a demo that hangs; a demo must be quick and deterministic. */
   timeoutMs: number;
+  /** How many hosts may run demos side by side (taken from the first call per folder). */
+  hosts: number;
 }
+
+/**
+ * How many demos a host is sent before their results come back. The build's
+ * own thread is often busy for a while (compiling a page, or seconds on a
+ * loaded machine), so a host that waited for it between demos would sit
+ * idle; with a few queued it rarely does, and a failed demo costs only the
+ * resending of those few. With three, a cold build on a busy machine still
+ * showed a host idle for 4.5 s once.
+ */
+export const PIPELINE_DEPTH = 6;
 
 /** The last lines of a process's stderr, to end an error message with. */
 export const stderrTail = (text: string) => {
@@ -42,60 +54,76 @@ interface Job {
 
 interface Host {
   child: ChildProcess;
-  /** The demo it is running. */
-  job?: Job;
+  /** Demos sent to it and not yet reported, in the order it runs them. */
+  sent: Job[];
+  /** Stops the first of `sent` when it runs past its timeout. */
   timer?: NodeJS.Timeout;
   /** The end of what the host itself wrote to stderr, for when it dies. */
   stderr: string;
 }
 
 /**
- * Feeds demos to a demo host (demo-host.ts), a child process that runs
- * them one at a time, so the build pays for starting Node and loading a
- * demo's packages once rather than per demo. The host is started when
- * there is work and told to exit when the queue is empty; one that ends
- * itself (after a failed demo or a demo's process.exit) or is stopped at a
- * timeout is replaced for the demos still queued.
+ * Feeds demos to demo hosts (demo-host.ts), child processes that each run
+ * demos one at a time, so the build pays for starting Node and loading a
+ * demo's packages once per host rather than per demo. Hosts are started
+ * when there is work, up to `size` side by side, each sent up to
+ * PIPELINE_DEPTH demos ahead, and told to exit when the queue is empty. A
+ * host that ends itself (after a failed demo or a demo's process.exit) or
+ * is stopped at a timeout is replaced, and the demos it was sent but never
+ * ran go back to the front of the queue.
  */
 class DemoQueue {
-  private readonly jobs: Job[] = [];
-  private host?: Host;
+  private readonly waiting: Job[] = [];
+  private readonly hosts = new Set<Host>();
   private readonly cwd: string;
   private readonly compileCache: string;
+  private readonly size: number;
 
-  constructor(cwd: string, compileCache: string) {
+  constructor(cwd: string, compileCache: string, size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`demo hosts: expected a whole number of at least 1, found ${size}`);
     this.cwd = cwd;
     this.compileCache = compileCache;
+    this.size = size;
   }
 
   run(file: string, timeoutMs: number): Promise<DemoResult> {
     return new Promise((resolve, reject) => {
-      this.jobs.push({ file, timeoutMs, resolve, reject });
-      this.next();
+      this.waiting.push({ file, timeoutMs, resolve, reject });
+      this.dispatch();
     });
   }
 
-  private next(): void {
-    if (this.host?.job) return;
-    const job = this.jobs.shift();
-    if (!job) {
-      if (this.host) this.retire(this.host);
-      return;
+  /** Sends waiting demos to the least busy host, starting hosts as needed; retires idle hosts. */
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      let host = [...this.hosts].sort((a, b) => a.sent.length - b.sent.length)[0];
+      if ((!host || host.sent.length > 0) && this.hosts.size < this.size) host = this.start();
+      if (!host || host.sent.length >= PIPELINE_DEPTH) break;
+      this.send(host, this.waiting.shift()!);
     }
-    const host = this.host ?? this.start();
-    host.job = job;
+    if (this.waiting.length === 0) for (const host of this.hosts) if (host.sent.length === 0) this.retire(host);
+  }
+
+  private send(host: Host, job: Job): void {
+    host.sent.push(job);
+    if (host.sent.length === 1) this.startTimer(host);
+    host.child.stdin!.write(`${JSON.stringify({ file: job.file } satisfies DemoRequest)}\n`);
+  }
+
+  /** Times the demo the host runs now, the first it has not reported. */
+  private startTimer(host: Host): void {
+    const job = host.sent[0];
+    if (!job) return;
     host.timer = setTimeout(() => {
       host.child.kill('SIGKILL');
-      this.retire(host);
-      this.settle(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
+      this.end(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
     }, job.timeoutMs);
-    host.child.stdin!.write(`${JSON.stringify({ file: job.file } satisfies DemoRequest)}\n`);
   }
 
   private start(): Host {
     const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: this.compileCache };
     const child = spawn(process.execPath, [...DEMO_HOST_FLAGS, HOST_SCRIPT], { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
-    const host: Host = { child, stderr: '' };
+    const host: Host = { child, sent: [], stderr: '' };
     // A host that could not start, or has died, reports it in 'close'.
     child.on('error', (error) => {
       host.stderr += `${error.message}\n`;
@@ -106,45 +134,59 @@ class DemoQueue {
     });
     createInterface({ input: child.stdio[RESULT_FD] as Readable }).on('line', (line) => {
       const result = JSON.parse(line) as DemoResult;
-      const { job } = host;
-      if (result.last) this.retire(host);
-      if (job?.file === result.file) this.settle(host, () => job.resolve(result));
+      const job = host.sent[0];
+      if (job?.file !== result.file) return;
+      if (result.last) this.end(host, () => job.resolve(result));
+      else {
+        clearTimeout(host.timer);
+        host.sent.shift();
+        this.startTimer(host);
+        job.resolve(result);
+        this.dispatch();
+      }
     });
     child.on('close', (code, signal) => {
-      this.retire(host);
-      const { job } = host;
-      if (job) this.settle(host, () => job.reject(new Error(`running "node ${job.file}": the demo host ended (${signal ?? `code ${code}`}) without a result${stderrTail(host.stderr)}`)));
+      const job = host.sent[0];
+      const why = `the demo host ended (${signal ?? `code ${code}`}) without a result${stderrTail(host.stderr)}`;
+      this.end(host, () => job?.reject(new Error(`running "node ${job.file}": ${why}`)));
     });
-    this.host = host;
+    this.hosts.add(host);
     return host;
   }
 
   /** Sends no more demos to `host`, and lets it exit once idle. */
   private retire(host: Host): void {
-    if (this.host !== host) return;
-    this.host = undefined;
+    if (!this.hosts.delete(host)) return;
     host.child.stdin!.end();
   }
 
-  /** Ends the host's current demo with `outcome`, then starts the next. */
-  private settle(host: Host, outcome: () => void): void {
+  /**
+   * Ends `host`'s current demo with `outcome` and retires the host: it has
+   * exited or is about to. The demos sent after that one never ran, so
+   * they go back to the front of the queue for another host.
+   */
+  private end(host: Host, outcome: () => void): void {
     clearTimeout(host.timer);
-    host.job = undefined;
-    outcome();
-    this.next();
+    this.retire(host);
+    if (host.sent.length > 0) {
+      host.sent.shift();
+      this.waiting.unshift(...host.sent.splice(0));
+      outcome();
+    }
+    this.dispatch();
   }
 }
 
-/** One queue, so one host at a time, per folder demos run in. */
+/** One queue, so one set of hosts, per folder demos run in. */
 const queues = new Map<string, DemoQueue>();
 
 /**
- * Runs `file` in a demo host once the demos queued before it are done, and
- * resolves with what the host reported, failed demos included. Rejects only
- * when the host gave no result: it died, or the demo ran past its timeout.
+ * Runs `file` in a demo host once the demos queued before it have started,
+ * and resolves with what the host reported, failed demos included. Rejects
+ * only when the host gave no result: it died, or the demo ran past its timeout.
  */
-export function runInDemoHost(file: string, { cwd, compileCache, timeoutMs }: HostOptions): Promise<DemoResult> {
+export function runInDemoHost(file: string, { cwd, compileCache, timeoutMs, hosts }: HostOptions): Promise<DemoResult> {
   let queue = queues.get(cwd);
-  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache)));
+  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts)));
   return queue.run(file, timeoutMs);
 }
