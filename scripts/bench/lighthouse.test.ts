@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { figuresOf, type LighthouseFigures, type LighthouseResult, lighthouseMetrics, medianFigures } from './lighthouse.ts';
+import { figuresOf, type LighthouseFigures, type LighthouseResult, lighthouseMetrics, medianFigures, withRetries } from './lighthouse.ts';
 
 /** A Lighthouse result with the fields read, as Lighthouse 13 writes them. */
 function lhr(performance: number | null, lcpMs = 900): LighthouseResult {
@@ -79,5 +79,28 @@ describe('lighthouseMetrics', () => {
 
   it('has no peer figures without a peer', () => {
     expect(lighthouseMetrics({ home }, null).every((r) => r.peer === null)).toBe(true);
+  });
+});
+
+describe('withRetries', () => {
+  it('tries again after a failure, and gives the first success', async () => {
+    let calls = 0;
+    const flaky = async () => {
+      calls++;
+      if (calls < 3) throw new Error('NO_NAVSTART');
+      return 'report';
+    };
+    expect(await withRetries(3, flaky)).toBe('report');
+    expect(calls).toBe(3);
+  });
+
+  it('throws the last error once every attempt has failed', async () => {
+    let calls = 0;
+    const broken = async () => {
+      calls++;
+      throw new Error(`failure ${calls}`);
+    };
+    await expect(withRetries(2, broken)).rejects.toThrow('failure 2');
+    expect(calls).toBe(2);
   });
 });

@@ -105,6 +105,25 @@ async function launchChrome() {
   });
 }
 
+/**
+ * Attempts per page and run. Lighthouse now and then fails to record a
+ * load's trace (NO_NAVSTART, "Please run Lighthouse again") on a busy
+ * machine; a page that fails every time is a real failure.
+ */
+const ATTEMPTS = 3;
+
+/** `run`'s value, trying up to `attempts` times; the last error when every attempt throws. */
+export async function withRetries<T>(attempts: number, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.warn(`attempt ${attempt} of ${attempts} failed, trying again: ${(error as Error).message}`);
+    }
+  }
+}
+
 export interface LighthouseOptions {
   runs?: number;
   /** Where to write each run's full report (JSON), for the LCP breakdown and the rest; none when unset. */
@@ -133,12 +152,15 @@ export async function measureLighthouse(
       for (const page of LIGHTHOUSE_PAGES) {
         for (const i of order.filter((i) => i === 0 || page.peer)) {
           const url = `${servers[i]!.origin}${page.path}`;
-          const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' });
-          if (!result) throw new Error(`Lighthouse returned no result for ${url}`);
-          samples[i]!.set(page.name, [...(samples[i]!.get(page.name) ?? []), figuresOf(result.lhr as unknown as LighthouseResult)]);
+          const { report, figures } = await withRetries(ATTEMPTS, async () => {
+            const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error' });
+            if (!result) throw new Error(`Lighthouse returned no result for ${url}`);
+            return { report: result.report as string, figures: figuresOf(result.lhr as unknown as LighthouseResult) };
+          });
+          samples[i]!.set(page.name, [...(samples[i]!.get(page.name) ?? []), figures]);
           if (reportsDir) {
             mkdirSync(reportsDir, { recursive: true });
-            writeFileSync(join(reportsDir, `${sites[i]!.name}-${page.name}-${run}.json`), result.report as string);
+            writeFileSync(join(reportsDir, `${sites[i]!.name}-${page.name}-${run}.json`), report);
           }
         }
       }
