@@ -1,7 +1,7 @@
 // Builds the site from clean, and the same answers as a stock Starlight site,
 // then reports build time, memory, page weight, search timings and search
-// relevance, and paint timings for both, with ours ÷ Starlight per figure: a
-// table, and JSON in bench/results/.
+// relevance, paint timings and Lighthouse for both, with ours ÷ Starlight per
+// figure: a table, and JSON in bench/results/.
 // Not part of `npm test`: times vary with the machine.
 // Usage: npm run bench [-- --keep]   (--keep leaves the Starlight site in bench/tmp/)
 import { chromium } from '@playwright/test';
@@ -25,6 +25,7 @@ import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
 import { ASTRO_BIN, BUILD_STEPS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
+import { LIGHTHOUSE_PAGES, lighthouseMetrics, measureLighthouse } from './bench/lighthouse.ts';
 import { measureRelevance } from './bench/search-relevance.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
@@ -182,6 +183,9 @@ const peer = weighSite(join(peerSite.dir, 'dist'));
 const peerBrowser = summarizeBrowser(pooled(peerSamples));
 console.log('search relevance: the query set on both indexes');
 const relevance = await measureRelevance(root, join(root, 'dist'), join(peerSite.dir, 'dist'));
+const LIGHTHOUSE_RUNS = 3;
+console.log(`Lighthouse (mobile, simulated throttling): ${LIGHTHOUSE_PAGES.map((p) => p.path).join(', ')}, ${LIGHTHOUSE_RUNS} runs each`);
+const lighthouse = await measureLighthouse(join(root, 'dist'), join(peerSite.dir, 'dist'), { runs: LIGHTHOUSE_RUNS });
 if (keep) console.log(`kept the Starlight site in ${relative(root, peerSite.dir)}`);
 else rmSync(peerSite.dir, { recursive: true, force: true });
 
@@ -293,6 +297,7 @@ const metrics: Metric[] = [
     ours: oursBrowser.paintOverLink.loadMs,
     peer: peerBrowser.paintOverLink.loadMs,
   },
+  ...lighthouseMetrics(lighthouse.ours, lighthouse.starlight),
 ];
 
 console.log('results');
@@ -308,6 +313,7 @@ const result = {
     `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query; ours through our query engine and the data of the results it shows, the peer through Pagefind and the data of its first five`,
     'search as a reader sees it: each site\'s own search box opened by its button, the query typed at a key every 80 ms, timed from the last keystroke to the frame that first shows a result for the whole query; cold = the page just loaded in a new context, warm = one page, the box cleared between queries',
     `search relevance: the ${relevance.queries} queries of tests/search/queries.json, counted where the answer has a page (${relevance.ours.counted}); ours through our query engine, the peer through Pagefind with stock Starlight's ranking, a result that is not an answer counting as a miss; higher is better, so a ratio above 1.0 is ours ahead`,
+    `Lighthouse: its default config (mobile, simulated throttling), median of ${LIGHTHOUSE_RUNS} runs per figure, each site served gzipped with its _headers; scores 0-100, higher is better (a ratio above 1.0 is ours ahead); Starlight has no practice page, so practice is ours alone`,
     `"over a mobile link": Chromium's network emulation, ${MOBILE_LINK.latencyMs} ms added latency, ${MOBILE_LINK.downloadMbps} Mbit/s down, ${MOBILE_LINK.uploadMbps} up; files served uncompressed`,
   ],
   // The fields before `starlight` keep the shape of earlier results.
@@ -336,6 +342,7 @@ const result = {
   pagefindIndexBytes: ours.pagefindIndexBytes,
   browser: oursBrowser,
   searchRelevance: relevance.ours,
+  lighthouse: lighthouse.ours,
   starlight: {
     pages: { total: peer.pages, questions: peer.questionPages },
     buildSeconds: { total: round(peerRun.totalSeconds) },
@@ -345,6 +352,7 @@ const result = {
     pagefindIndexBytes: peer.pagefindIndexBytes,
     browser: peerBrowser,
     searchRelevance: relevance.peer,
+    lighthouse: lighthouse.starlight,
     demoOutputsNotShown: peerSite.missingOutputs,
   },
   ratios: ratios(metrics),

@@ -10,6 +10,8 @@ describe('formatValue', () => {
     expect(formatValue(1.234, 's')).toBe('1.23 s');
     expect(formatValue(47, 'count')).toBe('47');
     expect(formatValue(92.1, '%')).toBe('92.1%');
+    expect(formatValue(100, 'score')).toBe('100');
+    expect(formatValue(0.072893, 'score')).toBe('0.073');
   });
 });
 

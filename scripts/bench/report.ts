@@ -1,7 +1,8 @@
 /** The benchmark's comparison: each figure for ours and the peer, and their ratio. */
 import { ratio } from './stats.ts';
 
-export type Unit = 'bytes' | 'ms' | 's' | 'count' | '%';
+/** `score`: a unitless figure such as a Lighthouse score (0–100) or CLS, shown to 3 decimals at most. */
+export type Unit = 'bytes' | 'ms' | 's' | 'count' | '%' | 'score';
 
 export interface Metric {
   name: string;
@@ -27,6 +28,8 @@ export function formatValue(value: number, unit: Unit): string {
       return String(value);
     case '%':
       return `${value.toFixed(1)}%`;
+    case 'score':
+      return String(Math.round(value * 1000) / 1000);
   }
 }
 

@@ -20,3 +20,27 @@ for (const path of PAGES) {
     expect(violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
   });
 }
+
+// What Lighthouse's mobile run sees (CLS): nothing on a page moves while its
+// scripts fill it in. The home page's progress line once grew to two lines.
+for (const path of ['./', 'easy/', 'practice/']) {
+  test(`${path} on a phone does not shift while its scripts run`, async ({ page }) => {
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.goto(path);
+    await expect(page.locator('html.js')).toHaveCount(1);
+    const shift = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+              if (!entry.hadRecentInput) total += entry.value;
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+          // Two frames after load: every module script has run and painted.
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+        }),
+    );
+    expect(shift, 'layout shift score').toBeLessThan(0.01);
+  });
+}

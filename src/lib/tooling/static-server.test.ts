@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileForPath, headersFor, parseHeadersFile, type Served, serve } from './static-server.ts';
+import { gunzipSync } from 'node:zlib';
+import { compressible, fileForPath, headersFor, parseHeadersFile, type Served, serve } from './static-server.ts';
 
 const dist = mkdtempSync(join(tmpdir(), 'serve-'));
 mkdirSync(join(dist, 'questions/etag'), { recursive: true });
@@ -59,5 +61,40 @@ describe('serve', () => {
       expect(response.status).toBe(404);
       expect(await response.text()).toBe('<h1>Not found</h1>');
     }
+  });
+});
+
+describe('serve with compress', () => {
+  let site: Served;
+  beforeAll(async () => {
+    site = await serve(dist, { compress: true });
+  });
+  afterAll(() => site.close());
+
+  // node:http's client, not fetch: fetch decodes gzip itself and hides whether it was sent.
+  const get = (path: string, acceptEncoding: string) =>
+    new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      request(`${site.origin}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject).end();
+    });
+
+  it('gzips HTML for a client that accepts gzip', async () => {
+    const { encoding, body } = await get('/questions/etag/', 'gzip, deflate, br');
+    expect(encoding).toBe('gzip');
+    expect(gunzipSync(body).toString()).toBe('<h1>ETag</h1>');
+  });
+
+  it('sends HTML as it is to a client that does not', async () => {
+    const { encoding, body } = await get('/questions/etag/', 'identity');
+    expect(encoding).toBeUndefined();
+    expect(body.toString()).toBe('<h1>ETag</h1>');
+  });
+
+  it('compresses text types only', () => {
+    expect(['text/html; charset=utf-8', 'text/css; charset=utf-8', 'application/json', 'image/svg+xml'].map(compressible)).toEqual([true, true, true, true]);
+    expect(['image/png', 'font/woff2', 'application/wasm', 'application/octet-stream'].map(compressible)).toEqual([false, false, false, false]);
   });
 });

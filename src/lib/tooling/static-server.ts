@@ -3,12 +3,14 @@
  * base path, with the headers its `_headers` file asks for, and its 404 page
  * for a missing path. The e2e tests run against it (so the CSP they check is
  * the one a host sends), and the benchmark serves our site and its peer with
- * it, so timings compare sites and not servers. No compression.
+ * it, so timings compare sites and not servers. No compression unless asked:
+ * Lighthouse asks, as a host would gzip text.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
@@ -67,14 +69,19 @@ export interface ServeOptions {
   port?: number;
   /** Send the headers of `dir/_headers`, as Netlify or Cloudflare Pages would. */
   headers?: boolean;
+  /** Gzip text (HTML, CSS, JS, JSON, SVG, XML) for a client that accepts it, as static hosts do. */
+  compress?: boolean;
 }
+
+/** Whether a response of this content type is worth gzipping: text, not images, fonts or Pagefind's own packed files. */
+export const compressible = (contentType: string) => /^(text\/|application\/(json|xml)|image\/svg)/.test(contentType);
 
 export interface Served {
   origin: string;
   close: () => Promise<void>;
 }
 
-export function serve(dir: string, { base = '/', port = 0, headers = false }: ServeOptions = {}): Promise<Served> {
+export function serve(dir: string, { base = '/', port = 0, headers = false, compress = false }: ServeOptions = {}): Promise<Served> {
   const rulesFile = join(dir, '_headers');
   const rules = headers && existsSync(rulesFile) ? parseHeadersFile(readFileSync(rulesFile, 'utf8'), rulesFile) : [];
   const server = createServer((request, response) => {
@@ -88,8 +95,12 @@ export function serve(dir: string, { base = '/', port = 0, headers = false }: Se
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const body = readFileSync(served);
-    response.writeHead(file ? 200 : 404, { 'content-type': TYPES[extname(served)] ?? 'application/octet-stream', 'content-length': body.length });
+    const type = TYPES[extname(served)] ?? 'application/octet-stream';
+    const gzip = compress && compressible(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const body = gzip ? gzipSync(readFileSync(served)) : readFileSync(served);
+    if (gzip) response.setHeader('content-encoding', 'gzip');
+    if (compress) response.setHeader('vary', 'Accept-Encoding');
+    response.writeHead(file ? 200 : 404, { 'content-type': type, 'content-length': body.length });
     response.end(request.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve, reject) => {
