@@ -95,11 +95,13 @@ function schedule(): void {
 
 async function run(): Promise<void> {
   let result: Searched | undefined;
-  // Pagefind first: what was typed while it loaded is read after.
+  // Pagefind first: what was typed while it loaded is read after, so that
+  // input is not news any more.
   const ready = await loadPagefind().then(
     () => true,
     () => false,
   );
+  stale = false;
   const term = input.value.trim();
   const difficulty = [...filters].find((f) => f.checked)?.value ?? '';
   const topic = topicSelect.value;
