@@ -27,7 +27,8 @@ export function epubBook({ root, title, description, url }: EpubBookOptions): As
     hooks: {
       'astro:build:done': ({ dir, logger }) => {
         const started = performance.now();
-        const epub = epubFromBook(readFileSync(fileURLToPath(new URL('book/index.html', dir)), 'utf8'), {
+        const file = 'book/index.html';
+        const epub = epubFromBook([{ file, html: readFileSync(fileURLToPath(new URL(file, dir)), 'utf8') }], {
           info: { title, description, url, modified: buildDate() },
           css: readFileSync(`${root}src/lib/epub/epub.css`, 'utf8'),
           palette: lightPalette(readFileSync(`${root}src/styles/global.css`, 'utf8')),
