@@ -21,7 +21,7 @@ export default defineConfig({
       },
       {
         // The built site in dist/ (npm run build:test first).
-        // Reads every built page, the one-page book (~1 MB) among them.
+        // Reads every built page, the book's parts (1–2.3 MB each) among them.
         test: { name: 'site', include: ['tests/site/**/*.test.ts'], testTimeout: 30_000 },
       },
     ],

@@ -2,6 +2,8 @@ import type { Page } from '@playwright/test';
 import type { AxeResults, ElementContext, RunOptions } from 'axe-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { DIFFICULTIES } from '../../src/lib/content/difficulty.ts';
+import { bookPath } from '../../src/lib/site/links.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -21,13 +23,15 @@ export interface AxeScope {
   remove?: string;
 }
 
+const BOOK_PARTS = new Set(DIFFICULTIES.map((d) => bookPath(d)));
+
 /**
- * The book repeats every answer, and each answer is checked on its own
- * page; in the book, axe checks the book's own frame, its contents and the
- * first answer (the book's markup around an answer), so the check does not
- * grow with the handbook. The book's own tests check its ids and links.
+ * The book's parts repeat every answer, and each answer is checked on its
+ * own page; in a part, axe checks the part's own frame, its contents and
+ * the first answer (the book's markup around an answer), so the check does
+ * not grow with the handbook. The book's own tests check its ids and links.
  */
-export const bookScope = (path: string): AxeScope => (path === 'book/' ? { remove: '.book-answer:not(:first-of-type)' } : {});
+export const bookScope = (path: string): AxeScope => (BOOK_PARTS.has(path) ? { remove: '.book-answer:not(:first-of-type)' } : {});
 
 export type AxeFindings = Pick<AxeResults, 'violations' | 'passes'>;
 

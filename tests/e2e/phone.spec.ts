@@ -8,7 +8,8 @@ import { expect, Q42, Q97, test } from './fixtures.ts';
 // answer) takes longer than the test; failures name the page and the node.
 test.use({ trace: 'off' });
 
-const PAGES = ['./', 'easy/', Q42.path, Q97.path, 'practice/', 'topics/', 'topics/security/', 'book/'];
+// The book's front page, and its largest part.
+const PAGES = ['./', 'easy/', Q42.path, Q97.path, 'practice/', 'topics/', 'topics/security/', 'book/', 'book/hard/'];
 
 for (const path of PAGES) {
   test(`${path} at 360 px: no sideways scroll, tap targets of at least 24 px`, async ({ page }) => {

@@ -1,9 +1,11 @@
-// The byte budgets from issue #6, over every built question page. Byte
-// counts are deterministic, so they are safe to test; times are not, and
-// stay in `npm run bench`.
+// The byte budgets from issue #6, over every built question page, and the
+// book's (issue #20). Byte counts are deterministic, so they are safe to
+// test; times are not, and stay in `npm run bench`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { BOOK_PARTS } from '../../src/lib/site/book.ts';
 import { type PageWeight, pageWeight, weigh } from '../../src/lib/tooling/page-weight.ts';
 import { TEST_BASE } from '../site-under-test.ts';
 import { builtPages, DIST } from './dist.ts';
@@ -16,12 +18,22 @@ const BUDGET = {
   total: 40 * 1024,
 };
 
+/**
+ * Gzip bytes of one part of the book's HTML (a difficulty band's answers on
+ * one page), which is nearly all it loads. The whole book on one page was
+ * 712 KB at 100 answers and took seconds to finish loading on a phone; the
+ * largest part is about half of that, and this keeps it from growing back.
+ */
+const BOOK_PART_HTML = 512 * 1024;
+
 const ORIGIN = 'http://site';
 const load = (pathname: string) => {
   if (!pathname.startsWith(TEST_BASE)) throw new Error(`${pathname} is outside the base ${TEST_BASE}`);
   return readFileSync(join(DIST, pathname.slice(TEST_BASE.length)));
 };
-const questionPages = builtPages().filter((p) => p.file.startsWith('questions/'));
+const pages = builtPages();
+const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
+const bookPart = (file: string) => pages.find((p) => p.file === file) ?? { file, html: '' };
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** One line per budget the page exceeds, with the figure. */
@@ -46,5 +58,22 @@ describe('question page budgets (gzip)', () => {
     // A weighing that found no CSS or JS would pass any budget: make sure it saw them.
     expect(weight.css.gzip, `${file}: no stylesheet found; the budget test is blind`).toBeGreaterThan(0);
     expect(weight.js.gzip, `${file}: no script found; the budget test is blind`).toBeGreaterThan(0);
+  });
+});
+
+describe('book budgets (gzip)', () => {
+  it('keeps the book\'s front page within a question page\'s budgets', () => {
+    const { file, html } = bookPart('book/index.html');
+    expect(html, `dist/${file} is missing`).not.toBe('');
+    const over = overBudget(file, pageWeight(html, `${ORIGIN}${TEST_BASE}${file}`, load));
+    expect(over, over.join('\n')).toEqual([]);
+  });
+
+  // Gzip alone: pageWeight's brotli pass takes seconds on a part this size.
+  it.each(BOOK_PARTS.map(({ file }) => [file]))(`%s stays within ${kb(BOOK_PART_HTML)} of HTML`, (file) => {
+    const { html } = bookPart(file);
+    expect(html, `dist/${file} is missing`).not.toBe('');
+    const gzip = gzipSync(html, { level: 9 }).length;
+    expect(gzip, `${file}: ${kb(gzip)} of HTML gzip, over the ${kb(BOOK_PART_HTML)} budget; split the book further`).toBeLessThanOrEqual(BOOK_PART_HTML);
   });
 });

@@ -12,9 +12,12 @@ const htmlOf = (file: string) => readFileSync(file, 'utf8');
 const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
 
 describe('the built site', () => {
-  it('has the home, difficulty, 404 and question pages', () => {
+  it('has the home, difficulty, book, 404 and question pages', () => {
     const files = pages.map((p) => p.file);
-    expect(files).toEqual(expect.arrayContaining(['index.html', 'easy/index.html', 'medium/index.html', 'hard/index.html', '404.html']));
+    expect(files).toEqual(expect.arrayContaining([
+      'index.html', 'easy/index.html', 'medium/index.html', 'hard/index.html', '404.html',
+      'book/index.html', 'book/easy/index.html', 'book/medium/index.html', 'book/hard/index.html',
+    ]));
     expect(questionPages.length).toBeGreaterThan(0);
   });
 

@@ -44,7 +44,7 @@ export function fileFor(pathname: string): string | undefined {
  * and absolute self-links (`siteOrigin`) must stay under the base, have a
  * file, and name an id that exists on the target page.
  */
-// Ids per page, read once: the one-page book (~1 MB) has hundreds of #links.
+// Ids per page, read once: each part of the book (1–2.3 MB) has hundreds of #links.
 const idCache = new Map<string, Set<string>>();
 function idsOf(key: string, html: () => string): Set<string> {
   let ids = idCache.get(key);

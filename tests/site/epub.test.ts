@@ -1,6 +1,6 @@
-// The EPUB the build makes from the one-page book (src/lib/epub/), as built
+// The EPUB the build makes from the book's parts (src/lib/epub/), as built
 // by npm run build:test: valid by W3C's EPUBCheck, complete, and linked with
-// its true size from the home page and the book page.
+// its true size from the home page and the book's front page.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

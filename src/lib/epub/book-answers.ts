@@ -2,10 +2,11 @@ import { bandForId, type Band } from '../content/difficulty.ts';
 import { attr, classes, elements, parseDocument, textOf, type Element } from './xhtml.ts';
 
 /**
- * The answers of the built one-page book (/book/, src/pages/book.astro),
- * after its ids were scoped per answer (src/lib/site/book.ts): the EPUB is
- * made from exactly what the site renders, so it shows the same text, code,
- * demo output and diagrams.
+ * The answers of the built book: its three parts (/book/easy/, /book/medium/,
+ * /book/hard/, src/pages/book/[difficulty].astro), after their ids were
+ * scoped per answer (src/lib/site/book.ts). The EPUB is made from exactly
+ * what the site renders, so it shows the same text, code, demo output and
+ * diagrams.
  */
 export interface BookAnswer {
   id: number;
@@ -17,34 +18,48 @@ export interface BookAnswer {
   article: Element;
 }
 
-/** Every answer of the book page's HTML, in id order; throws when the page is not the book. */
-export function answersFromBook(html: string): BookAnswer[] {
+/** One built page of the book: where it is in dist/ (for messages) and its HTML. */
+export interface BookPage {
+  file: string;
+  html: string;
+}
+
+/**
+ * Every answer of the book's part pages, in id order; throws, naming the
+ * page, when one holds no answers or an answer is malformed, and when two
+ * pages (or one) hold the same answer.
+ */
+export function answersFromBook(pages: readonly BookPage[]): BookAnswer[] {
+  if (pages.length === 0) throw new Error('answersFromBook needs the pages of the book; it was given none');
   const answers: BookAnswer[] = [];
-  for (const element of elements(parseDocument(html))) {
-    if (element.tagName !== 'article' || !classes(element).includes('book-answer')) continue;
-    const id = Number(/^q(\d+)$/.exec(attr(element, 'id') ?? '')?.[1]);
-    if (!Number.isInteger(id)) throw new Error(`book page: <article class="book-answer"> has id="${attr(element, 'id')}"; expected q and the question's number`);
-    answers.push({
-      id,
-      band: bandForId(id),
-      title: oneText(element, 'h2', 'book-title', id),
-      summary: oneText(element, 'div', 'short-answer', id, 'p'),
-      article: element,
-    });
+  const holder = new Map<number, string>();
+  for (const { file, html } of pages) {
+    const before = answers.length;
+    for (const element of elements(parseDocument(html))) {
+      if (element.tagName !== 'article' || !classes(element).includes('book-answer')) continue;
+      const id = Number(/^q(\d+)$/.exec(attr(element, 'id') ?? '')?.[1]);
+      if (!Number.isInteger(id)) throw new Error(`${file}: <article class="book-answer"> has id="${attr(element, 'id')}"; expected q and the question's number`);
+      const other = holder.get(id);
+      if (other !== undefined) throw new Error(`the book holds Q${id} twice: in ${other}${other === file ? '' : ` and in ${file}`}`);
+      holder.set(id, file);
+      answers.push({
+        id,
+        band: bandForId(id),
+        title: oneText(file, element, 'h2', 'book-title', id),
+        summary: oneText(file, element, 'div', 'short-answer', id, 'p'),
+        article: element,
+      });
+    }
+    if (answers.length === before) throw new Error(`${file} has no <article class="book-answer" id="qN">; is src/pages/book/[difficulty].astro building it?`);
   }
-  if (answers.length === 0) throw new Error('book page has no <article class="book-answer" id="qN">; is src/pages/book.astro building it?');
-  answers.sort((a, b) => a.id - b.id);
-  answers.forEach((a, i) => {
-    if (i > 0 && answers[i - 1]!.id === a.id) throw new Error(`book page holds Q${a.id} twice`);
-  });
-  return answers;
+  return answers.sort((a, b) => a.id - b.id);
 }
 
 /** The text of the one `<tag class="…">` in an answer (or of its `inner` child), whitespace collapsed. */
-function oneText(article: Element, tag: string, className: string, id: number, inner?: string): string {
+function oneText(file: string, article: Element, tag: string, className: string, id: number, inner?: string): string {
   const found = elements(article.childNodes).filter((e) => e.tagName === tag && classes(e).includes(className));
-  if (found.length !== 1) throw new Error(`book page: Q${id} has ${found.length} <${tag} class="${className}">; expected one`);
+  if (found.length !== 1) throw new Error(`${file}: Q${id} has ${found.length} <${tag} class="${className}">; expected one`);
   const target = inner ? elements(found[0]!.childNodes).find((e) => e.tagName === inner) : found[0];
-  if (!target) throw new Error(`book page: Q${id}'s <${tag} class="${className}"> has no <${inner}>`);
+  if (!target) throw new Error(`${file}: Q${id}'s <${tag} class="${className}"> has no <${inner}>`);
   return textOf(target).replace(/\s+/g, ' ').trim();
 }

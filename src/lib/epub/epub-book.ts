@@ -1,5 +1,5 @@
 import { BANDS } from '../content/difficulty.ts';
-import { answersFromBook } from './book-answers.ts';
+import { answersFromBook, type BookPage } from './book-answers.ts';
 import { cleanForEpub } from './epub-clean.ts';
 import {
   chapterFile, NAV, navDocument, partPage, QUICK_REVIEW, quickReview, STYLESHEET, titlePage, xhtmlDocument,
@@ -11,7 +11,7 @@ import { elements, isSvg, toXhtml } from './xhtml.ts';
 import { writeZip, type ZipEntry } from './zip-writer.ts';
 
 /**
- * The whole handbook as an EPUB 3, made from the built one-page book: a
+ * The whole handbook as an EPUB 3, made from the built book's three parts: a
  * title page, then per difficulty an opening page and one chapter per
  * answer, then the quick review of short answers. Links between answers
  * lead from chapter to chapter.
@@ -35,8 +35,9 @@ export interface Epub {
   answers: number;
 }
 
-export function epubFromBook(bookHtml: string, { info, css, palette }: EpubOptions): Epub {
-  const answers = answersFromBook(bookHtml);
+/** The EPUB of the book's part pages (each band's, in any order: chapters follow the ids). */
+export function epubFromBook(pages: readonly BookPage[], { info, css, palette }: EpubOptions): Epub {
+  const answers = answersFromBook(pages);
   const tokenColours = new Set<string>();
   for (const answer of answers) for (const c of cleanForEpub(answer.article, palette).tokenColours) tokenColours.add(c);
 

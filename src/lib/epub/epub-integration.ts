@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { BOOK_PARTS } from '../site/book.ts';
 import { filesUnder } from '../tooling/files.ts';
 import { epubFromBook } from './epub-book.ts';
 import { lightPalette } from './epub-clean.ts';
@@ -16,8 +17,9 @@ export interface EpubBookOptions {
 }
 
 /**
- * After the build, and after the book page's ids are scoped (so list it
- * after bookIds): makes the EPUB from dist/book/index.html, writes it to
+ * After the build, and after the book's ids are scoped (so list it after
+ * bookIds): makes the EPUB from the book's parts (dist/book/easy/index.html
+ * and the other bands'), writes it to
  * dist/backend-interview-handbook.epub, and writes its size into the pages
  * that link to it.
  */
@@ -27,7 +29,8 @@ export function epubBook({ root, title, description, url }: EpubBookOptions): As
     hooks: {
       'astro:build:done': ({ dir, logger }) => {
         const started = performance.now();
-        const epub = epubFromBook(readFileSync(fileURLToPath(new URL('book/index.html', dir)), 'utf8'), {
+        const pages = BOOK_PARTS.map(({ file }) => ({ file, html: readFileSync(fileURLToPath(new URL(file, dir)), 'utf8') }));
+        const epub = epubFromBook(pages, {
           info: { title, description, url, modified: buildDate() },
           css: readFileSync(`${root}src/lib/epub/epub.css`, 'utf8'),
           palette: lightPalette(readFileSync(`${root}src/styles/global.css`, 'utf8')),

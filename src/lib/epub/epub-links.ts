@@ -1,9 +1,12 @@
+import { DIFFICULTIES } from '../content/difficulty.ts';
+import { bookPath } from '../site/links.ts';
 import { attr, elements, isHtml, setAttr, type Node } from './xhtml.ts';
 
 /**
- * Links inside the EPUB. The book page jumps within one page (`#q42`,
- * `#q42-in-code`); the EPUB holds one document per answer, so each jump must
- * name the document that holds its target (`q042.xhtml#q42-in-code`).
+ * Links inside the EPUB. A part of the book jumps within its page (`#q42`,
+ * `#q42-in-code`) or to another part (`/handbook/book/medium/#q42`); the
+ * EPUB holds one document per answer, so each must name the document that
+ * holds its target (`q042.xhtml#q42-in-code`).
  */
 export interface Chapter {
   /** File name inside the EPUB's content folder, like `q042.xhtml`. */
@@ -27,25 +30,29 @@ export function idIndex(chapters: readonly Chapter[]): Map<string, string> {
 }
 
 /**
- * Rewrites every `<a href>` in the chapters: a fragment goes to the chapter
- * holding its id, a path on the site becomes an absolute URL under `site`
- * (the reader opens it in a browser), and web and mail links stay. A
- * fragment no chapter holds fails, naming the chapter and the link.
+ * Rewrites every `<a href>` in the chapters: a fragment, on its own or on a
+ * part of the book, goes to the chapter holding its id, another path on the
+ * site becomes an absolute URL under `site` (the reader opens it in a
+ * browser), and web and mail links stay. A fragment no chapter holds fails,
+ * naming the chapter and the link.
  */
 export function linkChapters(chapters: readonly Chapter[], site: string): void {
   const index = idIndex(chapters);
+  const parts = new Set(DIFFICULTIES.map((d) => new URL(bookPath(d), site).pathname));
   for (const { file, nodes } of chapters) {
     for (const a of elements(nodes)) {
-      const href = isHtml(a, 'a') ? attr(a, 'href') : undefined;
-      if (href === undefined || /^(https?:|mailto:)/.test(href)) continue;
+      const raw = isHtml(a, 'a') ? attr(a, 'href') : undefined;
+      if (raw === undefined || /^(https?:|mailto:)/.test(raw)) continue;
+      const hash = raw.indexOf('#');
+      const href = hash > 0 && parts.has(raw.slice(0, hash)) ? raw.slice(hash) : raw;
       if (href.startsWith('#')) {
         const target = index.get(decodeURIComponent(href.slice(1)));
-        if (!target) throw new Error(`${file}: the link ${href} points at no id in the book`);
+        if (!target) throw new Error(`${file}: the link ${raw} points at no id in the book`);
         setAttr(a, 'href', target === file ? href : `${target}${href}`);
       } else if (href.startsWith('/') && !href.startsWith('//')) {
         setAttr(a, 'href', new URL(href, site).href);
       } else {
-        throw new Error(`${file}: the link "${href}" is neither a fragment, a site path nor a web address; the EPUB cannot resolve it`);
+        throw new Error(`${file}: the link "${raw}" is neither a fragment, a site path nor a web address; the EPUB cannot resolve it`);
       }
     }
   }

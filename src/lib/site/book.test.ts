@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scopeBook, scopeIds } from './book.ts';
+import { bookPlaces, scopeBook, scopeIds } from './book.ts';
 
 describe('scopeIds', () => {
   it('prefixes ids, the attributes that refer to ids, and local fragment links', () => {
@@ -17,30 +17,43 @@ describe('scopeIds', () => {
   });
 });
 
+describe('bookPlaces', () => {
+  it('places each answer on the part of its difficulty band, under the base', () => {
+    const places = bookPlaces(new Map([[6, 'json'], [42, 'password-storage'], [97, 'webhooks']]), '/handbook/');
+    expect([...places]).toEqual([
+      ['/handbook/questions/json/', { page: '/handbook/book/easy/', id: 6 }],
+      ['/handbook/questions/password-storage/', { page: '/handbook/book/medium/', id: 42 }],
+      ['/handbook/questions/webhooks/', { page: '/handbook/book/hard/', id: 97 }],
+    ]);
+  });
+});
+
 describe('scopeBook', () => {
-  const paths = new Map([['/handbook/questions/json/', 6], ['/handbook/questions/password-storage/', 42]]);
-  const page = [
-    '<main><nav><a href="#q6">Q6</a> <a href="#q42">Q42</a></nav>',
+  const places = bookPlaces(new Map([[6, 'json'], [7, 'rest'], [42, 'password-storage']]), '/handbook/');
+  const easy = [
+    '<main><nav><a href="#q6">Q6</a> <a href="#q7">Q7</a></nav>',
     '<article class="book-answer" id="q6"><h2 id="in-code">In code</h2><a href="/handbook/questions/password-storage/#salt">salt</a></article>',
-    '<article class="book-answer" id="q42"><h2 id="in-code">In code</h2><a href="#in-code">here</a><a href="/handbook/questions/json/">JSON</a></article>',
+    '<article class="book-answer" id="q7"><h2 id="in-code">In code</h2><a href="#in-code">here</a><a href="/handbook/questions/json/">JSON</a></article>',
     '<!--book-end--><a href="/handbook/topics/">Topics</a></main>',
   ].join('');
+  const out = scopeBook(easy, '/handbook/book/easy/', places);
 
   it('gives each answer its own ids, leaving the page outside the answers alone', () => {
-    const out = scopeBook(page, paths);
-    expect(out).toContain('<nav><a href="#q6">Q6</a> <a href="#q42">Q42</a></nav>');
+    expect(out).toContain('<nav><a href="#q6">Q6</a> <a href="#q7">Q7</a></nav>');
     expect(out).toContain('<article class="book-answer" id="q6"><h2 id="q6-in-code">');
-    expect(out).toContain('<article class="book-answer" id="q42"><h2 id="q42-in-code">In code</h2><a href="#q42-in-code">here</a>');
-    expect(out).toContain('<a href="/handbook/topics/">Topics</a>');
+    expect(out).toContain('<article class="book-answer" id="q7"><h2 id="q7-in-code">In code</h2><a href="#q7-in-code">here</a>');
+    expect(out).toContain('<!--book-end--><a href="/handbook/topics/">Topics</a>');
   });
 
-  it('turns links to answers in the book into jumps, keeping their fragment', () => {
-    const out = scopeBook(page, paths);
-    expect(out).toContain('<a href="#q42-salt">salt</a>');
+  it('turns links to answers in the same part into jumps within the page', () => {
     expect(out).toContain('<a href="#q6">JSON</a>');
   });
 
-  it('says what is wrong when the page holds no answers', () => {
-    expect(() => scopeBook('<main></main>', paths)).toThrow(/book page has no <article class="book-answer"/);
+  it('turns links to answers in another part into links to that part, keeping their fragment', () => {
+    expect(out).toContain('<a href="/handbook/book/medium/#q42-salt">salt</a>');
+  });
+
+  it('says which page is wrong when it holds no answers', () => {
+    expect(() => scopeBook('<main></main>', '/handbook/book/hard/', places)).toThrow(/book page \/handbook\/book\/hard\/ has no <article class="book-answer"/);
   });
 });

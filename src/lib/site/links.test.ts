@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeBase, questionPath, stablePath, topicPath, withBase } from './links.ts';
+import { bookPath, normalizeBase, questionPath, stablePath, topicPath, withBase } from './links.ts';
 
 describe('normalizeBase', () => {
   it.each([
@@ -27,5 +27,12 @@ describe('topicPath', () => {
   it('points at the topic index or one topic, under the base', () => {
     expect(withBase(topicPath(), '/handbook/')).toBe('/handbook/topics/');
     expect(withBase(topicPath('api-design'), '/handbook/')).toBe('/handbook/topics/api-design/');
+  });
+});
+
+describe('bookPath', () => {
+  it('points at the book or one of its parts, under the base', () => {
+    expect(withBase(bookPath(), '/handbook/')).toBe('/handbook/book/');
+    expect(withBase(bookPath('hard'), '/handbook/')).toBe('/handbook/book/hard/');
   });
 });

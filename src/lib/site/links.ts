@@ -33,6 +33,11 @@ export function difficultyPath(difficulty: string): string {
   return `${difficulty}/`;
 }
 
+/** The book's front page, or the part of the book holding one difficulty's answers. */
+export function bookPath(difficulty?: string): string {
+  return difficulty ? `book/${difficulty}/` : 'book/';
+}
+
 /** The index of topics, and the listing page of one topic. */
 export function topicPath(topic?: string): string {
   return topic ? `topics/${topic}/` : 'topics/';
