@@ -115,8 +115,14 @@ class DemoQueue {
     const job = host.sent[0];
     if (!job) return;
     host.timer = setTimeout(() => {
-      host.child.kill('SIGKILL');
-      this.end(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
+      // Node runs due timers before it reads pipes: when the build's thread
+      // was busy past the timeout, the demo's result may be waiting unread.
+      // Stop the demo only if, once the pipe is read, it is still running.
+      setImmediate(() => {
+        if (host.sent[0] !== job) return;
+        host.child.kill('SIGKILL');
+        this.end(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
+      });
     }, job.timeoutMs);
   }
 
