@@ -9,8 +9,8 @@ import { runInDemoHost, stderrTail } from './demo-queue.ts';
  * it printed, so a page shows real output rather than a pasted copy. This
  * file decides where demos run and what is kept; the work is done by
  * - demo-cache.ts: outputs kept on disk by content, `.cache/demo-output/`;
- * - demo-queue.ts: the demo host processes (one by default), each sent a
- *   few demos ahead, beside Astro's work on the other core;
+ * - demo-queue.ts: the demo host processes (one by default), each sent
+ *   demos as they are queued, beside Astro's work on the other core;
  * - demo-host.ts: that process, running each demo as its own program;
  * - demo-protocol.ts: what the queue and the host say to each other;
  * - deferred-demos.ts, demo-placeholder.ts, demo-output-integration.ts:
