@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { bookIds } from './src/lib/site/book-integration.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
+import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
+import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
 import { diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
 import { epubBook } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
@@ -26,6 +28,8 @@ const slugs = new Map(
     .filter((f) => f !== null)
     .map((f) => [f.id, f.slug]),
 );
+// In `astro build`, pages render while their demos run; outputs go in after.
+const deferredDemos = new DeferredDemos();
 
 export default defineConfig({
   site: config.site,
@@ -36,6 +40,8 @@ export default defineConfig({
     // Checks every answer's frontmatter; only then starts the demos pages show.
     contentCheck(root),
     mdx(),
+    // Fills in demo output, so it comes before anything that reads built pages.
+    demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
     // Made from the book page above once its ids are scoped, so it comes after.
     epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}` }),
@@ -52,7 +58,7 @@ export default defineConfig({
     },
     processor: satteri({
       mdastPlugins: [
-        snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/` }),
+        snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/`, deferred: deferredDemos }),
         questionLinkPlugin({ root, base: config.base, slugs }),
         diagramPlugin({ root }),
       ],

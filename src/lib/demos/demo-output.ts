@@ -9,10 +9,12 @@ import { runInDemoHost, stderrTail } from './demo-queue.ts';
  * it printed, so a page shows real output rather than a pasted copy. This
  * file decides where demos run and what is kept; the work is done by
  * - demo-cache.ts: outputs kept on disk by content, `.cache/demo-output/`;
- * - demo-queue.ts: the demo host processes (one by default), each sent a
- *   few demos ahead, beside Astro's work on the other core;
+ * - demo-queue.ts: the demo host processes (one by default), each sent
+ *   demos as they are queued, beside Astro's work on the other core;
  * - demo-host.ts: that process, running each demo as its own program;
- * - demo-protocol.ts: what the queue and the host say to each other.
+ * - demo-protocol.ts: what the queue and the host say to each other;
+ * - deferred-demos.ts, demo-placeholder.ts, demo-output-integration.ts:
+ *   in `astro build`, outputs filled into the pages after they render.
  */
 
 export interface DemoOptions {
@@ -69,9 +71,10 @@ export function runDemo(file: string, { cwd, timeoutMs = 30_000, cache = default
 }
 
 /**
- * Queues every demo a build will show, so they run while Astro compiles
- * pages rather than when a page asks. Failures surface when the page
- * that shows the demo awaits it, with that page named in the error.
+ * Queues every demo a build will show, so they start before Astro compiles
+ * the pages that ask for them. Failures surface where a page shows the
+ * demo, with that page named in the error: in `astro build` once every
+ * page is rendered (deferred-demos.ts), in `astro dev` as the page compiles.
  */
 export function prefetchDemos(files: Iterable<string>, options: DemoOptions): void {
   for (const file of files) runDemo(file, options).catch(() => {});

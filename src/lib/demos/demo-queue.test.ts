@@ -41,6 +41,20 @@ describe('runInDemoHost, sending ahead', () => {
     await expect(results).resolves.toMatchObject([{ stdout: 'quick\n' }, { stdout: 'next\n' }]);
   });
 
+  it('keeps the result of a demo that ended in time while the build was too busy to read it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-busy-'));
+    const marker = join(cwd, 'done');
+    const file = module('busy.ts', `import { writeFileSync } from 'node:fs';\nconsole.log('in time');\nwriteFileSync(${JSON.stringify(marker)}, '');\n`);
+    const result = runInDemoHost(file, { ...options, cwd, timeoutMs: 1_000 });
+    // Busy until the demo has ended and well past its timeout, so both the
+    // timer and the result are waiting when this thread is free again.
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(marker) && Date.now() < deadline);
+    const past = Date.now() + 1_500;
+    while (Date.now() < past);
+    await expect(result).resolves.toMatchObject({ stdout: 'in time\n', exitCode: 0 });
+  });
+
   it('runs demos side by side in as many hosts as allowed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-pair-'));
     const pair = { ...options, cwd, hosts: 2 };

@@ -29,16 +29,6 @@ export interface HostOptions {
   hosts: number;
 }
 
-/**
- * How many demos a host is sent before their results come back. The build's
- * own thread is often busy for a while (compiling a page, or seconds on a
- * loaded machine), so a host that waited for it between demos would sit
- * idle; with a few queued it rarely does, and a failed demo costs only the
- * resending of those few. With three, a cold build on a busy machine still
- * showed a host idle for 4.5 s once.
- */
-export const PIPELINE_DEPTH = 6;
-
 /** The last lines of a process's stderr, to end an error message with. */
 export const stderrTail = (text: string) => {
   const lines = text.trim().split('\n').slice(-8).join('\n');
@@ -66,11 +56,15 @@ interface Host {
  * Feeds demos to demo hosts (demo-host.ts), child processes that each run
  * demos one at a time, so the build pays for starting Node and loading a
  * demo's packages once per host rather than per demo. Hosts are started
- * when there is work, up to `size` side by side, each sent up to
- * PIPELINE_DEPTH demos ahead, and told to exit when the queue is empty. A
- * host that ends itself (after a failed demo or a demo's process.exit) or
- * is stopped at a timeout is replaced, and the demos it was sent but never
- * ran go back to the front of the queue.
+ * when there is work, up to `size` side by side, and told to exit when the
+ * queue is empty. A demo is sent to the least busy host as soon as it is
+ * queued, so a host runs on by itself while the build's own thread is busy
+ * (compiling or rendering pages, for seconds on a loaded machine). Sent
+ * only six ahead, a host sat idle 6–10 s early in each cold build once
+ * pages stopped waiting for demos (2026-12-02). A host that ends itself
+ * (after a failed demo or a demo's process.exit) or is stopped at a
+ * timeout is replaced, and the demos it was sent but never ran go back to
+ * the front of the queue, to be sent again.
  */
 class DemoQueue {
   private readonly waiting: Job[] = [];
@@ -98,7 +92,7 @@ class DemoQueue {
     while (this.waiting.length > 0) {
       let host = [...this.hosts].sort((a, b) => a.sent.length - b.sent.length)[0];
       if ((!host || host.sent.length > 0) && this.hosts.size < this.size) host = this.start();
-      if (!host || host.sent.length >= PIPELINE_DEPTH) break;
+      if (!host) break;
       this.send(host, this.waiting.shift()!);
     }
     if (this.waiting.length === 0) for (const host of this.hosts) if (host.sent.length === 0) this.retire(host);
@@ -115,8 +109,14 @@ class DemoQueue {
     const job = host.sent[0];
     if (!job) return;
     host.timer = setTimeout(() => {
-      host.child.kill('SIGKILL');
-      this.end(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
+      // Node runs due timers before it reads pipes: when the build's thread
+      // was busy past the timeout, the demo's result may be waiting unread.
+      // Stop the demo only if, once the pipe is read, it is still running.
+      setImmediate(() => {
+        if (host.sent[0] !== job) return;
+        host.child.kill('SIGKILL');
+        this.end(host, () => job.reject(new Error(`running "node ${job.file}" was stopped after ${job.timeoutMs} ms`)));
+      });
     }, job.timeoutMs);
   }
 

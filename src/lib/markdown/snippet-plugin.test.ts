@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
+import { DeferredDemos } from '../demos/deferred-demos.ts';
 import type { JsxElement, VisitorContext } from './mdast.ts';
 import { snippetPlugin } from './snippet-plugin.ts';
 
@@ -26,14 +27,14 @@ function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsx
   };
 }
 
-async function expand(node: MdxJsxFlowElement, run = async () => 'demo output'): Promise<MdastNode[] | undefined> {
+async function expand(node: MdxJsxFlowElement, run = async () => 'demo output', deferred?: DeferredDemos): Promise<MdastNode[] | undefined> {
   let result: MdastNode[] | undefined;
   const ctx = {
     fileURL: new URL(`file://${root}/content/questions/004-a.mdx`),
     replaceNode: vi.fn((_, replacement) => void (result = [replacement].flat() as MdastNode[])),
     setProperty: vi.fn(),
   } satisfies VisitorContext;
-  await snippetPlugin({ root, sourceUrl: 'https://example.com/blob/main/', run }).mdxJsxFlowElement(node, ctx);
+  await snippetPlugin({ root, sourceUrl: 'https://example.com/blob/main/', run, deferred }).mdxJsxFlowElement(node, ctx);
   return result;
 }
 
@@ -86,5 +87,32 @@ describe('snippetPlugin', () => {
     await expect(expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), failing)).rejects.toThrow(
       /004-a.mdx:12: <Snippet file="http\/ok.ts" output>: running "node x" exited with code 1/,
     );
+  });
+
+  describe('in astro build, with demos deferred', () => {
+    const active = () => Object.assign(new DeferredDemos(), { active: true });
+
+    it('puts a placeholder where the output goes, without waiting for the demo', async () => {
+      const deferred = active();
+      const nodes = (await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), () => new Promise(() => {}), deferred))!;
+      expect((nodes[1] as JsxElement).children[1]).toEqual({ type: 'code', lang: 'text', meta: null, value: '@@demo-output snippets/http/ok.ts@@' });
+      expect(deferred.size).toBe(1);
+    });
+
+    it('waits as before when the build has not turned deferring on', async () => {
+      const nodes = (await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, new DeferredDemos()))!;
+      expect((nodes[1] as JsxElement).children[1]).toMatchObject({ value: 'demo output' });
+    });
+
+    it('fails the build with the same message when the demo fails', async () => {
+      const deferred = active();
+      const failing = async () => {
+        throw new Error(`running "node ${root}/snippets/http/ok.ts" exited with code 1`);
+      };
+      await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), failing, deferred);
+      await expect(deferred.outcomes()).resolves.toMatchObject({
+        failures: ['content/questions/004-a.mdx:12: <Snippet file="http/ok.ts" output>: running "node snippets/http/ok.ts" exited with code 1'],
+      });
+    });
   });
 });

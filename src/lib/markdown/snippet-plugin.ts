@@ -2,7 +2,8 @@
  * Turns `<Snippet file="http/status.ts" region="create" />` in MDX into the
  * region's code (highlighted later by Shiki), captioned with its path and a
  * link to the source lines. With `output`, the module is run during the
- * build and its real output is shown below. Any mistake fails the build,
+ * build and its real output is shown below (in `astro build`, filled in
+ * after the pages render: deferred-demos.ts). Any mistake fails the build,
  * naming the page, the line, the snippet and what to fix. The tag itself is
  * read by snippet-usage.ts, the same reader the content lint uses.
  */
@@ -10,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { GUIDE } from '../content/content-problem.ts';
+import type { DeferredDemos } from '../demos/deferred-demos.ts';
 import { prefetchDemos, runDemo } from '../demos/demo-output.ts';
 import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
@@ -22,6 +24,8 @@ export interface SnippetOptions {
   sourceUrl: string;
   /** Runs a demo; replaced in tests. */
   run?: (file: string) => Promise<string>;
+  /** Where pages leave demo outputs to be filled in after rendering, when it is active. */
+  deferred?: DeferredDemos;
 }
 
 /** A Sätteri mdast plugin (Astro's Markdown processor). */
@@ -48,7 +52,7 @@ export function prefetchPageDemos(root: string, pages: readonly { text: string }
 }
 
 /** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
-async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run }: Required<SnippetOptions>): Promise<MdastNode[]> {
+async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run, deferred }: SnippetOptions & Pick<Required<SnippetOptions>, 'run'>): Promise<MdastNode[]> {
   let ref: SnippetRef;
   try {
     ref = snippetRef(node);
@@ -77,11 +81,15 @@ async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, 
   ]);
   if (!ref.output) return [source];
 
+  const failure = (error: unknown) => new Error(`${where}: <Snippet file="${file}" output>: ${(error as Error).message.replaceAll(absolute, path)}`);
   let output: string;
-  try {
-    output = await run(absolute);
-  } catch (error) {
-    throw new Error(`${where}: <Snippet file="${file}" output>: ${(error as Error).message.replaceAll(absolute, path)}`);
+  if (deferred?.active) output = deferred.placeholder(path, () => run(absolute), failure);
+  else {
+    try {
+      output = await run(absolute);
+    } catch (error) {
+      throw failure(error);
+    }
   }
   return [
     source,
