@@ -43,7 +43,7 @@ export default defineConfig({
     // Fills in demo output, so it comes before anything that reads built pages.
     demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
-    // Made from the book page above once its ids are scoped, so it comes after.
+    // Made from the book pages above once their ids are scoped, so it comes after.
     epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}` }),
     securityHeaders(),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
