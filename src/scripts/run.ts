@@ -35,8 +35,9 @@ function panelFor(button: HTMLButtonElement): { status: HTMLElement; output: HTM
 
 /** Runs the demo of `button`'s snippet in a sandbox and shows its output. */
 export async function run(button: HTMLButtonElement): Promise<void> {
-  if (button.disabled) return;
-  button.disabled = true;
+  // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+  if (button.ariaDisabled === 'true') return;
+  button.ariaDisabled = 'true';
   const { status, output } = panelFor(button);
   output.textContent = '';
   status.textContent = 'Running…';
@@ -82,6 +83,6 @@ export async function run(button: HTMLButtonElement): Promise<void> {
     status.textContent = `Could not run it: ${(error as Error).message}`;
   } finally {
     iframe.remove();
-    button.disabled = false;
+    button.ariaDisabled = null;
   }
 }

@@ -36,12 +36,12 @@ for (const { module, chunk, path, pglite } of modules) {
     const button = page.locator(`button[data-run="${chunk}"]`).first();
     const figure = page.locator('figure.snippet-output', { has: button });
     await button.click();
-    const status = page.locator('figure.snippet-output + .run-result .run-status', { has: page.locator('xpath=.') })
-      .and(figure.locator('xpath=following-sibling::section[1]//p'));
+    const panel = figure.locator('xpath=following-sibling::section[1]');
+    const status = panel.locator('.run-status');
     await expect(status).not.toHaveText(/Running/, { timeout: pglite ? 60_000 : 10_000 });
     await expect(status).toHaveText(/^Ran in your browser/);
     const built = await figure.locator('pre code').textContent();
-    const ran = await figure.locator('xpath=following-sibling::section[1]//pre/code').textContent();
+    const ran = await panel.locator('.run-output code').textContent();
     expect(ran).toBe(built);
   });
 }

@@ -75,7 +75,8 @@ export async function browserBundle(file: string, root: string): Promise<Browser
       stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'run-entry.ts' },
       bundle: true, platform: 'browser', format: 'esm', target: 'es2023', write: false, logLevel: 'silent',
       // A classic worker has no import.meta; PGlite reads its URL only to fetch files the page sends instead.
-      define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"https://run.invalid/"' },
+      // import.meta.main is false wherever the loader above did not set it: only the entry runs its demo.
+      define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"https://run.invalid/"', 'import.meta.main': 'false' },
       plugins: [plugin], minify: true, legalComments: 'none',
     });
   } catch (error) {
