@@ -114,6 +114,6 @@ function runControl(demo: RunnableDemo, command: string): MdastNode[] {
   }
   return [
     element('span', { class: 'run-node' }, [text(`Runs in Node only: ${demo.reason}.`)], false),
-    element('button', { type: 'button', class: 'copy js-only', 'data-copy': command, 'aria-label': `Copy the command ${command}` }, [text('Copy command')], false),
+    element('button', { type: 'button', class: 'copy js-only', 'data-copy': command, 'aria-label': `Copy command: ${command}` }, [text('Copy command')], false),
   ];
 }

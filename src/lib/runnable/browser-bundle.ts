@@ -29,6 +29,16 @@ const REPLACED: Record<string, string> = { 'snippets/db/database.ts': 'shims/dat
 /** Node globals a browser lacks and the runner does not provide, found in our modules' text. */
 const NODE_GLOBALS = ['Buffer'];
 
+/** The entry's specifier prefix. */
+const MAIN = 'run-main:';
+
+/** A snippet module's text, noting any Node global it uses as a blocker. */
+function snippetSource(path: string, root: string, blockers: Blocker[]): string {
+  const source = readFileSync(path, 'utf8');
+  for (const global of NODE_GLOBALS) if (new RegExp(`\\b${global}\\.`).test(source)) blockers.push({ need: global, importer: relative(root, path) });
+  return source;
+}
+
 export type BrowserBundle =
   | { runnable: true; code: string; pglite: boolean }
   | { runnable: false; reason: string };
@@ -39,10 +49,20 @@ const BUILTIN = /^(node:.*|assert|async_hooks|buffer|child_process|crypto|dns|ev
 export async function browserBundle(file: string, root: string): Promise<BrowserBundle> {
   const blockers: Blocker[] = [];
   let pglite = false;
-  const entry = `import '${join(RUNNER, 'worker-prelude.ts')}';\nimport ${JSON.stringify(file)};\nimport { moduleDone } from '${join(RUNNER, 'worker-prelude.ts')}';\nawait moduleDone();\n`;
+  const prelude = JSON.stringify(join(RUNNER, 'worker-prelude.ts'));
+  const entry = `import ${prelude};\nimport ${JSON.stringify(MAIN + file)};\nimport { moduleDone } from ${prelude};\nawait moduleDone();\n`;
   const plugin: esbuild.Plugin = {
     name: 'handbook-browser',
     setup(build) {
+      // The module itself, as the entry: its own namespace, so it is a copy
+      // apart from any import of the same file (whose main is false), as the
+      // demo host gives each demo fresh copies.
+      build.onResolve({ filter: /^run-main:/ }, (args) => ({ path: args.path.slice(MAIN.length), namespace: 'run-main' }));
+      build.onLoad({ filter: /.*/, namespace: 'run-main' }, (args) => ({
+        contents: snippetSource(args.path, root, blockers).replaceAll('import.meta.main', 'true'),
+        loader: 'ts',
+        resolveDir: dirname(args.path),
+      }));
       build.onResolve({ filter: BUILTIN }, (args) => {
         const shim = SHIMS[args.path];
         if (shim && args.importer.includes('/snippets/')) return { path: join(RUNNER, shim) };
@@ -57,15 +77,12 @@ export async function browserBundle(file: string, root: string): Promise<Browser
         if (args.path === '@electric-sql/pglite') pglite = true;
         return undefined;
       });
-      build.onLoad({ filter: /\.ts$/ }, (args) => {
+      build.onLoad({ filter: /\.ts$/, namespace: 'file' }, (args) => {
         const rel = relative(root, args.path);
         const replacement = REPLACED[rel];
         if (replacement) return { contents: readFileSync(join(RUNNER, replacement), 'utf8'), loader: 'ts', resolveDir: RUNNER + '/shims' };
         if (!rel.startsWith('snippets/')) return undefined;
-        const source = readFileSync(args.path, 'utf8');
-        for (const global of NODE_GLOBALS) if (new RegExp(`\\b${global}\\.`).test(source)) blockers.push({ need: global, importer: rel });
-        const main = args.path === file ? 'true' : 'false';
-        return { contents: source.replaceAll('import.meta.main', main), loader: 'ts' };
+        return { contents: snippetSource(args.path, root, blockers).replaceAll('import.meta.main', 'false'), loader: 'ts' };
       });
     },
   };
@@ -75,7 +92,7 @@ export async function browserBundle(file: string, root: string): Promise<Browser
       stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'run-entry.ts' },
       bundle: true, platform: 'browser', format: 'esm', target: 'es2023', write: false, logLevel: 'silent',
       // A classic worker has no import.meta; PGlite reads its URL only to fetch files the page sends instead.
-      // import.meta.main is false wherever the loader above did not set it: only the entry runs its demo.
+      // import.meta.main is false wherever the loaders above did not set it: only the entry runs its demo.
       define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '"https://run.invalid/"', 'import.meta.main': 'false' },
       plugins: [plugin], minify: true, legalComments: 'none',
     });

@@ -56,7 +56,8 @@ async function classify(file: string, root: string): Promise<RunnableDemo> {
   const exception = BROWSER_EXCEPTIONS[relative(join(root, 'snippets'), file)];
   if (exception) return { runnable: false, reason: exception };
   const dir = runCacheDir(root);
-  const key = createHash('sha256').update(demoCacheKey(file, { root })).update(runnerSources()).digest('hex');
+  // The entry is named: two modules that import each other have one module set, so one demo key.
+  const key = createHash('sha256').update(`entry ${relative(root, file)}\n`).update(demoCacheKey(file, { root })).update(runnerSources()).digest('hex');
   const kept = join(dir, `${key}.json`);
   if (existsSync(kept)) {
     const demo = JSON.parse(readFileSync(kept, 'utf8')) as RunnableDemo;
