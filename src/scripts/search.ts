@@ -26,7 +26,8 @@ const topicSelect = document.getElementById('search-topic') as HTMLSelectElement
 
 let pagefind: Promise<Pagefind> | undefined;
 function loadPagefind(): Promise<Pagefind> {
-  pagefind ??= import(/* @vite-ignore */ `${base}pagefind/pagefind.js`).then(
+  if (pagefind) return pagefind;
+  pagefind = import(/* @vite-ignore */ `${base}pagefind/pagefind.js`).then(
     async (pf: Pagefind & { init(): Promise<void> }) => {
       // A query runs several small searches and reads a few pages' data: on
       // the main thread, as in Node's relevance test, each takes a fraction
@@ -36,6 +37,10 @@ function loadPagefind(): Promise<Pagefind> {
       return pf;
     },
   );
+  // A load that failed (a dropped connection) is tried again on the next search.
+  pagefind.catch(() => {
+    pagefind = undefined;
+  });
   return pagefind;
 }
 
@@ -120,7 +125,9 @@ async function run(): Promise<void> {
     return;
   }
   if (!result) {
-    status.textContent = 'Search needs the built site: run npm run build, then npm run preview.';
+    // Never leave an earlier query's results under this one.
+    list.replaceChildren();
+    status.textContent = 'Search could not load. Reload the page to try again (locally: npm run build, then npm run preview).';
     return;
   }
   list.replaceChildren(...result.pages.map(({ data, words }) => renderResult(data, words)));

@@ -85,6 +85,24 @@ test('results as typed end on the whole query, never on a superseded one', async
   }
 });
 
+test('a failed Pagefind load says so and is tried again on the next search', async ({ page, consoleErrors }) => {
+  let failing = true;
+  await page.route('**/pagefind/pagefind.js', (route) => (failing ? route.abort() : route.continue()));
+  await page.goto('./');
+  await page.keyboard.press('/');
+  const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
+  await dialog.getByRole('searchbox', { name: 'Search answers' }).fill('etag');
+  await expect(dialog.getByRole('status')).toHaveText(/^Search could not load\./);
+  await expect(dialog.locator('.result')).toHaveCount(0);
+  failing = false;
+  await dialog.getByRole('searchbox', { name: 'Search answers' }).fill('etag header');
+  await expect(dialog.locator('.result').first()).toBeVisible();
+  // Only the load refused on purpose may be logged.
+  const expected = consoleErrors.filter((e) => /pagefind\.js/.test(e));
+  expect(consoleErrors.filter((e) => !expected.includes(e))).toEqual([]);
+  consoleErrors.length = 0;
+});
+
 test('Escape closes the search dialog and returns focus', async ({ page }) => {
   await page.goto(Q97.path);
   const opener = page.getByRole('button', { name: 'Search' });

@@ -40,3 +40,11 @@ describe('text that only looks like an import', () => {
     expect(dynamicImports(code)).toEqual(['./lazy.ts']);
   });
 });
+
+describe('dynamicImports, by the pattern (the lexer gave up)', () => {
+  const trips = ['export const CODES = {', "  a: { status: 400, title: 'Bad' },", '} as const satisfies Record<string, { status: number; title: string }>;'].join('\n');
+  it('finds import() with a template literal or an options argument', () => {
+    const code = [trips, 'const a = () => import(`./a.ts`);', "const b = () => import('./b.json', { with: { type: 'json' } });"].join('\n');
+    expect(dynamicImports(code)).toEqual(['./a.ts', './b.json']);
+  });
+});

@@ -19,7 +19,8 @@ import { initSync, parse } from 'es-module-lexer';
 initSync();
 
 const STATIC = /\b(?:import|export)\s*(?:[^'"()]*?\bfrom\s*)?["']([^"']+)["']/g;
-const DYNAMIC = /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
+// A literal specifier in quotes or a template without `${`, then options or not.
+const DYNAMIC = /\bimport\s*\(\s*(["'`])([^"'`$]+)\1\s*(?:,[^)]*)?\)/g;
 
 /** Static and dynamic (literal) specifiers, by the lexer or, where it gives up, by the patterns. */
 function specifiers(code: string): { static: string[]; dynamic: string[] } {
@@ -34,7 +35,7 @@ function specifiers(code: string): { static: string[]; dynamic: string[] } {
   } catch {
     return {
       static: [...code.matchAll(STATIC)].map((m) => m[1]!),
-      dynamic: [...code.matchAll(DYNAMIC)].map((m) => m[1]!),
+      dynamic: [...code.matchAll(DYNAMIC)].map((m) => m[2]!),
     };
   }
 }
