@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { dynamicImports, staticImports } from './import-specifiers.ts';
+import { specifiers as importsOf } from './import-specifiers.ts';
 
 /**
  * A content-addressed store of demo output, so a build re-runs only the
@@ -25,7 +25,9 @@ export function localModules(file: string): string[] {
     if (!existsSync(path)) throw new Error(`${path}: imported by a demo but not found; fix the import path`);
     found.add(path);
     const code = readFileSync(path, 'utf8');
-    const specifiers = [...staticImports(code), ...dynamicImports(code)];
+    // One lexing pass for both kinds.
+    const imports = importsOf(code);
+    const specifiers = [...imports.static, ...imports.dynamic];
     for (const spec of specifiers) if (/^\.\.?\//.test(spec)) visit(resolve(dirname(path), spec));
   };
   visit(resolve(file));

@@ -23,7 +23,7 @@ const STATIC = /\b(?:import|export)\s*(?:[^'"()]*?\bfrom\s*)?["']([^"']+)["']/g;
 const DYNAMIC = /\bimport\s*\(\s*(["'`])([^"'`$]+)\1\s*(?:,[^)]*)?\)/g;
 
 /** Static and dynamic (literal) specifiers, by the lexer or, where it gives up, by the patterns. */
-function specifiers(code: string): { static: string[]; dynamic: string[] } {
+export function specifiers(code: string): { static: string[]; dynamic: string[] } {
   try {
     const [imports] = parse(code);
     const named = imports.filter((i) => i.n !== undefined && i.d !== -2);
