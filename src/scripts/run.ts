@@ -1,0 +1,88 @@
+// The code runner, loaded by site.ts on the first press of a Run button.
+// It starts a sandboxed iframe (src/lib/runnable/sandbox-document.ts) that
+// runs the module's chunk in a Worker, sends in PGlite's files when the
+// module needs them (the sandbox may not fetch), and shows what the module
+// prints under the build's output.
+import { PGLITE_TIME_LIMIT_MS, type PgliteFiles, type RunEvent, type RunRequest, shownOutput, stopMessage, TIME_LIMIT_MS } from '../lib/runnable/run-protocol.ts';
+import { sandboxDocument } from '../lib/runnable/sandbox-document.ts';
+
+/** The runner's files: `<base>_run/`, beside the `_astro/` folder this script is served from. */
+const RUN_BASE = new URL(/* @vite-ignore */ '../_run/', import.meta.url).href;
+
+let pglite: Promise<PgliteFiles> | undefined;
+const fetchBytes = (name: string) =>
+  fetch(RUN_BASE + name).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${name}: HTTP ${r.status}`))));
+// Kept as one download per page; each run gets copies, since sending them into the sandbox moves them.
+const pgliteFiles = async (): Promise<PgliteFiles> => {
+  pglite ??= Promise.all(['pglite.wasm', 'initdb.wasm', 'pglite.data'].map(fetchBytes)).then(([p, i, d]) => ({ pglite: p!, initdb: i!, data: d! }));
+  const files = await pglite;
+  return { pglite: files.pglite.slice(0), initdb: files.initdb.slice(0), data: files.data.slice(0) };
+};
+
+/** The panel under a demo's output where its runs show, made on the first run. */
+function panelFor(button: HTMLButtonElement): { status: HTMLElement; output: HTMLElement } {
+  const figure = button.closest('figure')!;
+  let panel = figure.nextElementSibling;
+  if (!panel?.classList.contains('run-result')) {
+    panel = document.createElement('section');
+    panel.className = 'run-result';
+    panel.setAttribute('aria-label', 'Output of your run');
+    panel.innerHTML = '<p class="run-status" role="status" aria-live="polite"></p><pre class="run-output" tabindex="0"><code></code></pre>';
+    figure.after(panel);
+  }
+  return { status: panel.querySelector('.run-status')!, output: panel.querySelector('code')! };
+}
+
+/** Runs the demo of `button`'s snippet in a sandbox and shows its output. */
+export async function run(button: HTMLButtonElement): Promise<void> {
+  // aria-disabled rather than disabled: a disabled button drops keyboard focus.
+  if (button.ariaDisabled === 'true') return;
+  button.ariaDisabled = 'true';
+  const { status, output } = panelFor(button);
+  output.textContent = '';
+  status.textContent = 'Running…';
+  const usesPglite = button.dataset.pglite !== undefined;
+  const timeLimitMs = usesPglite ? PGLITE_TIME_LIMIT_MS : TIME_LIMIT_MS;
+  const iframe = document.createElement('iframe');
+  try {
+    const files = usesPglite ? await pgliteFiles() : undefined;
+    iframe.setAttribute('sandbox', 'allow-scripts');
+    iframe.title = 'Code runner';
+    iframe.hidden = true;
+    iframe.srcdoc = sandboxDocument(RUN_BASE);
+    const started = performance.now();
+    let stderr = '';
+    const end = await new Promise<Exclude<RunEvent, { type: 'out' }>>((resolve) => {
+      const onMessage = ({ source, data }: MessageEvent<RunEvent>) => {
+        if (source !== iframe.contentWindow) return;
+        if (data.type === 'out' && data.stream === 'stdout') output.textContent += data.text;
+        else if (data.type === 'out') stderr += data.text;
+        else {
+          // Ends the run: an exit code, or a limit the sandbox enforced.
+          removeEventListener('message', onMessage);
+          resolve(data);
+        }
+      };
+      addEventListener('message', onMessage);
+      // The sandbox stops the worker itself; this catches a sandbox that never answers.
+      setTimeout(() => resolve({ type: 'stopped', reason: 'time' }), timeLimitMs + 2_000);
+      iframe.addEventListener('load', () => {
+        const transfer = files ? [files.pglite, files.initdb, files.data] : [];
+        const request: RunRequest = { type: 'run', url: RUN_BASE + button.dataset.run, timeLimitMs, pglite: files };
+        iframe.contentWindow!.postMessage(request, '*', transfer);
+      }, { once: true });
+      document.body.append(iframe);
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    // As the build shows it (shownOutput); what went to stderr only when the run failed.
+    const failed = end.type === 'exit' && end.code !== 0;
+    output.textContent = shownOutput(output.textContent! + (failed ? `\n${stderr}` : ''));
+    status.textContent = end.type === 'stopped' ? stopMessage(end.reason, timeLimitMs)
+      : end.code === 0 ? `Ran in your browser in ${seconds} s.` : `Exited with code ${end.code}.`;
+  } catch (error) {
+    status.textContent = `Could not run it: ${(error as Error).message}`;
+  } finally {
+    iframe.remove();
+    button.ariaDisabled = null;
+  }
+}
