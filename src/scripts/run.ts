@@ -7,7 +7,7 @@ import { PGLITE_TIME_LIMIT_MS, type PgliteFiles, type RunEvent, type RunRequest,
 import { sandboxDocument } from '../lib/runnable/sandbox-document.ts';
 
 /** The runner's files: `<base>_run/`, beside the `_astro/` folder this script is served from. */
-const RUN_BASE = new URL(/* @vite-ignore */ '../_run/', import.meta.url).href;
+export const RUN_BASE = new URL(/* @vite-ignore */ '../_run/', import.meta.url).href;
 
 let pglite: Promise<PgliteFiles> | undefined;
 const fetchBytes = (name: string) =>

@@ -1,6 +1,6 @@
 // The one script every page loads: theme toggle, copy buttons, and the
-// search opener. Search itself (and Pagefind) and the code runner are
-// imported on first use.
+// search opener. Search itself (and Pagefind), the code runner and its
+// editor are imported on first use.
 
 const root = document.documentElement;
 const prefersDark = matchMedia('(prefers-color-scheme: dark)');
@@ -29,11 +29,14 @@ prefersDark.addEventListener('change', syncToggle);
 syncToggle();
 
 // A copy button copies its data-copy text (a command), or its figure's code.
-// A Run button loads the code runner (run.ts) on its first press.
+// A Run button loads the code runner (run.ts) on its first press, an Edit
+// button the editor (run-edit.ts).
 document.addEventListener('click', async (event) => {
   const target = event.target as Element;
   const runner = target.closest<HTMLButtonElement>('[data-run]');
   if (runner) void import('./run.ts').then((m) => m.run(runner));
+  const editor = target.closest<HTMLButtonElement>('[data-edit]');
+  if (editor) void import('./run-edit.ts').then((m) => m.toggleEditor(editor));
   const button = target.closest<HTMLButtonElement>('[data-copy]');
   const code = button?.closest('figure')?.querySelector('pre code');
   if (!button || !code) return;

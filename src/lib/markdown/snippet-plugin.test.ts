@@ -71,11 +71,13 @@ describe('snippetPlugin', () => {
   const caption = (nodes: MdastNode[]) => ((nodes[1] as JsxElement).children[0] as JsxElement).children as JsxElement[];
   const attrs = (node: JsxElement) => Object.fromEntries(node.attributes.map((a) => [(a as { name: string }).name, (a as { value: unknown }).value]));
 
-  it('puts a Run button naming its chunk beside output that runs in the browser', async () => {
+  it('puts Run and Edit buttons beside output that runs in the browser', async () => {
     const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: true });
-    const button = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!).at(-1)!;
-    expect(button.name).toBe('button');
-    expect(attrs(button)).toMatchObject({ 'data-run': 'abc.js', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    const [, , run, edit] = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!);
+    expect([run!.name, edit!.name]).toEqual(['button', 'button']);
+    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    expect(edit!.children).toEqual([{ type: 'text', value: 'Edit' }]);
+    expect(attrs(edit!)).toMatchObject({ 'data-edit': 'snippets/http/ok.ts', 'aria-expanded': 'false', 'aria-label': 'Edit snippets/http/ok.ts and run it' });
   });
 
   it('says why a demo runs only in Node, with a button that copies the command', async () => {

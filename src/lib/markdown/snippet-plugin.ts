@@ -115,15 +115,17 @@ async function expandSnippet(
 }
 
 /**
- * Beside a demo's output: a Run button when it runs in the browser (site.ts
- * loads the runner on the first press), else why it runs only in Node and a
- * button that copies the command.
+ * Beside a demo's output: Run and Edit buttons when it runs in the browser
+ * (site.ts loads the runner, or the editor, on the first press), else why it
+ * runs only in Node and a button that copies the command.
  */
 function runControl(demo: RunnableDemo, command: string): MdastNode[] {
   if (demo.runnable) {
-    const data: Record<string, string> = { type: 'button', class: 'run js-only', 'data-run': demo.chunk, 'aria-label': `Run ${command.slice(5)} in your browser` };
+    const path = command.slice(5);
+    const data: Record<string, string> = { type: 'button', class: 'run js-only', 'data-run': demo.chunk, 'aria-label': `Run ${path} in your browser` };
     if (demo.pglite) data['data-pglite'] = '';
-    return [element('button', data, [text('Run')], false)];
+    const edit = { type: 'button', class: 'run js-only', 'data-edit': path, 'aria-expanded': 'false', 'aria-label': `Edit ${path} and run it` };
+    return [element('button', data, [text('Run')], false), element('button', edit, [text('Edit')], false)];
   }
   return [
     element('span', { class: 'run-node' }, [text(`Runs in Node only: ${demo.reason}.`)], false),
