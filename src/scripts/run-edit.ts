@@ -9,7 +9,7 @@
 // run.ts is imported, not bundled in: site.ts imports it for Run too, and a
 // static import here would add its name to site.ts's preload list, bytes
 // the page pays before any interaction.
-import { type Edit, editorRows, escapedAfter, indent, keyAction, newline, outdent } from '../lib/runnable/editor-keys.ts';
+import { caretPosition, type Edit, editorRows, escapedAfter, indent, keyAction, newline, outdent } from '../lib/runnable/editor-keys.ts';
 
 let editors = 0;
 const runner = () => import('./run.ts');
@@ -59,13 +59,14 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
     + ' To leave the editor, press Escape, then Tab.</p>'
     + `<textarea id="${id}" wrap="off" spellcheck="false" autocapitalize="off" autocomplete="off" aria-describedby="${id}-hint"></textarea>`
     + '<div class="run-editor-actions"><button type="button" class="run">Run edited</button><button type="button" class="run">Reset</button>'
-    + '<p class="run-status" role="status" aria-live="polite"></p></div>';
+    + '<p class="run-status" role="status" aria-live="polite"></p><p class="run-editor-caret"></p></div>';
   root.querySelector('code')!.textContent = path;
   const textarea = root.querySelector('textarea')!;
   const [runEdited, reset] = root.querySelectorAll('button');
   const status = root.querySelector<HTMLElement>('.run-status')!;
+  const caret = root.querySelector<HTMLElement>('.run-editor-caret')!;
   // Until the text is in, only the status shows.
-  const parts = [...root.children].filter((child) => !child.contains(status)).concat(runEdited!, reset!) as HTMLElement[];
+  const parts = [...root.children].filter((child) => !child.contains(status)).concat(runEdited!, reset!, caret) as HTMLElement[];
   parts.forEach((part) => (part.hidden = true));
   let original = '';
 
@@ -83,8 +84,16 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
   reset!.addEventListener('click', () => {
     textarea.value = original;
     textarea.rows = editorRows(original);
+    showCaret();
     status.textContent = `Reset to the original ${path}.`;
   });
+
+  // Where the caret is, in the terms a compile error uses; not live, it would chatter.
+  const showCaret = () => {
+    const { line, column } = caretPosition(textarea.value, textarea.selectionStart);
+    caret.textContent = `Line ${line}, column ${column}`;
+  };
+  for (const type of ['keyup', 'pointerup', 'focus', 'input']) textarea.addEventListener(type, showCaret);
 
   let escaped = false;
   textarea.addEventListener('focus', () => (escaped = false));
@@ -106,6 +115,7 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
     textarea.rows = editorRows(text);
     // Setting the value leaves the caret at the end; the reader starts at the top.
     textarea.setSelectionRange(0, 0);
+    showCaret();
     parts.forEach((part) => (part.hidden = false));
   };
   return { root, textarea, status, load };

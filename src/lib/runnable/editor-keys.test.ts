@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdit, type Edit, editorRows, escapedAfter, indent, keyAction, type KeyPress, newline, outdent, type TextState } from './editor-keys.ts';
+import { applyEdit, caretPosition, type Edit, editorRows, escapedAfter, indent, keyAction, type KeyPress, newline, outdent, type TextState } from './editor-keys.ts';
 
 /** A state written as text with `|` for the caret, or `[` and `]` around the selection. */
 function state(marked: string): TextState {
@@ -106,5 +106,15 @@ describe('editorRows', () => {
     expect(editorRows('a\nb')).toBe(8);
     expect(editorRows(Array(12).fill('x').join('\n'))).toBe(12);
     expect(editorRows(Array(200).fill('x').join('\n'))).toBe(24);
+  });
+});
+
+describe('caretPosition', () => {
+  it('counts lines and columns from 1, as compile errors do', () => {
+    expect(caretPosition('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
+    expect(caretPosition('ab\ncd', 2)).toEqual({ line: 1, column: 3 });
+    expect(caretPosition('ab\ncd', 3)).toEqual({ line: 2, column: 1 });
+    expect(caretPosition('ab\ncd\n', 5)).toEqual({ line: 2, column: 3 });
+    expect(caretPosition('ab\ncd\n', 6)).toEqual({ line: 3, column: 1 });
   });
 });

@@ -116,3 +116,10 @@ export function editorRows(text: string, min = 8, max = 24): number {
   const lines = text.split('\n').length;
   return Math.min(max, Math.max(min, lines));
 }
+
+/** The 1-based line and column of `index`, as a compile error names them, so the reader can find one. */
+export function caretPosition(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return { line, column: index - lineStart(text, index) + 1 };
+}
