@@ -1,7 +1,8 @@
 // The code runner, loaded by site.ts on the first press of a Run button.
 // It starts a sandboxed iframe (src/lib/runnable/sandbox-document.ts) that
-// runs the module, as the build compiled it, in a Worker. It sends in
-// PGlite's files when the module needs them
+// runs the module in a Worker: the module as the build compiled it, or the
+// reader's edit compiled here the same way (compile-module.ts, loaded only
+// for an edited run). It sends in PGlite's files when the module needs them
 // (the sandbox may not fetch), and shows what the module prints under the
 // build's output.
 import { PGLITE_TIME_LIMIT_MS, type PgliteFiles, type RunEvent, type RunRequest, shownOutput, stopMessage, TIME_LIMIT_MS } from '../lib/runnable/run-protocol.ts';
@@ -34,8 +35,22 @@ function panelFor(button: HTMLButtonElement): { status: HTMLElement; output: HTM
   return { status: panel.querySelector('.run-status')!, output: panel.querySelector('code')! };
 }
 
-/** Runs the demo of `button`'s snippet in a sandbox and shows its output. */
-export async function run(button: HTMLButtonElement): Promise<void> {
+/**
+ * The module `button` runs, compiled: the build's, or `source` (the whole
+ * module's TypeScript, as the reader edited it) compiled now. A syntax
+ * error in `source` is a CompileError with its line and column.
+ */
+async function compiled(button: HTMLButtonElement, path: string, source?: string): Promise<string> {
+  if (source === undefined) return fetched(button.dataset.run!).then((r) => r.text());
+  const { compileModule } = await import('../lib/runnable/compile-module.ts');
+  return compileModule(source, path);
+}
+
+/**
+ * Runs the demo of `button`'s snippet in a sandbox and shows its output:
+ * the module as built, or, given `source`, the reader's edit of it.
+ */
+export async function run(button: HTMLButtonElement, source?: string): Promise<void> {
   // aria-disabled rather than disabled: a disabled button drops keyboard focus.
   if (button.ariaDisabled === 'true') return;
   button.ariaDisabled = 'true';
@@ -48,7 +63,15 @@ export async function run(button: HTMLButtonElement): Promise<void> {
   const path = button.closest('figcaption')!.querySelector('code')!.textContent!.replace(/^node /, '');
   const iframe = document.createElement('iframe');
   try {
-    const main = await fetched(button.dataset.run!).then((r) => r.text());
+    let main: string;
+    try {
+      main = await compiled(button, path, source);
+    } catch (error) {
+      const { line, column } = error as { line?: number; column?: number };
+      if (line === undefined) throw error;
+      status.textContent = `Not run: line ${line}, column ${column}: ${(error as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}.`;
+      return;
+    }
     const files = usesPglite ? await pgliteFiles() : undefined;
     iframe.setAttribute('sandbox', 'allow-scripts');
     iframe.title = 'Code runner';
