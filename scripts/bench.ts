@@ -30,7 +30,7 @@ import { measureRelevance } from './bench/search-relevance.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
 import { cardCacheDir } from '../src/lib/share/social-render.ts';
-import { runCacheDir } from '../src/lib/runnable/run-chunks.ts';
+import { runCacheDir } from '../src/lib/runnable/run-manifest.ts';
 import { serve } from '../src/lib/tooling/static-server.ts';
 import { concatSamples, latency, median } from './bench/stats.ts';
 

@@ -11,21 +11,26 @@ import { OutputMeter, type RunEvent, type RunRequest } from '../lib/runnable/run
 const post = (event: RunEvent) => parent.postMessage(event, '*');
 
 /**
- * The worker starts from this data: URL, not a blob: a blob worker of an
- * opaque origin is not a secure context in Chromium, so it has no
- * crypto.subtle or crypto.randomUUID, while a data: worker is one (with an
- * opaque origin of its own). It keeps PGlite's files, if sent, on its global
- * and loads the module's chunk from the site with importScripts, which the
- * policy allows only from the runner's folder.
+ * The worker's script, as a data: URL: the compiled module, then a boot
+ * that keeps PGlite's files, if sent, on the worker's global, loads the
+ * module's scripts from the site with importScripts (the policy allows
+ * them only from the runner's folder) and runs the module.
+ *
+ * A data: URL rather than a blob: a blob worker of an opaque origin is not
+ * a secure context in Chromium, so it has no crypto.subtle or
+ * crypto.randomUUID, while a data: worker is one (with an opaque origin of
+ * its own). And the module travels in the worker's own URL, which the
+ * policy already allows (worker-src data:), so neither the sandbox nor the
+ * site needs 'unsafe-eval' or blob: for the reader's edited code to run.
  */
-const BOOT = 'data:text/javascript,' + encodeURIComponent(
-  'onmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(e.data.url)}');
+const workerUrl = (main: string) => 'data:text/javascript,' + encodeURIComponent(
+  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`);
 
 addEventListener('message', (message: MessageEvent<RunRequest>) => {
   if (message.source !== parent || message.data?.type !== 'run') return;
-  const { url, pglite, timeLimitMs } = message.data;
+  const { main, path, scripts, pglite, timeLimitMs } = message.data;
   const meter = new OutputMeter();
-  const worker = new Worker(BOOT);
+  const worker = new Worker(workerUrl(main));
   let over = false;
   const end = (event: RunEvent) => {
     if (over) return;
@@ -48,5 +53,5 @@ addEventListener('message', (message: MessageEvent<RunRequest>) => {
     end({ type: 'exit', code: 1 });
   });
   const files = pglite ? [pglite.pglite, pglite.initdb, pglite.data] : [];
-  worker.postMessage({ url, pglite }, files);
+  worker.postMessage({ scripts, path, pglite }, files);
 });

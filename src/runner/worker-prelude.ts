@@ -4,10 +4,12 @@
  * exitCode and exit; `console` printing as Node prints), sends what it
  * prints to the sandbox, and after the module has run waits, as Node
  * does, until no timer it started is pending, then reports the exit code.
- * Bundled into every runnable module's chunk by browser-bundle.ts.
+ * The worker loads it first (run-build.ts names it in every module's
+ * scripts); the sandbox's boot script then calls `__run` with the module.
  */
 import { formatArgs } from '../lib/runnable/console-format.ts';
-import type { PgliteFiles, RunEvent } from '../lib/runnable/run-protocol.ts';
+import type { CompiledModule, PgliteAssets, PgliteFiles, RunEvent } from '../lib/runnable/run-protocol.ts';
+import { moduleRequire } from './module-require.ts';
 
 const scope = globalThis as unknown as { postMessage(event: RunEvent): void; close(): void };
 const send = (event: RunEvent) => scope.postMessage(event);
@@ -88,8 +90,8 @@ function finish(code: number): void {
   send({ type: 'exit', code });
 }
 
-/** Called by the bundle's entry after the module's top level has run. */
-export async function moduleDone(): Promise<void> {
+/** After the module's top level has run: wait, as Node does, until no timer it started is pending. */
+async function moduleDone(): Promise<void> {
   do await new Promise((resolve) => start(resolve, 1));
   while (timers.size && !finished);
   finish(exitCode ?? 0);
@@ -109,15 +111,38 @@ addEventListener('unhandledrejection', (event) => {
   fail((event as PromiseRejectionEvent).reason);
 });
 
-let files: PgliteFiles | undefined;
-/** PGlite's compiled WebAssembly and data, as the page sent them (shims/database.ts). */
-export function pgliteAssets(): { pglite: WebAssembly.Module; initdb: WebAssembly.Module; data: ArrayBuffer } {
-  if (!files) throw new Error('PGlite files were not sent to the runner');
-  return { pglite: compiled.pglite!, initdb: compiled.initdb!, data: files.data };
+/** What the sandbox's boot script and the scripts before the module leave on the worker's global. */
+interface Loaded {
+  /** PGlite's files, when the page sent them. */
+  runFiles?: PgliteFiles;
+  /** The scripts' bodies (run-entries.ts: asWorkerScript), which may await. */
+  __loading?: Promise<unknown>[];
+  /** The module's imports, from its deps script. */
+  __deps?: Record<string, unknown>;
+  /** PGlite's WebAssembly compiled, for shims/database.ts. */
+  __pglite?: PgliteAssets;
+  __run?: typeof run;
 }
-const compiled: { pglite?: WebAssembly.Module; initdb?: WebAssembly.Module } = {};
+const loaded = globalThis as unknown as Loaded;
 
-// The worker's bootstrap (sandbox.ts) left PGlite's files, if sent, on the
-// global before loading this bundle; the module runs after they compile.
-files = (globalThis as { runFiles?: PgliteFiles }).runFiles;
-if (files) [compiled.pglite, compiled.initdb] = await Promise.all([WebAssembly.compile(files.pglite), WebAssembly.compile(files.initdb)]);
+/**
+ * Runs the compiled module (compile-module.ts) as `node snippets/<path>`
+ * would: `import.meta.main` true, its imports from its deps script, then
+ * waits for its timers and reports the exit code.
+ */
+async function run(main: CompiledModule, path: string): Promise<void> {
+  try {
+    await Promise.all(loaded.__loading ?? []);
+    const files = loaded.runFiles;
+    if (files) {
+      const [pglite, initdb] = await Promise.all([WebAssembly.compile(files.pglite), WebAssembly.compile(files.initdb)]);
+      loaded.__pglite = { pglite, initdb, data: files.data };
+    }
+    await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: `https://run.invalid/${path}` });
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  await moduleDone();
+}
+loaded.__run = run;

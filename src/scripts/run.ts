@@ -1,8 +1,10 @@
 // The code runner, loaded by site.ts on the first press of a Run button.
 // It starts a sandboxed iframe (src/lib/runnable/sandbox-document.ts) that
-// runs the module's chunk in a Worker, sends in PGlite's files when the
-// module needs them (the sandbox may not fetch), and shows what the module
-// prints under the build's output.
+// runs the module in a Worker: the module as the build compiled it, or the
+// reader's edit compiled here the same way (compile-module.ts, loaded only
+// for an edited run). It sends in PGlite's files when the module needs them
+// (the sandbox may not fetch), and shows what the module prints under the
+// build's output.
 import { PGLITE_TIME_LIMIT_MS, type PgliteFiles, type RunEvent, type RunRequest, shownOutput, stopMessage, TIME_LIMIT_MS } from '../lib/runnable/run-protocol.ts';
 import { sandboxDocument } from '../lib/runnable/sandbox-document.ts';
 
@@ -10,8 +12,8 @@ import { sandboxDocument } from '../lib/runnable/sandbox-document.ts';
 export const RUN_BASE = new URL(/* @vite-ignore */ '../_run/', import.meta.url).href;
 
 let pglite: Promise<PgliteFiles> | undefined;
-const fetchBytes = (name: string) =>
-  fetch(RUN_BASE + name).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${name}: HTTP ${r.status}`))));
+const fetched = (name: string) => fetch(RUN_BASE + name).then((r) => (r.ok ? r : Promise.reject(new Error(`${name}: HTTP ${r.status}`))));
+const fetchBytes = (name: string) => fetched(name).then((r) => r.arrayBuffer());
 // Kept as one download per page; each run gets copies, since sending them into the sandbox moves them.
 const pgliteFiles = async (): Promise<PgliteFiles> => {
   pglite ??= Promise.all(['pglite.wasm', 'initdb.wasm', 'pglite.data'].map(fetchBytes)).then(([p, i, d]) => ({ pglite: p!, initdb: i!, data: d! }));
@@ -33,8 +35,22 @@ function panelFor(button: HTMLButtonElement): { status: HTMLElement; output: HTM
   return { status: panel.querySelector('.run-status')!, output: panel.querySelector('code')! };
 }
 
-/** Runs the demo of `button`'s snippet in a sandbox and shows its output. */
-export async function run(button: HTMLButtonElement): Promise<void> {
+/**
+ * The module `button` runs, compiled: the build's, or `source` (the whole
+ * module's TypeScript, as the reader edited it) compiled now. A syntax
+ * error in `source` is a CompileError with its line and column.
+ */
+async function compiled(button: HTMLButtonElement, path: string, source?: string): Promise<string> {
+  if (source === undefined) return fetched(button.dataset.run!).then((r) => r.text());
+  const { compileModule } = await import('../lib/runnable/compile-module.ts');
+  return compileModule(source, path);
+}
+
+/**
+ * Runs the demo of `button`'s snippet in a sandbox and shows its output:
+ * the module as built, or, given `source`, the reader's edit of it.
+ */
+export async function run(button: HTMLButtonElement, source?: string): Promise<void> {
   // aria-disabled rather than disabled: a disabled button drops keyboard focus.
   if (button.ariaDisabled === 'true') return;
   button.ariaDisabled = 'true';
@@ -43,8 +59,19 @@ export async function run(button: HTMLButtonElement): Promise<void> {
   status.textContent = 'Running…';
   const usesPglite = button.dataset.pglite !== undefined;
   const timeLimitMs = usesPglite ? PGLITE_TIME_LIMIT_MS : TIME_LIMIT_MS;
+  // The module's path, from the command the caption shows (`node snippets/…`).
+  const path = button.closest('figcaption')!.querySelector('code')!.textContent!.replace(/^node /, '');
   const iframe = document.createElement('iframe');
   try {
+    let main: string;
+    try {
+      main = await compiled(button, path, source);
+    } catch (error) {
+      const { line, column } = error as { line?: number; column?: number };
+      if (line === undefined) throw error;
+      status.textContent = `Not run: line ${line}, column ${column}: ${(error as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}.`;
+      return;
+    }
     const files = usesPglite ? await pgliteFiles() : undefined;
     iframe.setAttribute('sandbox', 'allow-scripts');
     iframe.title = 'Code runner';
@@ -68,7 +95,8 @@ export async function run(button: HTMLButtonElement): Promise<void> {
       setTimeout(() => resolve({ type: 'stopped', reason: 'time' }), timeLimitMs + 2_000);
       iframe.addEventListener('load', () => {
         const transfer = files ? [files.pglite, files.initdb, files.data] : [];
-        const request: RunRequest = { type: 'run', url: RUN_BASE + button.dataset.run, timeLimitMs, pglite: files };
+        const scripts = button.dataset.scripts!.split(' ').map((name) => RUN_BASE + name);
+        const request: RunRequest = { type: 'run', main, path, scripts, timeLimitMs, pglite: files };
         iframe.contentWindow!.postMessage(request, '*', transfer);
       }, { once: true });
       document.body.append(iframe);
@@ -76,7 +104,8 @@ export async function run(button: HTMLButtonElement): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     // As the build shows it (shownOutput); what went to stderr only when the run failed.
     const failed = end.type === 'exit' && end.code !== 0;
-    output.textContent = shownOutput(output.textContent! + (failed ? `\n${stderr}` : ''));
+    const stdout = output.textContent!;
+    output.textContent = shownOutput(failed && stdout ? `${stdout}\n${stderr}` : failed ? stderr : stdout);
     status.textContent = end.type === 'stopped' ? stopMessage(end.reason, timeLimitMs)
       : end.code === 0 ? `Ran in your browser in ${seconds} s.` : `Exited with code ${end.code}.`;
   } catch (error) {

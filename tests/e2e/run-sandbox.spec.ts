@@ -4,12 +4,11 @@ import { OUTPUT_LIMIT } from '../../src/lib/runnable/run-protocol.ts';
 import { expect, test } from './fixtures.ts';
 
 // The runner's sandbox holds against hostile code. Each test writes its own
-// chunk into the built site's dist/_run/ (the sandbox's worker loads chunks
-// from there itself, where page.route does not reliably reach) and points a
-// Run button at it, so the code goes the real way: run.ts starts the
-// sandboxed iframe, whose Worker loads and runs it. The code talks the
-// worker's protocol (run-protocol.ts) directly, as code that skips our
-// prelude would.
+// compiled module into the built site's dist/_run/ and points a Run button
+// at it, so the code goes the real way: run.ts fetches it and starts the
+// sandboxed iframe, whose Worker runs it after the module's scripts. The
+// code talks the worker's protocol (run-protocol.ts) directly, as code that
+// skips our prelude would.
 const PAGE = 'questions/rate-limiting/';
 const RUN_DIR = new URL('../../dist/_run/', import.meta.url);
 const written: URL[] = [];
@@ -20,7 +19,8 @@ test.afterAll(() => {
 async function runHostile(page: Page, code: string): Promise<void> {
   const name = `test-hostile-${test.info().testId}.js`;
   const file = new URL(name, RUN_DIR);
-  writeFileSync(file, code);
+  // As compile-module.ts gives a module: an async function's text.
+  writeFileSync(file, `(async function (require, exports, __meta) {${code}\n})`);
   written.push(file);
   await page.goto(PAGE);
   await page.evaluate((chunk) => {

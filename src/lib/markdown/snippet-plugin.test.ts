@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { DeferredDemos } from '../demos/deferred-demos.ts';
-import type { RunnableDemo } from '../runnable/run-chunks.ts';
+import type { RunnableDemo } from '../runnable/run-manifest.ts';
 import type { JsxElement, VisitorContext } from './mdast.ts';
 import { snippetPlugin } from './snippet-plugin.ts';
 
@@ -28,7 +28,7 @@ function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsx
   };
 }
 
-const RUNNABLE: RunnableDemo = { runnable: true, chunk: 'abc.js', pglite: false };
+const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt', pglite: false };
 
 async function expand(
   node: MdxJsxFlowElement,
@@ -75,7 +75,7 @@ describe('snippetPlugin', () => {
     const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: true });
     const [, , run, edit] = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!);
     expect([run!.name, edit!.name]).toEqual(['button', 'button']);
-    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
     expect(edit!.children).toEqual([{ type: 'text', value: 'Edit' }]);
     expect(attrs(edit!)).toMatchObject({ 'data-edit': 'snippets/http/ok.ts', 'aria-expanded': 'false', 'aria-label': 'Edit snippets/http/ok.ts and run it' });
   });

@@ -13,7 +13,7 @@ import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { GUIDE } from '../content/content-problem.ts';
 import type { DeferredDemos } from '../demos/deferred-demos.ts';
 import { prefetchDemos, runDemo } from '../demos/demo-output.ts';
-import { type RunnableDemo, runnableDemo } from '../runnable/run-chunks.ts';
+import { type RunnableDemo, runnableDemo } from '../runnable/run-manifest.ts';
 import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
 import { pageSnippets, SNIPPET_DIR, snippetLanguage, snippetRef, type SnippetRef } from './snippet-usage.ts';
@@ -122,7 +122,11 @@ async function expandSnippet(
 function runControl(demo: RunnableDemo, command: string): MdastNode[] {
   if (demo.runnable) {
     const path = command.slice(5);
-    const data: Record<string, string> = { type: 'button', class: 'run js-only', 'data-run': demo.chunk, 'aria-label': `Run ${path} in your browser` };
+    // run.ts reads these: the compiled module, the scripts loaded before it, its source (for the editor).
+    const data: Record<string, string> = {
+      type: 'button', class: 'run js-only', 'data-run': demo.main, 'data-scripts': demo.scripts.join(' '), 'data-source': demo.source,
+      'aria-label': `Run ${path} in your browser`,
+    };
     if (demo.pglite) data['data-pglite'] = '';
     const edit = { type: 'button', class: 'run js-only', 'data-edit': path, 'aria-expanded': 'false', 'aria-label': `Edit ${path} and run it` };
     return [element('button', data, [text('Run')], false), element('button', edit, [text('Edit')], false)];

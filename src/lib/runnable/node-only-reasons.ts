@@ -19,6 +19,10 @@ const PACKAGES: Record<string, string> = {
   '@elastic/elasticsearch': 'needs an Elasticsearch server',
 };
 
+/** Whether a package talks to a server, so a module that imports it runs only in Node. */
+export const serverPackage = (specifier: string): boolean =>
+  (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!) in PACKAGES;
+
 /** Node built-ins by what they do, for the reason's wording. */
 const BUILTINS: Record<string, string> = {
   child_process: 'runs other programs (node:child_process)',

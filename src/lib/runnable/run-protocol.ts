@@ -13,14 +13,18 @@ export const PGLITE_TIME_LIMIT_MS = 30_000;
 /** Output beyond this many characters is cut and the run stopped. */
 export const OUTPUT_LIMIT = 1_000_000;
 
-/** The page to the sandbox: run this chunk (a classic worker script) with these files. */
+/** The page to the sandbox: run this compiled module after these scripts, with these files. */
 export interface RunRequest {
   type: 'run';
-  /** The chunk's absolute URL, under the site's `_run/`. */
-  url: string;
+  /** The module compiled (compile-module.ts): the built one, or the reader's edit. */
+  main: string;
+  /** The module's path under snippets/, for its `import.meta.url`. */
+  path: string;
+  /** Absolute URLs under the site's `_run/` the worker loads first: prelude, vendor, deps (run-build.ts). */
+  scripts: string[];
   /** TIME_LIMIT_MS, or PGLITE_TIME_LIMIT_MS when the module starts PGlite. */
   timeLimitMs: number;
-  /** PGlite's WebAssembly and data, fetched by the page when the bundle needs them. */
+  /** PGlite's WebAssembly and data, fetched by the page when the module needs them. */
   pglite?: PgliteFiles;
 }
 
@@ -29,6 +33,16 @@ export interface PgliteFiles {
   initdb: ArrayBuffer;
   data: ArrayBuffer;
 }
+
+/** PGlite's WebAssembly compiled in the worker, and its data, for shims/database.ts. */
+export interface PgliteAssets {
+  pglite: WebAssembly.Module;
+  initdb: WebAssembly.Module;
+  data: ArrayBuffer;
+}
+
+/** A module as compileModule gives it, once evaluated: `(require, exports, import.meta) => done`. */
+export type CompiledModule = (require: (specifier: string) => unknown, exports: object, meta: { main: boolean; url: string }) => Promise<void>;
 
 /** The worker (and the sandbox) to the page. */
 export type RunEvent =

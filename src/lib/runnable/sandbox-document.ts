@@ -4,11 +4,20 @@
  * opaque: it cannot read the site's storage, cookies or pages. A srcdoc
  * document inherits the site's CSP; this policy narrows it further:
  * - script-src: only the runner's files under `<base>_run/` (the sandbox
- *   script and the modules' chunks) and WebAssembly compilation (PGlite);
+ *   script, the prelude, vendor and deps scripts) and WebAssembly
+ *   compilation (PGlite);
  * - worker-src data: the module runs in a Worker started from a data: URL
- *   (sandbox.ts says why not a blob), which loads its chunk by script-src;
+ *   (sandbox.ts says why not a blob), which loads those scripts;
  * - connect-src 'none' and default-src 'none': no fetch, XHR or socket;
  *   the page fetches PGlite's files and posts them in.
+ *
+ * The code that runs, the built module or the reader's edit (compiled in
+ * the page by compile-module.ts), travels inside the worker's own data:
+ * URL, which worker-src already allows. So running edited code needs
+ * neither 'unsafe-eval' nor blob: in script-src, here or in the site's
+ * policy (which this one inherits, so anything this one allowed the site's
+ * would have to allow too): the reader's code can start no code that is not
+ * in that URL or in the runner's folder, and the site's policy is unchanged.
  */
 
 /** The policy for a site whose runner files are served from `runBase` (an absolute URL ending in `/`). */
