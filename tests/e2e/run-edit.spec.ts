@@ -22,6 +22,7 @@ const outputLines = async (figure: Locator) => (await runPanel(figure).locator('
 async function openByKeyboard(page: Page): Promise<Locator> {
   await page.goto(PAGE);
   const figure = outputFigure(page);
+  await expect(figure.locator('.run-editor')).toHaveCount(0);
   await figure.locator('button[data-run]').focus();
   await page.keyboard.press('Tab');
   const edit = figure.locator('button[data-edit]');
@@ -43,7 +44,13 @@ async function setLimit(textarea: Locator, page: Page, limit: number): Promise<v
 }
 
 test('opens by keyboard with the whole module, and an edit run with Ctrl+Enter changes the output', async ({ page }) => {
+  // The editor loads on Edit, and Sucrase (compile-module) only on the first edited run.
+  const loaded: string[] = [];
+  page.on('request', (request) => loaded.push(new URL(request.url()).pathname.split('/').pop()!));
+  const loadedScript = (name: string) => loaded.some((file) => file.startsWith(`${name}.`) && file.endsWith('.js'));
   const figure = await openByKeyboard(page);
+  expect(loadedScript('run-edit')).toBe(true);
+  expect(loadedScript('compile-module')).toBe(false);
   const textarea = figure.getByRole('textbox', { name: `The whole module, ${FILE}; the page shows parts of it` });
   await expect(textarea).toHaveValue(ORIGINAL);
   await expect(textarea).toHaveAccessibleDescription(/To leave the editor, press Escape, then Tab\./);
@@ -53,6 +60,7 @@ test('opens by keyboard with the whole module, and an edit run with Ctrl+Enter c
   await setLimit(textarea, page, 5);
   await page.keyboard.press('Control+Enter');
   await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser/);
+  expect(loadedScript('compile-module')).toBe(true);
   const lines = await outputLines(figure);
   expect(lines[3]).toMatch(/^t= {3}0 ms {2}allowed {2}remaining=1/);
   expect(lines).toHaveLength(built.length);
