@@ -39,6 +39,7 @@ export async function toggleEditor(edit: HTMLButtonElement): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     editor.load(await response.text());
     editor.status.textContent = '';
+    edit.setAttribute('aria-controls', editor.root.id);
     edit.ariaExpanded = 'true';
     editor.textarea.focus();
   } catch (error) {
@@ -54,6 +55,7 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
   const id = `run-editor-${++editors}`;
   const root = document.createElement('div');
   root.className = 'run-editor';
+  root.id = `${id}-editor`;
   root.innerHTML = `<label for="${id}">The whole module, <code></code>; the page shows parts of it</label>`
     + `<p class="run-editor-hint" id="${id}-hint">Tab indents, Shift+Tab outdents, ${mac ? '⌘' : 'Ctrl'}+Enter runs.`
     + ' To leave the editor, press Escape, then Tab.</p>'
@@ -96,7 +98,8 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
   for (const type of ['keyup', 'pointerup', 'focus', 'input']) textarea.addEventListener(type, showCaret);
 
   let escaped = false;
-  textarea.addEventListener('focus', () => (escaped = false));
+  // Escape counts for the next key only: a click or a return to the editor starts afresh.
+  for (const type of ['focus', 'pointerdown']) textarea.addEventListener(type, () => (escaped = false));
   textarea.addEventListener('input', () => (textarea.rows = editorRows(textarea.value)));
   textarea.addEventListener('keydown', (event) => {
     if (event.isComposing) return;

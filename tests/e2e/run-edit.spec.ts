@@ -112,6 +112,33 @@ test('Tab indents and Shift+Tab outdents; Escape, then Tab, leaves the editor ei
   await expect(textarea).toHaveValue(ORIGINAL);
 });
 
+test('a failed load says so and Edit tries again; then Edit hides and shows the editor, edit kept', async ({ page, consoleErrors }) => {
+  await page.route('**/_run/*.ts.txt', (route) => route.fulfill({ status: 404 }));
+  await page.goto(PAGE);
+  const figure = outputFigure(page);
+  const edit = figure.locator('button[data-edit]');
+  await edit.click();
+  await expect(figure.locator('.run-editor [role="status"]')).toHaveText(`Could not load ${FILE}: HTTP 404. Press Edit to try again.`);
+  await expect(figure.getByRole('textbox')).toBeHidden();
+  await expect(edit).toHaveAttribute('aria-expanded', 'false');
+  // The browser logs the 404 the test caused; nothing else may be logged.
+  expect(consoleErrors.splice(0)).toEqual([expect.stringMatching(/status of 404 .*\.ts\.txt\)$/)]);
+  await page.unroute('**/_run/*.ts.txt');
+  await edit.click();
+  const textarea = figure.getByRole('textbox');
+  await expect(textarea).toBeFocused();
+  await expect(figure.locator('.run-editor')).toHaveCount(1);
+  await setLimit(textarea, page, 7);
+  const edited = await textarea.inputValue();
+  await edit.click();
+  await expect(figure.locator('.run-editor')).toBeHidden();
+  await expect(edit).toHaveAttribute('aria-expanded', 'false');
+  await edit.click();
+  await expect(textarea).toBeFocused();
+  await expect(textarea).toHaveValue(edited);
+  await expect(edit).toHaveAttribute('aria-controls', (await figure.locator('.run-editor').getAttribute('id'))!);
+});
+
 for (const view of VIEWS) {
   test(`an edited run at ${view.name}: axe finds nothing, nothing scrolls sideways`, async ({ page }) => {
     await page.setViewportSize(view.viewport);
