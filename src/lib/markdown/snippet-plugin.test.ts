@@ -28,7 +28,7 @@ function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsx
   };
 }
 
-const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt', pglite: false };
+const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt' };
 
 async function expand(
   node: MdxJsxFlowElement,
@@ -72,10 +72,10 @@ describe('snippetPlugin', () => {
   const attrs = (node: JsxElement) => Object.fromEntries(node.attributes.map((a) => [(a as { name: string }).name, (a as { value: unknown }).value]));
 
   it('puts a Run button naming its chunk beside output that runs in the browser', async () => {
-    const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: true });
+    const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: 'c.tar.gz' });
     const button = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!).at(-1)!;
     expect(button.name).toBe('button');
-    expect(attrs(button)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    expect(attrs(button)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': 'c.tar.gz', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
   });
 
   it('says why a demo runs only in Node, with a button that copies the command', async () => {

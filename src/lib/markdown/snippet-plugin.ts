@@ -126,7 +126,7 @@ function runControl(demo: RunnableDemo, command: string): MdastNode[] {
       type: 'button', class: 'run js-only', 'data-run': demo.main, 'data-scripts': demo.scripts.join(' '), 'data-source': demo.source,
       'aria-label': `Run ${command.slice(5)} in your browser`,
     };
-    if (demo.pglite) data['data-pglite'] = '';
+    if (demo.pglite) data['data-pglite'] = demo.pglite;
     return [element('button', data, [text('Run')], false)];
   }
   return [
