@@ -20,7 +20,7 @@ import { compileModule, requiredSpecifiers } from './compile-module.ts';
 import { pgliteTemplate, pgliteVersion, tarGz } from './pglite-data.ts';
 import { type Blocker, reasonFor, serverPackage } from './node-only-reasons.ts';
 import { asClassicScript, depsEntry, isPackage, isPglite, packageFamily, packageOf, packageStub, vendorEntry } from './run-entries.ts';
-import { REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
+import { GLOBAL_SHIMS, globalsUsed, REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
 
 /** What the build says of one module (keyed by its path under snippets/). */
 export type RunModule =
@@ -68,7 +68,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
   const blockers = new Map<string, Blocker[]>();
   const block = (b: Blocker) => blockers.set(b.importer, [...(blockers.get(b.importer) ?? []), b]);
   const result: Record<string, RunModule> = {};
-  const candidates = new Map<string, { source: string; compiled: string; specifiers: string[] }>();
+  const candidates = new Map<string, { source: string; compiled: string; specifiers: string[]; globals: [string, string][] }>();
   for (const module of modules) {
     const exception = BROWSER_EXCEPTIONS[module];
     if (exception) {
@@ -81,7 +81,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     const specifiers = requiredSpecifiers(compiled);
     for (const b of sourceBlockers(source, path)) block(b);
     for (const s of specifiers) if (isPackage(s) && serverPackage(s)) block({ need: s, importer: path });
-    candidates.set(module, { source, compiled, specifiers });
+    candidates.set(module, { source, compiled, specifiers, globals: globalsUsed(source) });
   }
 
   const loaded: esbuild.Plugin = {
@@ -89,7 +89,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     setup(build) {
       build.onResolve({ filter: /^run-deps:/ }, (args) => ({ path: args.path.slice('run-deps:'.length), namespace: 'run-deps' }));
       build.onLoad({ filter: /.*/, namespace: 'run-deps' }, (args) => ({
-        contents: depsEntry(candidates.get(args.path.slice('snippets/'.length))!.specifiers),
+        contents: depsEntry(candidates.get(args.path.slice('snippets/'.length))!.specifiers, candidates.get(args.path.slice('snippets/'.length))!.globals),
         loader: 'js', resolveDir: join(root, dirname(args.path)),
       }));
       build.onResolve({ filter: /.*/ }, (args) => {
@@ -129,6 +129,8 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
   const entries = [...candidates.keys()].map((module) => ({ in: `run-deps:snippets/${module}`, out: `deps/${module.replace(/\.ts$/, '')}` }));
   const deps = await esbuild.build({
     ...OPTIONS, absWorkingDir: root, metafile: true, plugins: [loaded],
+    // The snippet modules a deps script bundles get a shimmed Node global where they use it.
+    inject: Object.values(GLOBAL_SHIMS).map((file) => join(RUNNER, file)),
     entryPoints: [...entries, { in: join(RUNNER, 'worker-prelude.ts'), out: 'prelude' }, { in: join(RUNNER, 'sandbox.ts'), out: 'sandbox' }],
   });
   const output = (out: string) => asClassicScript(deps.outputFiles.find((f) => f.path === `/run/${out}.js`)!.text);
