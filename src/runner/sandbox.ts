@@ -1,14 +1,16 @@
 /**
- * The script of the runner's sandboxed iframe (sandbox-document.ts). It
- * takes one run request from the page, starts the module in a Worker, and
- * passes what the module prints back up, holding the run to its limits:
- * past the time limit or the output limit it terminates the worker, which
- * stops even an endless loop, and says which limit was reached. The page
- * removes the iframe when the run is over.
+ * The script of the runner's sandboxed iframe (sandbox-document.ts). The
+ * page keeps one such iframe and sends it run requests; for each, this
+ * starts the module in a fresh Worker and passes what the module prints
+ * back up, tagged with the run's id, holding the run to its limits: past
+ * the time limit or the output limit it terminates the worker, which stops
+ * even an endless loop, and says which limit was reached. PGlite's
+ * WebAssembly is compiled here once and handed to each worker that needs
+ * it (a dedicated worker shares its owner's agent cluster, so a compiled
+ * module can be posted to it), so only the first database run of a page
+ * pays for compiling 9 MB.
  */
-import { OutputMeter, type RunEvent, type RunRequest } from '../lib/runnable/run-protocol.ts';
-
-const post = (event: RunEvent) => parent.postMessage(event, '*');
+import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart } from '../lib/runnable/run-protocol.ts';
 
 /**
  * The worker's script, as a data: URL: the compiled module, then a boot
@@ -26,20 +28,35 @@ const post = (event: RunEvent) => parent.postMessage(event, '*');
 const workerUrl = (main: string) => 'data:text/javascript,' + encodeURIComponent(
   `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`);
 
-addEventListener('message', (message: MessageEvent<RunRequest>) => {
+let pgliteModule: Promise<WebAssembly.Module> | undefined;
+
+addEventListener('message', async (message: MessageEvent<RunRequest>) => {
   if (message.source !== parent || message.data?.type !== 'run') return;
-  const { main, path, scripts, pglite, timeLimitMs } = message.data;
+  const { id, main, path, scripts, pglite, timeLimitMs } = message.data;
+  const post = (event: RunEvent) => parent.postMessage({ ...event, id }, '*');
   const meter = new OutputMeter();
-  const worker = new Worker(workerUrl(main));
   let over = false;
+  let worker: Worker | undefined;
   const end = (event: RunEvent) => {
     if (over) return;
     over = true;
     clearTimeout(timer);
-    worker.terminate();
+    worker?.terminate();
     post(event);
   };
   const timer = setTimeout(() => end({ type: 'stopped', reason: 'time' }), timeLimitMs);
+  let start: WorkerStart = { scripts, path };
+  if (pglite) {
+    pgliteModule ??= WebAssembly.compile(pglite.pglite);
+    try {
+      start = { ...start, pglite: { pglite: await pgliteModule, data: pglite.data, cluster: pglite.cluster } };
+    } catch (error) {
+      post({ type: 'out', stream: 'stderr', text: `PGlite did not compile: ${(error as Error).message}\n` });
+      return end({ type: 'exit', code: 1 });
+    }
+  }
+  if (over) return;
+  worker = new Worker(workerUrl(main));
   worker.addEventListener('message', ({ data }: MessageEvent<RunEvent>) => {
     if (over) return;
     if (data.type !== 'out') return end(data);
@@ -52,6 +69,5 @@ addEventListener('message', (message: MessageEvent<RunRequest>) => {
     post({ type: 'out', stream: 'stderr', text: `${event.message || 'The module failed to load'}\n` });
     end({ type: 'exit', code: 1 });
   });
-  const files = pglite ? [pglite.pglite, pglite.initdb, pglite.data] : [];
-  worker.postMessage({ scripts, path, pglite }, files);
+  worker.postMessage(start, start.pglite ? [start.pglite.data, start.pglite.cluster] : []);
 });

@@ -8,7 +8,7 @@
  * scripts); the sandbox's boot script then calls `__run` with the module.
  */
 import { formatArgs } from '../lib/runnable/console-format.ts';
-import type { CompiledModule, PgliteAssets, PgliteFiles, RunEvent } from '../lib/runnable/run-protocol.ts';
+import type { CompiledModule, PgliteAssets, RunEvent } from '../lib/runnable/run-protocol.ts';
 import { moduleRequire } from './module-require.ts';
 
 const scope = globalThis as unknown as { postMessage(event: RunEvent): void; close(): void };
@@ -113,8 +113,8 @@ addEventListener('unhandledrejection', (event) => {
 
 /** What the sandbox's boot script and the scripts before the module leave on the worker's global. */
 interface Loaded {
-  /** PGlite's files, when the page sent them. */
-  runFiles?: PgliteFiles;
+  /** PGlite's files, when the module needs them (sandbox.ts compiled its WebAssembly). */
+  runFiles?: PgliteAssets;
   /** The scripts' bodies (run-entries.ts: asWorkerScript), which may await. */
   __loading?: Promise<unknown>[];
   /** The module's imports, from its deps script. */
@@ -133,11 +133,7 @@ const loaded = globalThis as unknown as Loaded;
 async function run(main: CompiledModule, path: string): Promise<void> {
   try {
     await Promise.all(loaded.__loading ?? []);
-    const files = loaded.runFiles;
-    if (files) {
-      const [pglite, initdb] = await Promise.all([WebAssembly.compile(files.pglite), WebAssembly.compile(files.initdb)]);
-      loaded.__pglite = { pglite, initdb, data: files.data };
-    }
+    loaded.__pglite = loaded.runFiles;
     await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: `https://run.invalid/${path}` });
   } catch (error) {
     fail(error);

@@ -1,6 +1,6 @@
 // The code runner, loaded by site.ts on the first press of a Run button.
-// It starts a sandboxed iframe (src/lib/runnable/sandbox-document.ts) that
-// runs the module in a Worker: the module as the build compiled it, or the
+// It keeps a sandboxed iframe (src/lib/runnable/sandbox-document.ts) that
+// runs each module in a fresh Worker: the module as the build compiled it, or the
 // reader's edit compiled here the same way (compile-module.ts, loaded only
 // for an edited run). It sends in PGlite's files when the module needs them
 // (the sandbox may not fetch), and shows what the module prints under the
@@ -15,11 +15,31 @@ let pglite: Promise<PgliteFiles> | undefined;
 const fetched = (name: string) => fetch(RUN_BASE + name).then((r) => (r.ok ? r : Promise.reject(new Error(`${name}: HTTP ${r.status}`))));
 const fetchBytes = (name: string) => fetched(name).then((r) => r.arrayBuffer());
 // Kept as one download per page; each run gets copies, since sending them into the sandbox moves them.
-const pgliteFiles = async (): Promise<PgliteFiles> => {
-  pglite ??= Promise.all(['pglite.wasm', 'initdb.wasm', 'pglite.data'].map(fetchBytes)).then(([p, i, d]) => ({ pglite: p!, initdb: i!, data: d! }));
+const pgliteFiles = async (cluster: string): Promise<PgliteFiles> => {
+  pglite ??= Promise.all(['pglite.wasm', 'pglite.data', cluster].map(fetchBytes)).then(([p, d, c]) => ({ pglite: p!, data: d!, cluster: c! }));
   const files = await pglite;
-  return { pglite: files.pglite.slice(0), initdb: files.initdb.slice(0), data: files.data.slice(0) };
+  return { pglite: files.pglite.slice(0), data: files.data.slice(0), cluster: files.cluster.slice(0) };
 };
+
+let sandbox: Promise<Window> | undefined;
+let runs = 0;
+/**
+ * The page's sandboxed iframe (sandbox-document.ts), made on the first run
+ * and kept: every run gets a fresh Worker in it, and PGlite is compiled
+ * there once per page.
+ */
+function sandboxWindow(): Promise<Window> {
+  sandbox ??= new Promise((resolve) => {
+    const iframe = document.createElement('iframe');
+    iframe.setAttribute('sandbox', 'allow-scripts');
+    iframe.title = 'Code runner';
+    iframe.hidden = true;
+    iframe.srcdoc = sandboxDocument(RUN_BASE);
+    iframe.addEventListener('load', () => resolve(iframe.contentWindow!), { once: true });
+    document.body.append(iframe);
+  });
+  return sandbox;
+}
 
 /** The panel under a demo's output where its runs show, made on the first run. */
 function panelFor(button: HTMLButtonElement): { status: HTMLElement; output: HTMLElement } {
@@ -57,11 +77,11 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
   const { status, output } = panelFor(button);
   output.textContent = '';
   status.textContent = 'Running…';
-  const usesPglite = button.dataset.pglite !== undefined;
+  const cluster = button.dataset.pglite;
+  const usesPglite = cluster !== undefined;
   const timeLimitMs = usesPglite ? PGLITE_TIME_LIMIT_MS : TIME_LIMIT_MS;
   // The module's path, from the command the caption shows (`node snippets/…`).
   const path = button.closest('figcaption')!.querySelector('code')!.textContent!.replace(/^node /, '');
-  const iframe = document.createElement('iframe');
   try {
     let main: string;
     try {
@@ -72,16 +92,13 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
       status.textContent = `Not run: line ${line}, column ${column}: ${(error as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}.`;
       return;
     }
-    const files = usesPglite ? await pgliteFiles() : undefined;
-    iframe.setAttribute('sandbox', 'allow-scripts');
-    iframe.title = 'Code runner';
-    iframe.hidden = true;
-    iframe.srcdoc = sandboxDocument(RUN_BASE);
+    const [files, sandbox] = await Promise.all([usesPglite ? pgliteFiles(cluster) : undefined, sandboxWindow()]);
+    const id = ++runs;
     const started = performance.now();
     let stderr = '';
     const end = await new Promise<Exclude<RunEvent, { type: 'out' }>>((resolve) => {
-      const onMessage = ({ source, data }: MessageEvent<RunEvent>) => {
-        if (source !== iframe.contentWindow) return;
+      const onMessage = ({ source, data }: MessageEvent<RunEvent & { id: number }>) => {
+        if (source !== sandbox || data.id !== id) return;
         if (data.type === 'out' && data.stream === 'stdout') output.textContent += data.text;
         else if (data.type === 'out') stderr += data.text;
         else {
@@ -93,13 +110,10 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
       addEventListener('message', onMessage);
       // The sandbox stops the worker itself; this catches a sandbox that never answers.
       setTimeout(() => resolve({ type: 'stopped', reason: 'time' }), timeLimitMs + 2_000);
-      iframe.addEventListener('load', () => {
-        const transfer = files ? [files.pglite, files.initdb, files.data] : [];
-        const scripts = button.dataset.scripts!.split(' ').map((name) => RUN_BASE + name);
-        const request: RunRequest = { type: 'run', main, path, scripts, timeLimitMs, pglite: files };
-        iframe.contentWindow!.postMessage(request, '*', transfer);
-      }, { once: true });
-      document.body.append(iframe);
+      const transfer = files ? [files.pglite, files.data, files.cluster] : [];
+      const scripts = button.dataset.scripts!.split(' ').map((name) => RUN_BASE + name);
+      const request: RunRequest = { type: 'run', id, main, path, scripts, timeLimitMs, pglite: files };
+      sandbox.postMessage(request, '*', transfer);
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     // As the build shows it (shownOutput); what went to stderr only when the run failed.
@@ -111,7 +125,6 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
   } catch (error) {
     status.textContent = `Could not run it: ${(error as Error).message}`;
   } finally {
-    iframe.remove();
     button.ariaDisabled = null;
   }
 }

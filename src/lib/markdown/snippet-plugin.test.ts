@@ -28,7 +28,7 @@ function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsx
   };
 }
 
-const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt', pglite: false };
+const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt' };
 
 async function expand(
   node: MdxJsxFlowElement,
@@ -72,10 +72,10 @@ describe('snippetPlugin', () => {
   const attrs = (node: JsxElement) => Object.fromEntries(node.attributes.map((a) => [(a as { name: string }).name, (a as { value: unknown }).value]));
 
   it('puts Run and Edit buttons beside output that runs in the browser', async () => {
-    const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: true });
+    const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: 'c.tar.gz' });
     const [, , run, edit] = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!);
     expect([run!.name, edit!.name]).toEqual(['button', 'button']);
-    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': '', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': 'c.tar.gz', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
     expect(edit!.children).toEqual([{ type: 'text', value: 'Edit' }]);
     expect(attrs(edit!)).toMatchObject({ 'data-edit': 'snippets/http/ok.ts', 'aria-expanded': 'false', 'aria-label': 'Edit snippets/http/ok.ts and run it' });
   });

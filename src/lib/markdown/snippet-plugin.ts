@@ -127,7 +127,7 @@ function runControl(demo: RunnableDemo, command: string): MdastNode[] {
       type: 'button', class: 'run js-only', 'data-run': demo.main, 'data-scripts': demo.scripts.join(' '), 'data-source': demo.source,
       'aria-label': `Run ${path} in your browser`,
     };
-    if (demo.pglite) data['data-pglite'] = '';
+    if (demo.pglite) data['data-pglite'] = demo.pglite;
     const edit = { type: 'button', class: 'run js-only', 'data-edit': path, 'aria-expanded': 'false', 'aria-label': `Edit ${path} and run it` };
     return [element('button', data, [text('Run')], false), element('button', edit, [text('Edit')], false)];
   }

@@ -50,10 +50,10 @@ async function run(module: string, compiled?: string): Promise<RunEvent[]> {
     },
     addEventListener: () => {},
     setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, TextDecoder, WebAssembly, Promise, console: {},
-    importScripts: (...names: string[]) => names.forEach((name) => runInContext(built.files.get(name)!, context)),
+    importScripts: (...names: string[]) => names.forEach((name) => runInContext(String(built.files.get(name)), context)),
   };
   const context = createContext(Object.assign(scope, { self: scope, globalThis: scope }));
-  const main = runInContext(compiled ?? built.files.get(demo.main)!, context);
+  const main = runInContext(compiled ?? String(built.files.get(demo.main)), context);
   (scope.importScripts as (...n: string[]) => void)(...demo.scripts);
   void (scope.__run as (m: unknown, p: string) => Promise<void>)(main, `snippets/${module}`);
   await done;
@@ -71,7 +71,7 @@ describe('buildRunFiles', () => {
   it('marks Node-only only the modules whose graph holds a blocker, with the reason', () => {
     const { modules } = built.manifest;
     expect(modules['files/uses-read.ts']).toEqual({ runnable: false, reason: 'reads and writes files (node:fs)' });
-    expect(modules['files/plain.ts']).toMatchObject({ runnable: true, pglite: false });
+    expect(modules['files/plain.ts']).toMatchObject({ runnable: true, pglite: undefined });
     expect(modules['crypto/hash.ts']).toEqual({ runnable: false, reason: "uses node:crypto's createHash, which the browser lacks" });
     expect(modules['crypto/uses-hash.ts']).toEqual(modules['crypto/hash.ts']);
     expect(modules['bytes/buffer.ts']).toEqual({ runnable: false, reason: "uses Node's Buffer" });

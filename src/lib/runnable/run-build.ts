@@ -17,9 +17,10 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BROWSER_EXCEPTIONS } from './browser-exceptions.ts';
 import { compileModule, requiredSpecifiers } from './compile-module.ts';
+import { pgliteTemplate, pgliteVersion, tarGz } from './pglite-data.ts';
 import { type Blocker, reasonFor, serverPackage } from './node-only-reasons.ts';
 import { asClassicScript, depsEntry, isPackage, isPglite, packageFamily, packageOf, packageStub, vendorEntry } from './run-entries.ts';
-import { REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
+import { GLOBAL_SHIMS, globalsUsed, REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
 
 /** What the build says of one module (keyed by its path under snippets/). */
 export type RunModule =
@@ -31,8 +32,8 @@ export type RunModule =
       scripts: string[];
       /** M's TypeScript as written, for the editor. */
       source: string;
-      /** Whether M starts PGlite (the page then sends its files). */
-      pglite: boolean;
+      /** When M starts PGlite: the empty cluster's tar in `_run/` (pglite-data.ts); the page sends it with PGlite's files. */
+      pglite?: string;
     }
   | { runnable: false; reason: string };
 
@@ -43,7 +44,7 @@ export interface RunManifest {
 /** A build's result: the manifest and the files it names (all under `_run/`). */
 export interface RunBuild {
   manifest: RunManifest;
-  files: Map<string, string>;
+  files: Map<string, string | Uint8Array>;
 }
 
 const OPTIONS = {
@@ -55,7 +56,7 @@ const OPTIONS = {
 } as const satisfies esbuild.BuildOptions;
 
 /** A file's name in `_run/`: a hash of its text, so a changed file is a new name and may be cached forever. */
-const named = (files: Map<string, string>, text: string, ext: string): string => {
+const named = (files: Map<string, string | Uint8Array>, text: string | Uint8Array, ext: string): string => {
   const name = `${createHash('sha256').update(text).digest('hex').slice(0, 16)}${ext}`;
   files.set(name, text);
   return name;
@@ -63,11 +64,11 @@ const named = (files: Map<string, string>, text: string, ext: string): string =>
 
 /** Builds every module in `modules` (paths under snippets/) for the browser; `root` is the repository root. */
 export async function buildRunFiles(root: string, modules: readonly string[]): Promise<RunBuild> {
-  const files = new Map<string, string>();
+  const files = new Map<string, string | Uint8Array>();
   const blockers = new Map<string, Blocker[]>();
   const block = (b: Blocker) => blockers.set(b.importer, [...(blockers.get(b.importer) ?? []), b]);
   const result: Record<string, RunModule> = {};
-  const candidates = new Map<string, { source: string; compiled: string; specifiers: string[] }>();
+  const candidates = new Map<string, { source: string; compiled: string; specifiers: string[]; globals: [string, string][] }>();
   for (const module of modules) {
     const exception = BROWSER_EXCEPTIONS[module];
     if (exception) {
@@ -80,7 +81,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     const specifiers = requiredSpecifiers(compiled);
     for (const b of sourceBlockers(source, path)) block(b);
     for (const s of specifiers) if (isPackage(s) && serverPackage(s)) block({ need: s, importer: path });
-    candidates.set(module, { source, compiled, specifiers });
+    candidates.set(module, { source, compiled, specifiers, globals: globalsUsed(source) });
   }
 
   const loaded: esbuild.Plugin = {
@@ -88,7 +89,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     setup(build) {
       build.onResolve({ filter: /^run-deps:/ }, (args) => ({ path: args.path.slice('run-deps:'.length), namespace: 'run-deps' }));
       build.onLoad({ filter: /.*/, namespace: 'run-deps' }, (args) => ({
-        contents: depsEntry(candidates.get(args.path.slice('snippets/'.length))!.specifiers),
+        contents: depsEntry(candidates.get(args.path.slice('snippets/'.length))!.specifiers, candidates.get(args.path.slice('snippets/'.length))!.globals),
         loader: 'js', resolveDir: join(root, dirname(args.path)),
       }));
       build.onResolve({ filter: /.*/ }, (args) => {
@@ -128,6 +129,8 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
   const entries = [...candidates.keys()].map((module) => ({ in: `run-deps:snippets/${module}`, out: `deps/${module.replace(/\.ts$/, '')}` }));
   const deps = await esbuild.build({
     ...OPTIONS, absWorkingDir: root, metafile: true, plugins: [loaded],
+    // The snippet modules a deps script bundles get a shimmed Node global where they use it.
+    inject: Object.values(GLOBAL_SHIMS).map((file) => join(RUNNER, file)),
     entryPoints: [...entries, { in: join(RUNNER, 'worker-prelude.ts'), out: 'prelude' }, { in: join(RUNNER, 'sandbox.ts'), out: 'sandbox' }],
   });
   const output = (out: string) => asClassicScript(deps.outputFiles.find((f) => f.path === `/run/${out}.js`)!.text);
@@ -163,6 +166,7 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     for (const b of packageBlockers(built, [...needed])) block(b);
   }
   const vendorNames = new Map([...vendors.scripts].map(([family, text]) => [family, named(files, text, '.js')]));
+  let cluster: string | undefined;
 
   for (const [module, { packages }] of graphs) {
     if (result[module]) continue;
@@ -170,7 +174,8 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     const usesPglite = packages.some(isPglite);
     const scripts = [prelude, ...vendorOrder(vendors, packages.map(packageFamily)).map((family) => vendorNames.get(family)!)];
     scripts.push(named(files, output(`deps/${module.replace(/\.ts$/, '')}`), '.js'));
-    result[module] = { runnable: true, main: named(files, compiled, '.js'), scripts, source: named(files, source, '.ts.txt'), pglite: usesPglite };
+    if (usesPglite) cluster ??= named(files, tarGz(pgliteTemplate(root, pgliteVersion(root))), '.tar.gz');
+    result[module] = { runnable: true, main: named(files, compiled, '.js'), scripts, source: named(files, source, '.ts.txt'), pglite: usesPglite ? cluster : undefined };
   }
   return { manifest: { modules: Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b))) }, files };
 }

@@ -21,6 +21,12 @@ describe('depsEntry', () => {
     expect(text).not.toMatch(/from "hono"/);
     expect(text).toMatch(/self\.__deps = \{ "\.\/a\.ts": esModule\(d0\), "hono": self\.__packages\["hono"\], "node:http": esModule\(d1\) \};/);
   });
+
+
+  it('puts a shimmed Node global the module uses on the worker\'s global first', () => {
+    const text = depsEntry(['./a.ts'], [['Buffer', '/r/shims/buffer.ts']]);
+    expect(text).toContain('import { Buffer as g0 } from "/r/shims/buffer.ts";\nglobalThis.Buffer = g0;\nimport * as d0 from "./a.ts";');
+  });
 });
 
 describe('vendorEntry and packageStub', () => {

@@ -32,10 +32,18 @@ export const isPglite = (specifier: string): boolean => packageOf(specifier) ===
 const ES_MODULE = JSON.stringify(join(RUNNER, 'es-module.ts'));
 const key = JSON.stringify;
 
-/** The deps script's source for a module that requires `specifiers` (as compiled; see requiredSpecifiers). */
-export function depsEntry(specifiers: readonly string[]): string {
+/**
+ * The deps script's source for a module that requires `specifiers` (as
+ * compiled; see requiredSpecifiers) and uses the shimmed Node `globals`
+ * (name and shim file, shims.ts), which it puts on the worker's global.
+ */
+export function depsEntry(specifiers: readonly string[], globals: readonly [string, string][] = []): string {
   const bundled = specifiers.filter((s) => !isPackage(s));
-  const lines = [`import { esModule } from ${ES_MODULE};`, ...bundled.map((s, i) => `import * as d${i} from ${key(s)};`)];
+  const lines = [
+    `import { esModule } from ${ES_MODULE};`,
+    ...globals.map(([name, file], i) => `import { ${name} as g${i} } from ${key(file)};\nglobalThis.${name} = g${i};`),
+    ...bundled.map((s, i) => `import * as d${i} from ${key(s)};`),
+  ];
   const table = specifiers.map((s) => `${key(s)}: ${isPackage(s) ? `self.__packages[${key(s)}]` : `esModule(d${bundled.indexOf(s)})`}`);
   return `${lines.join('\n')}\nself.__deps = { ${table.join(', ')} };\n`;
 }

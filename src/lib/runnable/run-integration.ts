@@ -14,7 +14,7 @@ import type { AstroIntegration } from 'astro';
 import { runFiles, usedModules } from './run-manifest.ts';
 
 /** PGlite's files the runner sends into the sandbox, by the name the page fetches. */
-export const PGLITE_FILES = { 'pglite.wasm': 'pglite.wasm', 'initdb.wasm': 'initdb.wasm', 'pglite.data': 'pglite.data' } as const;
+export const PGLITE_FILES = { 'pglite.wasm': 'pglite.wasm', 'pglite.data': 'pglite.data' } as const;
 
 export function runnerFiles(root: string): AstroIntegration {
   return {
@@ -33,8 +33,8 @@ export function runnerFiles(root: string): AstroIntegration {
         for (const module of usedModules) {
           const demo = manifest.modules[module];
           if (!demo?.runnable) continue;
-          [demo.main, demo.source, ...demo.scripts].forEach((name) => names.add(name));
-          pglite ||= demo.pglite;
+          [demo.main, demo.source, ...demo.scripts, ...(demo.pglite ? [demo.pglite] : [])].forEach((name) => names.add(name));
+          pglite ||= demo.pglite !== undefined;
         }
         for (const name of names) copyFileSync(join(kept, name), join(out, name));
         if (pglite) {

@@ -16,6 +16,8 @@ export const OUTPUT_LIMIT = 1_000_000;
 /** The page to the sandbox: run this compiled module after these scripts, with these files. */
 export interface RunRequest {
   type: 'run';
+  /** Tags the run's events: one sandbox serves every run of a page. */
+  id: number;
   /** The module compiled (compile-module.ts): the built one, or the reader's edit. */
   main: string;
   /** The module's path under snippets/, for its `import.meta.url`. */
@@ -28,23 +30,31 @@ export interface RunRequest {
   pglite?: PgliteFiles;
 }
 
+/** PGlite's files as the page fetched them: its WebAssembly, its file bundle and the empty cluster (pglite-data.ts). */
 export interface PgliteFiles {
   pglite: ArrayBuffer;
-  initdb: ArrayBuffer;
   data: ArrayBuffer;
+  cluster: ArrayBuffer;
 }
 
-/** PGlite's WebAssembly compiled in the worker, and its data, for shims/database.ts. */
+/** PGlite's WebAssembly compiled (by the sandbox, once per page), and its data, for shims/database.ts. */
 export interface PgliteAssets {
   pglite: WebAssembly.Module;
-  initdb: WebAssembly.Module;
   data: ArrayBuffer;
+  cluster: ArrayBuffer;
 }
 
 /** A module as compileModule gives it, once evaluated: `(require, exports, import.meta) => done`. */
 export type CompiledModule = (require: (specifier: string) => unknown, exports: object, meta: { main: boolean; url: string }) => Promise<void>;
 
-/** The worker (and the sandbox) to the page. */
+/** The sandbox to a run's worker: what to load before the module, and PGlite's files if it needs them. */
+export interface WorkerStart {
+  scripts: string[];
+  path: string;
+  pglite?: PgliteAssets;
+}
+
+/** The worker to the sandbox, and the sandbox to the page (with the run's id). */
 export type RunEvent =
   | { type: 'out'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'exit'; code: number }

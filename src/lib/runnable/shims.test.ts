@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importedNames, sourceBlockers } from './shims.ts';
+import { globalsUsed, importedNames, sourceBlockers } from './shims.ts';
 
 describe('importedNames', () => {
   it('reads named, renamed, default and namespace imports, types left out', () => {
@@ -17,6 +17,13 @@ describe('sourceBlockers', () => {
       { need: 'Buffer', importer: 'snippets/a.ts' },
       { need: 'node:crypto#createHash', importer: 'snippets/a.ts' },
     ]);
+  });
+
+  it('lets a Node global through once GLOBAL_SHIMS has a shim for it', () => {
+    const source = "export const b = Buffer.from('x');\n";
+    expect(sourceBlockers(source, 'snippets/a.ts', { Buffer: 'shims/buffer.ts' })).toEqual([]);
+    expect(globalsUsed(source, { Buffer: 'shims/buffer.ts' })).toEqual([['Buffer', expect.stringMatching(/src\/runner\/shims\/buffer\.ts$/)]]);
+    expect(globalsUsed('const x = 1;\n', { Buffer: 'shims/buffer.ts' })).toEqual([]);
   });
 
   it('finds nothing in a module whose shim imports all exist', () => {

@@ -2,7 +2,8 @@
  * The one table of what the browser runner puts in place of Node: each
  * Node built-in with a shim in src/runner/shims/ (a shim does exactly what
  * Node does, or the module stays Node-only), and our own modules replaced
- * in the browser. A new shim is one line in SHIMS. An import of a name a
+ * in the browser. A new shim is one line: in SHIMS for a built-in module,
+ * in GLOBAL_SHIMS for a Node global such as Buffer. An import of a name a
  * shim lacks (`createHash` from node:crypto, say) is found from the
  * importer's text before bundling, so it marks that importer's demos
  * Node-only rather than failing the one build every demo shares.
@@ -25,11 +26,27 @@ export const SHIMS: Record<string, string> = {
   'node:crypto': 'shims/node-crypto.ts',
 };
 
+/**
+ * Node globals with a browser shim, and the shim's file, which exports the
+ * global under its own name (`export const Buffer`). A module that uses one
+ * gets it from its deps script, and the snippet modules it imports get it
+ * by esbuild's inject; a module using a Node global without a shim is
+ * Node-only.
+ */
+export const GLOBAL_SHIMS: Record<string, string> = {};
+
 /** Our modules replaced in the browser: `snippets/db/database.ts` opens PGlite in memory. */
 export const REPLACED: Record<string, string> = { 'snippets/db/database.ts': 'shims/database.ts' };
 
-/** Node globals a browser lacks and the runner does not provide, found in our modules' text. */
+/** Node globals a browser lacks, found in our modules' text: Node-only unless GLOBAL_SHIMS has them. */
 const NODE_GLOBALS = ['Buffer'];
+
+/** Whether `source` uses the global `name` (as `Name.something`, the way our modules use Buffer). */
+const usesGlobal = (source: string, name: string) => new RegExp(`\\b${name}\\.`).test(source);
+
+/** The shimmed globals `source` uses, with their shim files (absolute). */
+export const globalsUsed = (source: string, shims = GLOBAL_SHIMS): [string, string][] =>
+  Object.entries(shims).filter(([name]) => usesGlobal(source, name)).map(([name, file]) => [name, join(RUNNER, file)]);
 
 const shimExports = new Map<string, Set<string>>();
 /** The names a shim file exports (es-module-lexer reads them; shims are plain ESM with types). */
@@ -60,9 +77,9 @@ export function importedNames(clause: string): string[] {
  * bundling: a Node global it uses, or a name it imports from a shim that the
  * shim lacks. `importer` is its path relative to the repository root.
  */
-export function sourceBlockers(source: string, importer: string): Blocker[] {
+export function sourceBlockers(source: string, importer: string, globals = GLOBAL_SHIMS): Blocker[] {
   const blockers: Blocker[] = [];
-  for (const global of NODE_GLOBALS) if (new RegExp(`\\b${global}\\.`).test(source)) blockers.push({ need: global, importer });
+  for (const global of NODE_GLOBALS) if (!(global in globals) && usesGlobal(source, global)) blockers.push({ need: global, importer });
   let imports;
   try {
     [imports] = parse(source);
