@@ -152,6 +152,10 @@ for (const view of VIEWS) {
     await figure.getByRole('button', { name: 'Run edited' }).click();
     await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(view.viewport.width);
+    // The runner keeps its hidden sandbox iframe for the next run; axe checks the page without it (run-view.spec.ts says why).
+    const runner = page.locator('iframe[title="Code runner"]');
+    await expect(runner).toBeHidden();
+    await runner.evaluate((frame) => frame.remove());
     const { violations } = await runAxe(page, { include: 'main' });
     expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     // The end of the editor, its buttons and the edited run's output.
