@@ -7,21 +7,22 @@
  * initdb, about 3 s of CPU per run, and starts from the very cluster the
  * build's demos started from.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 
 /** The installed PGlite's version: the cluster fits only the PGlite that made it. */
 export const pgliteVersion = (root: string): string =>
   (JSON.parse(readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
 
 /** The cluster's folder for `root`, made first (by starting one database in Node) when it is missing. */
-export function pgliteTemplate(root: string, version: string): string {
+export async function pgliteTemplate(root: string, version: string): Promise<string> {
   const template = join(root, `.cache/pglite-${version}-postgres-only`);
   if (!existsSync(template)) {
     const database = JSON.stringify(join(root, 'snippets/db/database.ts'));
-    execFileSync(process.execPath, ['--input-type=module', '-e', `const { openDatabase } = await import(${database}); await (await openDatabase()).close();`]);
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `const { openDatabase } = await import(${database}); await (await openDatabase()).close();`]);
   }
   return template;
 }
@@ -45,8 +46,12 @@ function header(name: string, size: number, type: '0' | '5', mode: number): Uint
   return block;
 }
 
-/** The folder `dir` as a gzipped tar, entries sorted, so the same folder gives the same bytes. */
-export function tarGz(dir: string): Uint8Array {
+/**
+ * The folder `dir` as a gzipped tar, entries sorted, so the same folder
+ * gives the same bytes. Compressed on libuv's thread pool: 25 MB take a
+ * quarter of a second, which Astro's thread spends rendering pages instead.
+ */
+export async function tarGz(dir: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   const walk = (rel: string) => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
@@ -63,5 +68,5 @@ export function tarGz(dir: string): Uint8Array {
   };
   walk('');
   parts.push(new Uint8Array(1024));
-  return gzipSync(Buffer.concat(parts));
+  return promisify(gzip)(Buffer.concat(parts));
 }

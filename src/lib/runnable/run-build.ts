@@ -166,7 +166,8 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     for (const b of packageBlockers(built, [...needed])) block(b);
   }
   const vendorNames = new Map([...vendors.scripts].map(([family, text]) => [family, named(files, text, '.js')]));
-  let cluster: string | undefined;
+  const anyPglite = [...graphs].some(([module, { packages }]) => !result[module] && packages.some(isPglite));
+  const cluster = anyPglite ? named(files, await tarGz(await pgliteTemplate(root, pgliteVersion(root))), '.tar.gz') : undefined;
 
   for (const [module, { packages }] of graphs) {
     if (result[module]) continue;
@@ -174,7 +175,6 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
     const usesPglite = packages.some(isPglite);
     const scripts = [prelude, ...vendorOrder(vendors, packages.map(packageFamily)).map((family) => vendorNames.get(family)!)];
     scripts.push(named(files, output(`deps/${module.replace(/\.ts$/, '')}`), '.js'));
-    if (usesPglite) cluster ??= named(files, tarGz(pgliteTemplate(root, pgliteVersion(root))), '.tar.gz');
     result[module] = { runnable: true, main: named(files, compiled, '.js'), scripts, source: named(files, source, '.ts.txt'), pglite: usesPglite ? cluster : undefined };
   }
   return { manifest: { modules: Object.fromEntries(Object.entries(result).sort(([a], [b]) => a.localeCompare(b))) }, files };
