@@ -3,8 +3,8 @@
  * why it cannot. The bundle is one script for a Worker: worker-prelude.ts
  * (a Node-like `process` and `console`), then the module with everything it
  * imports, as `node file.ts` runs it (`import.meta.main` is true in it and
- * false in its imports). Node built-ins resolve to the shims in
- * src/runner/shims/ when a shim does exactly what Node does; anything else
+ * false in its imports). Node built-ins, and the Buffer global, resolve to
+ * the shims in src/runner/shims/ when a shim does exactly what Node does; anything else
  * from Node, or a package that needs a server, makes the module Node-only,
  * and the reason says what it needs (node-only-reasons.ts).
  */
@@ -21,21 +21,24 @@ const SHIMS: Record<string, string> = {
   'node:http': 'shims/node-http.ts',
   'node:timers/promises': 'shims/node-timers-promises.ts',
   'node:crypto': 'shims/node-crypto.ts',
+  'node:buffer': 'shims/buffer.ts',
 };
 
 /** Our modules replaced in the browser: `snippets/db/database.ts` opens PGlite in memory. */
 const REPLACED: Record<string, string> = { 'snippets/db/database.ts': 'shims/database.ts' };
 
-/** Node globals a browser lacks and the runner does not provide, found in our modules' text. */
-const NODE_GLOBALS = ['Buffer'];
+/** Node globals a browser lacks, found in our modules' text, and the shim a module using one imports it from. */
+const NODE_GLOBALS: Record<string, string> = { Buffer: 'shims/buffer.ts' };
 
 /** The entry's specifier prefix. */
 const MAIN = 'run-main:';
 
-/** A snippet module's text, noting any Node global it uses as a blocker. */
-function snippetSource(path: string, root: string, blockers: Blocker[]): string {
-  const source = readFileSync(path, 'utf8');
-  for (const global of NODE_GLOBALS) if (new RegExp(`\\b${global}\\.`).test(source)) blockers.push({ need: global, importer: relative(root, path) });
+/** A snippet module's text, importing at its end (lines stay put) each Node global it names from the global's shim. */
+function snippetSource(path: string): string {
+  let source = readFileSync(path, 'utf8');
+  for (const [global, shim] of Object.entries(NODE_GLOBALS)) {
+    if (new RegExp(`\\b${global}\\b`).test(source)) source += `\nimport { ${global} } from ${JSON.stringify(join(RUNNER, shim))};\n`;
+  }
   return source;
 }
 
@@ -59,7 +62,7 @@ export async function browserBundle(file: string, root: string): Promise<Browser
       // demo host gives each demo fresh copies.
       build.onResolve({ filter: /^run-main:/ }, (args) => ({ path: args.path.slice(MAIN.length), namespace: 'run-main' }));
       build.onLoad({ filter: /.*/, namespace: 'run-main' }, (args) => ({
-        contents: snippetSource(args.path, root, blockers).replaceAll('import.meta.main', 'true'),
+        contents: snippetSource(args.path).replaceAll('import.meta.main', 'true'),
         loader: 'ts',
         resolveDir: dirname(args.path),
       }));
@@ -82,7 +85,7 @@ export async function browserBundle(file: string, root: string): Promise<Browser
         const replacement = REPLACED[rel];
         if (replacement) return { contents: readFileSync(join(RUNNER, replacement), 'utf8'), loader: 'ts', resolveDir: RUNNER + '/shims' };
         if (!rel.startsWith('snippets/')) return undefined;
-        return { contents: snippetSource(args.path, root, blockers).replaceAll('import.meta.main', 'false'), loader: 'ts' };
+        return { contents: snippetSource(args.path).replaceAll('import.meta.main', 'false'), loader: 'ts' };
       });
     },
   };
