@@ -64,6 +64,7 @@ describe('the Buffer shim equals Node', () => {
     both((B) => B.isBuffer(B.from('x')) && B.isBuffer(B.from('x').subarray(1)) && !B.isBuffer(new Uint8Array(1)) && !B.isBuffer('x'));
     both((B) => ['base64url', 'HEX', 'utf-8', 'latin1', 'nope'].map((e) => B.isEncoding(e)));
     both((B) => B.from('héllo').toJSON());
+    both((B) => [B.from([0xe2, 0x82]).toLocaleString(), `${B.from([0xef, 0xbb, 0xbf, 0x41])}`]);
     both((B) => JSON.stringify({ b: B.from([1, 2, 3]) }));
     both((B) => [B.from('hello').indexOf('l'), B.from('hello').lastIndexOf('l'), B.from('hello').includes('ell'), B.from('hello').indexOf(0x6f)]);
     both((B) => [...B.from(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)]);

@@ -83,6 +83,9 @@ proto.toString = function (this: Buffer, encoding?: unknown, start?: number, end
   return toString.call(bytes, known);
 };
 
+// The package set toLocaleString to its own toString before the one above.
+proto.toLocaleString = proto.toString;
+
 // Methods that take a string with an encoding. The package writes UTF-8,
 // base64 and latin1 as Node does (Buffer.from above goes through its
 // write); hex and base64url it does not, so they are refused here.
