@@ -26,7 +26,7 @@ if (import.meta.main) {
   process.exitCode = 3;
 }\n`);
   write('snippets/files/read.ts', `import { readFileSync } from 'node:fs';\nif (import.meta.main) console.log(readFileSync('x'));\n`);
-  write('snippets/crypto/seal.ts', `import { createCipheriv, randomUUID } from 'node:crypto';\nexport const c = () => createCipheriv && randomUUID();\n`);
+  write('snippets/crypto/keys.ts', `import { generateKeyPairSync, randomUUID } from 'node:crypto';\nexport const c = () => generateKeyPairSync && randomUUID();\n`);
   write('snippets/bytes/buffer.ts', `import { createHmac } from 'node:crypto';
 export const b64 = (s: string) => Buffer.from(s).toString('base64url');
 if (import.meta.main) console.log(b64('hé?'), createHmac('sha256', 'k').update('m').digest('hex').slice(0, 8));\n`);
@@ -72,7 +72,7 @@ describe('browserBundle', () => {
 
   it('says why a module is Node-only: a built-in, a missing shim export', async () => {
     expect(await browserBundle(join(root, 'snippets/files/read.ts'), root)).toEqual({ runnable: false, reason: 'reads and writes files (node:fs)' });
-    expect(await browserBundle(join(root, 'snippets/crypto/seal.ts'), root)).toEqual({ runnable: false, reason: "uses node:crypto's createCipheriv, which the browser lacks" });
+    expect(await browserBundle(join(root, 'snippets/crypto/keys.ts'), root)).toEqual({ runnable: false, reason: "uses node:crypto's generateKeyPairSync, which the browser lacks" });
   });
 });
 

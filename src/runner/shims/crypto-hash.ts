@@ -28,7 +28,7 @@ function algorithmOf(name: string, where: string): Algorithm {
 }
 
 /** `data` as bytes: a string in `encoding` (Buffer.from's), or a view's own bytes. */
-function bytesOf(data: Data, encoding?: string): Uint8Array {
+export function bytesOf(data: Data, encoding?: string): Uint8Array {
   if (typeof data === 'string') {
     // Node's update refuses odd-length hex, which Buffer.from would cut short.
     if (encoding === 'hex' && data.length % 2) {

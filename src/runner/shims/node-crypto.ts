@@ -9,6 +9,7 @@ import { Buffer } from './buffer.ts';
 import { unavailable } from './unavailable.ts';
 
 export { createHash, createHmac, hash, Hash, Hmac } from './crypto-hash.ts';
+export { Cipheriv, createCipheriv, createDecipheriv, Decipheriv } from './crypto-cipher.ts';
 
 export const webcrypto: Crypto = globalThis.crypto;
 export const subtle: SubtleCrypto = globalThis.crypto.subtle;
