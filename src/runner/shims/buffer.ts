@@ -47,18 +47,22 @@ function stringBytes(text: string, encoding: Encoding): Uint8Array {
   return original.from(text, encoding === 'base64url' ? 'base64' : encoding);
 }
 
-const original = { from: Buffer.from, byteLength: Buffer.byteLength, isEncoding: Buffer.isEncoding };
+/** The package's own methods, before the corrections below replace them. */
+const original = {
+  from: Buffer.from as (...args: unknown[]) => Buffer,
+  byteLength: Buffer.byteLength as (...args: unknown[]) => number,
+  toString: Buffer.prototype.toString as (this: Uint8Array, encoding: string) => string,
+};
 const proto = Buffer.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-const { toString } = proto;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 Buffer.from = function from(value: unknown, encodingOrOffset?: unknown, length?: number) {
-  if (typeof value !== 'string') return original.from(value as Uint8Array, encodingOrOffset as number, length);
+  if (typeof value !== 'string') return original.from(value, encodingOrOffset, length);
   return original.from(stringBytes(value, encodingOf(encodingOrOffset, 'Buffer.from')));
 } as typeof Buffer.from;
 
 Buffer.byteLength = function byteLength(value: unknown, encoding?: unknown) {
-  if (typeof value !== 'string') return original.byteLength(value as Uint8Array);
+  if (typeof value !== 'string') return original.byteLength(value);
   const known = encodingOf(encoding, 'Buffer.byteLength');
   if (known === 'hex') return value.length >>> 1;
   if (known === 'base64' || known === 'base64url') {
@@ -79,8 +83,8 @@ proto.toString = function (this: Buffer, encoding?: unknown, start?: number, end
   if (from >= this.length || to <= from) return '';
   const bytes = this.subarray(from, to);
   if (known === 'utf8') return utf8.decode(bytes);
-  if (known === 'base64url') return toString.call(bytes, 'base64').replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
-  return toString.call(bytes, known);
+  if (known === 'base64url') return original.toString.call(bytes, 'base64').replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_');
+  return original.toString.call(bytes, known);
 };
 
 // The package set toLocaleString to its own toString before the one above.

@@ -11,7 +11,7 @@ const INPUTS: (string | Uint8Array)[] = [
   bytes(0), bytes(1), bytes(55), bytes(56), bytes(63), bytes(64), bytes(65), bytes(111), bytes(112), bytes(128), bytes(1_048_577),
 ];
 /** A digest as comparable data: a Buffer's bytes, or the string. */
-const plain = (value: Buffer | string) => (typeof value === 'string' ? value : [...value]);
+const plain = (value: Uint8Array | string) => (typeof value === 'string' ? value : [...value]);
 
 describe('the hash shim equals Node', () => {
   it.each(ALGORITHMS)('createHash(%s) over every input and output encoding', (algorithm) => {
@@ -81,7 +81,8 @@ describe('the hash shim equals Node', () => {
       expect(plain(shim.hash('sha256', input, encoding))).toEqual(plain(node.hash('sha256', input, encoding as 'hex')));
     }
     expect(shim.hash('sha1', 'abc')).toBe(node.hash('sha1', 'abc'));
-    expect(shim.hash('sha256', 'abc', 'buffer').readUInt32BE(0)).toBe(node.hash('sha256', 'abc', 'buffer').readUInt32BE(0));
+    const first = (digest: Uint8Array | string) => (digest as Buffer).readUInt32BE(0);
+    expect(first(shim.hash('sha256', 'abc', 'buffer'))).toBe(first(node.hash('sha256', 'abc', 'buffer')));
   });
 });
 

@@ -14,8 +14,8 @@ import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { Buffer } from './buffer.ts';
 import { unavailable } from './unavailable.ts';
 
-type Hasher = ReturnType<typeof sha256.create>;
-type Algorithm = typeof sha256;
+type Algorithm = Parameters<typeof hmac.create>[0];
+type Hasher = ReturnType<Algorithm['create']>;
 type Data = string | ArrayBufferView;
 
 /** Digests Node names in lower case, as OpenSSL accepts them in any case. */
@@ -97,4 +97,4 @@ export const createHmac = (algorithm: string, key: Data, options?: unknown): Hma
 
 /** Node's one-shot `crypto.hash`: hex unless told. */
 export const hash = (algorithm: string, data: Data, outputEncoding = 'hex'): Buffer | string =>
-  output(algorithmOf(algorithm, 'hash')(bytesOf(data)), outputEncoding);
+  output(algorithmOf(algorithm, 'hash').create().update(bytesOf(data)).digest(), outputEncoding);

@@ -14,7 +14,7 @@ export { Cipheriv, createCipheriv, createDecipheriv, Decipheriv } from './crypto
 export const webcrypto: Crypto = globalThis.crypto;
 export const subtle: SubtleCrypto = globalThis.crypto.subtle;
 export const randomUUID = (): string => globalThis.crypto.randomUUID();
-export const getRandomValues = <T extends ArrayBufferView | null>(array: T): T => globalThis.crypto.getRandomValues(array);
+export const getRandomValues: Crypto['getRandomValues'] = (array) => globalThis.crypto.getRandomValues(array);
 
 /** Web Crypto fills at most this many bytes a call. */
 const QUOTA = 65_536;
