@@ -8,4 +8,5 @@
 export const BROWSER_EXCEPTIONS: Record<string, string> = {
   'http/cors.ts': 'sends requests with an Origin header, which browsers do not let code set',
   'api/user-protobuf.ts': "protobufjs compiles code at run time (eval), which the site's policy forbids",
+  'jobs/worker.ts': "waits with node:timers/promises' setTimeout options (an AbortSignal, ref: false), which the runner lacks",
 };

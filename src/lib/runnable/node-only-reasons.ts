@@ -41,7 +41,7 @@ const NODE_BUILTINS = new Set(['assert', 'async_hooks', 'buffer', 'child_process
 
 /** One thing a bundle could not have, with the module that asked for it. */
 export interface Blocker {
-  /** A specifier (`node:fs`, `pg`), `node:crypto#createHash` for a missing export of a shim, or a Node global (`Buffer`). */
+  /** A specifier (`node:fs`, `pg`) or `node:crypto#createCipheriv` for a missing export of a shim. */
   need: string;
   /** The importing file, relative to the repository root. */
   importer: string;
@@ -56,7 +56,6 @@ export function reasonFor(blockers: readonly Blocker[]): string {
 
 function describe({ need, importer }: Blocker): string {
   for (const [pattern, reason] of OUR_MODULES) if (pattern.test(importer)) return reason;
-  if (need === 'Buffer') return "uses Node's Buffer";
   const [specifier, name] = need.split('#') as [string, string | undefined];
   const builtin = specifier.replace(/^node:/, '');
   if (name) return `uses ${specifier}'s ${name}, which the browser lacks`;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
@@ -15,6 +15,8 @@ const write = (path: string, text: string) => {
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'run-build-'));
+  // The shims' packages (buffer, @noble/*) become vendor scripts, resolved from the root.
+  symlinkSync(join(process.cwd(), 'node_modules'), join(root, 'node_modules'));
   write('snippets/http/status.ts', `import { STATUS_CODES } from 'node:http';
 export const phrase = (code: number) => STATUS_CODES[code];
 if (import.meta.main) console.log('imported module ran its demo');\n`);
@@ -30,9 +32,10 @@ if (import.meta.main) {
   write('snippets/files/read.ts', `import { readFileSync } from 'node:fs';\nexport const read = () => readFileSync('x');\n`);
   write('snippets/files/uses-read.ts', `import { read } from './read.ts';\nimport { phrase } from '../http/status.ts';\nif (import.meta.main) console.log(read(), phrase(200));\n`);
   write('snippets/files/plain.ts', `import { phrase } from '../http/status.ts';\nif (import.meta.main) console.log(phrase(200));\n`);
-  write('snippets/crypto/hash.ts', `import { createHash, randomUUID } from 'node:crypto';\nif (import.meta.main) console.log(createHash('sha256') && randomUUID());\n`);
+  write('snippets/crypto/hash.ts', `import { generateKeyPairSync, randomUUID } from 'node:crypto';\nif (import.meta.main) console.log(generateKeyPairSync && randomUUID());\n`);
   write('snippets/crypto/uses-hash.ts', `import './hash.ts';\nif (import.meta.main) console.log(1);\n`);
-  write('snippets/bytes/buffer.ts', `if (import.meta.main) console.log(Buffer.from('x').toString('base64'));\n`);
+  write('snippets/bytes/encode.ts', `export const b64url = (s: string) => Buffer.from(s).toString('base64url');\n`);
+  write('snippets/bytes/buffer.ts', `import { b64url } from './encode.ts';\nif (import.meta.main) console.log(Buffer.from('x').toString('base64'), b64url('??>'));\n`);
   built = await buildRunFiles(root, ['bytes/buffer.ts', 'crypto/hash.ts', 'crypto/uses-hash.ts', 'files/plain.ts', 'files/uses-read.ts', 'http/demo.ts']);
 });
 
@@ -72,9 +75,15 @@ describe('buildRunFiles', () => {
     const { modules } = built.manifest;
     expect(modules['files/uses-read.ts']).toEqual({ runnable: false, reason: 'reads and writes files (node:fs)' });
     expect(modules['files/plain.ts']).toMatchObject({ runnable: true, pglite: undefined });
-    expect(modules['crypto/hash.ts']).toEqual({ runnable: false, reason: "uses node:crypto's createHash, which the browser lacks" });
+    expect(modules['crypto/hash.ts']).toEqual({ runnable: false, reason: "uses node:crypto's generateKeyPairSync, which the browser lacks" });
     expect(modules['crypto/uses-hash.ts']).toEqual(modules['crypto/hash.ts']);
-    expect(modules['bytes/buffer.ts']).toEqual({ runnable: false, reason: "uses Node's Buffer" });
+  });
+
+  it('gives Buffer, from its shim, to the module and to the snippet modules it imports', async () => {
+    expect(await run('bytes/buffer.ts')).toEqual([
+      { type: 'out', stream: 'stdout', text: 'eA== Pz8-\n' },
+      { type: 'exit', code: 0 },
+    ]);
   });
 
   it('ships the source for the editor and shares the prelude between modules', () => {

@@ -20,7 +20,7 @@ import { compileModule, requiredSpecifiers } from './compile-module.ts';
 import { pgliteTemplate, pgliteVersion, tarGz } from './pglite-data.ts';
 import { type Blocker, reasonFor, serverPackage } from './node-only-reasons.ts';
 import { asClassicScript, depsEntry, isPackage, isPglite, packageFamily, packageOf, packageStub, vendorEntry } from './run-entries.ts';
-import { GLOBAL_SHIMS, globalsUsed, REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
+import { globalsUsed, REPLACED, RUNNER, SHIMS, sourceBlockers } from './shims.ts';
 
 /** What the build says of one module (keyed by its path under snippets/). */
 export type RunModule =
@@ -121,7 +121,9 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
         if (!path.startsWith('snippets/')) return undefined;
         const source = readFileSync(args.path, 'utf8');
         for (const b of sourceBlockers(source, path)) block(b);
-        return { contents: source.replaceAll('import.meta.main', 'false'), loader: 'ts' };
+        // A shimmed Node global it uses is imported from its shim, at the end so lines stay put.
+        const globals = globalsUsed(source).map(([name, file]) => `\nimport { ${name} } from ${JSON.stringify(file)};`).join('');
+        return { contents: source.replaceAll('import.meta.main', 'false') + globals, loader: 'ts' };
       });
     },
   };
@@ -129,8 +131,6 @@ export async function buildRunFiles(root: string, modules: readonly string[]): P
   const entries = [...candidates.keys()].map((module) => ({ in: `run-deps:snippets/${module}`, out: `deps/${module.replace(/\.ts$/, '')}` }));
   const deps = await esbuild.build({
     ...OPTIONS, absWorkingDir: root, metafile: true, plugins: [loaded],
-    // The snippet modules a deps script bundles get a shimmed Node global where they use it.
-    inject: Object.values(GLOBAL_SHIMS).map((file) => join(RUNNER, file)),
     entryPoints: [...entries, { in: join(RUNNER, 'worker-prelude.ts'), out: 'prelude' }, { in: join(RUNNER, 'sandbox.ts'), out: 'sandbox' }],
   });
   const output = (out: string) => asClassicScript(deps.outputFiles.find((f) => f.path === `/run/${out}.js`)!.text);

@@ -12,10 +12,10 @@ describe('importedNames', () => {
 
 describe('sourceBlockers', () => {
   it('names what a shim lacks, and a Node global, with the importer', () => {
-    const source = "import { randomUUID, createHash } from 'node:crypto';\nimport type { X } from 'node:http';\nexport const b = Buffer.from('x');\n";
-    expect(sourceBlockers(source, 'snippets/a.ts')).toEqual([
+    const source = "import { randomUUID, generateKeyPairSync } from 'node:crypto';\nimport type { X } from 'node:http';\nexport const b = Buffer.from('x');\n";
+    expect(sourceBlockers(source, 'snippets/a.ts', {})).toEqual([
       { need: 'Buffer', importer: 'snippets/a.ts' },
-      { need: 'node:crypto#createHash', importer: 'snippets/a.ts' },
+      { need: 'node:crypto#generateKeyPairSync', importer: 'snippets/a.ts' },
     ]);
   });
 

@@ -24,16 +24,17 @@ export const SHIMS: Record<string, string> = {
   'node:http': 'shims/node-http.ts',
   'node:timers/promises': 'shims/node-timers-promises.ts',
   'node:crypto': 'shims/node-crypto.ts',
+  'node:buffer': 'shims/buffer.ts',
 };
 
 /**
  * Node globals with a browser shim, and the shim's file, which exports the
  * global under its own name (`export const Buffer`). A module that uses one
- * gets it from its deps script, and the snippet modules it imports get it
- * by esbuild's inject; a module using a Node global without a shim is
- * Node-only.
+ * gets it from its deps script, and each snippet module bundled there that
+ * uses it imports it from the shim (run-build.ts); a module using a Node
+ * global without a shim is Node-only.
  */
-export const GLOBAL_SHIMS: Record<string, string> = {};
+export const GLOBAL_SHIMS: Record<string, string> = { Buffer: 'shims/buffer.ts' };
 
 /** Our modules replaced in the browser: `snippets/db/database.ts` opens PGlite in memory. */
 export const REPLACED: Record<string, string> = { 'snippets/db/database.ts': 'shims/database.ts' };
