@@ -7,7 +7,7 @@ import { expect, test, VIEWS } from './fixtures.ts';
 // a button that copies the command. Screenshots go to
 // test-results/screenshots/ for a person to look at.
 const RUNNABLE = 'questions/rate-limiting/';
-const NODE_ONLY = 'questions/webhook-security/';
+const NODE_ONLY = 'questions/configuration-file/';
 
 for (const view of VIEWS) {
   test(`a run's output at ${view.name}: axe finds nothing, nothing scrolls sideways`, async ({ page }) => {
