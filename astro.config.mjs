@@ -5,11 +5,12 @@ import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { bookIds } from './src/lib/site/book-integration.ts';
+import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
-import { diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
+import { diagramCache, diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
 import { epubBook } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/markdown/heading-anchor-plugin.ts';
@@ -50,19 +51,27 @@ export default defineConfig({
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
   ],
   markdown: {
-    shikiConfig: {
-      themes: CODE_THEMES,
-      defaultColor: false,
-      // Token colours as classes (src/styles/code-tokens.css), not style attributes.
-      transformers: [tokenClassTransformer(await loadPalettes())],
-    },
+    // Code is highlighted by codeHighlightPlugin below: Astro's own Shiki step, each block's result kept.
+    syntaxHighlight: false,
     processor: satteri({
       mdastPlugins: [
         snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/`, deferred: deferredDemos }),
         questionLinkPlugin({ root, base: config.base, slugs }),
-        diagramPlugin({ root }),
+        diagramPlugin({ root, cache: diagramCache(root) }),
       ],
-      hastPlugins: [headingAnchorPlugin(), externalLinkPlugin()],
+      hastPlugins: [
+        codeHighlightPlugin(
+          {
+            themes: CODE_THEMES,
+            defaultColor: false,
+            // Token colours as classes (src/styles/code-tokens.css), not style attributes.
+            transformers: [tokenClassTransformer(await loadPalettes())],
+          },
+          codeHighlightCache(root, [`${root}src/lib/markdown/code-tokens.ts`]),
+        ),
+        headingAnchorPlugin(),
+        externalLinkPlugin(),
+      ],
     }),
   },
   vite: {
