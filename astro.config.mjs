@@ -11,7 +11,7 @@ import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
 import { diagramCache, diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
-import { epubBook } from './src/lib/epub/epub-integration.ts';
+import { epubBook, epubCache } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/markdown/heading-anchor-plugin.ts';
 import { parseQuestionFileName, readQuestionSources } from './src/lib/content/question-files.ts';
@@ -45,7 +45,7 @@ export default defineConfig({
     demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
     // Made from the book pages above once their ids are scoped, so it comes after.
-    epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}` }),
+    epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}`, cache: epubCache(root) }),
     securityHeaders(),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),

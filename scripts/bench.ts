@@ -32,6 +32,7 @@ import { writeStarlightSite } from './bench/starlight-site.ts';
 import { cardCacheDir } from '../src/lib/share/social-render.ts';
 import { codeHighlightCacheDir } from '../src/lib/markdown/code-highlight-plugin.ts';
 import { diagramCacheDir } from '../src/lib/diagrams/diagram-plugin.ts';
+import { epubCacheDir } from '../src/lib/epub/epub-integration.ts';
 import { serve } from '../src/lib/tooling/static-server.ts';
 import { concatSamples, latency, median } from './bench/stats.ts';
 
@@ -49,8 +50,8 @@ const demoCache =
 
 /**
  * Build output a fresh clone lacks: Astro's own caches, and ours for demo
- * output, compiled demo code, share cards, highlighted code and diagrams.
- * The empty PostgreSQL cluster the database demos start from
+ * output, compiled demo code, share cards, highlighted code, diagrams and
+ * the EPUB. The empty PostgreSQL cluster the database demos start from
  * (.cache/pglite-*) stays: like node_modules, it is made once per installed
  * version, and the unit tests make it first.
  */
@@ -60,7 +61,10 @@ const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recurs
 /** Our build: astro (with the demos) then pagefind; cold clears every cache first, warm keeps the demo output. */
 async function buildOurs(cold: boolean) {
   clear(buildState(root));
-  if (cold) clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root), codeHighlightCacheDir(root), diagramCacheDir(root)]);
+  if (cold) {
+    clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root)]);
+    clear([codeHighlightCacheDir(root), diagramCacheDir(root), epubCacheDir(root)]);
+  }
   const timings = join(root, 'bench/tmp/demo-timings.jsonl');
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCache, cachedResult, readCached, writeCached } from './build-cache.ts';
+import { buildCache, cachedBytes, cachedResult, readCached, writeCached } from './build-cache.ts';
 
 function repo(): { root: string; module: string } {
   const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
@@ -43,6 +43,15 @@ describe('buildCache', () => {
     expect(readCached(cache, 'input')).toBeUndefined();
     writeCached(cache, 'input', 'ok', 'svg');
     expect(readdirSync(cache.dir)).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.svg$/)]);
+  });
+
+  it('keeps bytes as they are, and says whether they were kept', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    const zip = Uint8Array.of(0x50, 0x4b, 0x03, 0x04, 0xff, 0x00);
+    expect(cachedBytes(cache, 'book', 'epub', () => zip)).toEqual({ bytes: Buffer.from(zip), kept: false });
+    expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1))).toEqual({ bytes: Buffer.from(zip), kept: true });
+    expect(cachedBytes(cache, 'changed book', 'epub', () => Uint8Array.of(1)).kept).toBe(false);
   });
 
   it('names a file the key depends on that is missing', () => {

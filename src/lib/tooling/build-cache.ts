@@ -41,7 +41,7 @@ export function readCached(cache: BuildCache, input: string, ext = 'txt'): strin
 }
 
 /** Keeps `result` for `input`. */
-export function writeCached(cache: BuildCache, input: string, result: string, ext = 'txt'): void {
+export function writeCached(cache: BuildCache, input: string, result: string | Uint8Array, ext = 'txt'): void {
   const file = fileOf(cache, input, ext);
   mkdirSync(cache.dir, { recursive: true });
   // Write aside, then rename: a build stopped halfway never leaves half a file.
@@ -57,4 +57,16 @@ export function cachedResult(cache: BuildCache, input: string, make: () => strin
   const result = make();
   writeCached(cache, input, result, ext);
   return result;
+}
+
+/**
+ * The bytes kept for `input`, else those `make()` returns, kept for next
+ * time; `kept` says which.
+ */
+export function cachedBytes(cache: BuildCache, input: string, ext: string, make: () => Uint8Array): { bytes: Buffer; kept: boolean } {
+  const file = fileOf(cache, input, ext);
+  if (existsSync(file)) return { bytes: readFileSync(file), kept: true };
+  const bytes = Buffer.from(make());
+  writeCached(cache, input, bytes, ext);
+  return { bytes, kept: false };
 }
