@@ -18,6 +18,7 @@ import { parseQuestionFileName, readQuestionSources } from './src/lib/content/qu
 import { questionLinkPlugin } from './src/lib/markdown/question-link-plugin.ts';
 import { snippetPlugin } from './src/lib/markdown/snippet-plugin.ts';
 import { securityHeaders } from './src/lib/site/security-integration.ts';
+import { runnerFiles } from './src/lib/runnable/run-integration.ts';
 import { siteConfig } from './src/lib/site/site-config.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -47,6 +48,8 @@ export default defineConfig({
     // Made from the book pages above once their ids are scoped, so it comes after.
     epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}`, cache: epubCache(root) }),
     securityHeaders(),
+    // Chunks of the demos a reader can run in the page, loaded on Run.
+    runnerFiles(root),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
   ],

@@ -27,12 +27,14 @@ import { ASTRO_BIN, BUILD_STEPS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { LIGHTHOUSE_PAGES, lighthouseMetrics, measureLighthouse } from './bench/lighthouse.ts';
 import { measureRelevance } from './bench/search-relevance.ts';
+import { measureRun, type RunSamples, runnableDemo } from './bench/run-latency.ts';
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
 import { cardCacheDir } from '../src/lib/share/social-render.ts';
 import { codeHighlightCacheDir } from '../src/lib/markdown/code-highlight-plugin.ts';
 import { diagramCacheDir } from '../src/lib/diagrams/diagram-plugin.ts';
 import { epubCacheDir } from '../src/lib/epub/epub-integration.ts';
+import { runCacheDir } from '../src/lib/runnable/run-manifest.ts';
 import { serve } from '../src/lib/tooling/static-server.ts';
 import { concatSamples, latency, median } from './bench/stats.ts';
 
@@ -50,10 +52,10 @@ const demoCache =
 
 /**
  * Build output a fresh clone lacks: Astro's own caches, and ours for demo
- * output, compiled demo code, share cards, highlighted code, diagrams and
- * the EPUB. The empty PostgreSQL cluster the database demos start from
- * (.cache/pglite-*) stays: like node_modules, it is made once per installed
- * version, and the unit tests make it first.
+ * output, compiled demo code, share cards, demos' browser bundles,
+ * highlighted code, diagrams and the EPUB. The empty PostgreSQL cluster the
+ * database demos start from (.cache/pglite-*) stays: like node_modules, it
+ * is made once per installed version, and the unit tests make it first.
  */
 const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), join(dir, 'node_modules/.astro')];
 const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recursive: true, force: true }));
@@ -62,7 +64,7 @@ const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recurs
 async function buildOurs(cold: boolean) {
   clear(buildState(root));
   if (cold) {
-    clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root)]);
+    clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root), runCacheDir(root)]);
     clear([codeHighlightCacheDir(root), diagramCacheDir(root), epubCacheDir(root)]);
   }
   const timings = join(root, 'bench/tmp/demo-timings.jsonl');
@@ -112,6 +114,23 @@ async function inBrowser(dist: string, searchModule?: string) {
     await server.close();
   }
 }
+
+/** Run in the page on our site: a demo without PGlite and one with it (run-latency.ts). */
+async function runInPage(dist: string) {
+  const server = await serve(dist, { compress: true, headers: true });
+  const browser = await chromium.launch(launchOptions());
+  try {
+    const press = (pglite: boolean) => {
+      const demo = runnableDemo(dist, pglite);
+      return measureRun(browser, `${server.origin}/${demo.path}`, demo.module);
+    };
+    return { withoutPglite: await press(false), withPglite: await press(true) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+const summarizeRun = (run: RunSamples) => ({ module: run.module, firstMs: latency(run.firstMs), againMs: latency(run.againMs), firstBytes: median(run.firstBytes) });
 
 const summarizePaint = (paint: PaintSamples) => ({
   firstPaintMs: median(paint.firstPaintMs),
@@ -190,6 +209,9 @@ const peer = weighSite(join(peerSite.dir, 'dist'));
 const peerBrowser = summarizeBrowser(pooled(peerSamples));
 console.log('search relevance: the query set on both indexes');
 const relevance = await measureRelevance(root, join(root, 'dist'), join(peerSite.dir, 'dist'));
+console.log('Run in the page: a demo without PGlite and one with it, pressed on a new page and again');
+const runRaw = await runInPage(join(root, 'dist'));
+const run = { withoutPglite: summarizeRun(runRaw.withoutPglite), withPglite: summarizeRun(runRaw.withPglite) };
 const LIGHTHOUSE_RUNS = 3;
 console.log(`Lighthouse (mobile, simulated throttling): ${LIGHTHOUSE_PAGES.map((p) => p.path).join(', ')}, ${LIGHTHOUSE_RUNS} runs each`);
 const lighthouse = await measureLighthouse(join(root, 'dist'), join(peerSite.dir, 'dist'), { runs: LIGHTHOUSE_RUNS });
@@ -305,6 +327,14 @@ const metrics: Metric[] = [
     peer: peerBrowser.paintOverLink.loadMs,
   },
   ...lighthouseMetrics(lighthouse.ours, lighthouse.starlight),
+  ...(['withoutPglite', 'withPglite'] as const).flatMap((kind): Metric[] => {
+    const label = kind === 'withPglite' ? 'Run with PGlite' : 'Run without PGlite';
+    return [
+      { name: `${label}: press to output, new page, median`, unit: 'ms', ours: run[kind].firstMs.median, peer: null },
+      { name: `${label}: press to output, again, median`, unit: 'ms', ours: run[kind].againMs.median, peer: null },
+      { name: `${label}: bytes the first press downloads`, unit: 'bytes', ours: run[kind].firstBytes, peer: null },
+    ];
+  }),
 ];
 
 console.log('results');
@@ -321,6 +351,7 @@ const result = {
     'search as a reader sees it: each site\'s own search box opened by its button, the query typed at a key every 80 ms, timed from the last keystroke to the frame that first shows a result for the whole query; cold = the page just loaded in a new context, warm = one page, the box cleared between queries',
     `search relevance: the ${relevance.queries} queries of tests/search/queries.json, counted where the answer has a page (${relevance.ours.counted}); ours through our query engine, the peer through Pagefind with stock Starlight's ranking, a result that is not an answer counting as a miss; higher is better, so a ratio above 1.0 is ours ahead`,
     `Lighthouse: its default config (mobile, simulated throttling), median of ${LIGHTHOUSE_RUNS} runs per figure, each site served gzipped with its _headers; scores 0-100, higher is better (a ratio above 1.0 is ours ahead); Starlight has no practice page, so practice is ours alone`,
+    `Run in the page: headless Chromium over loopback, the site served gzipped with its _headers; from the press to the output showing, on a page just loaded in a new context and pressed again on it; bytes are response bodies as sent after the press; ${run.withoutPglite.module} and ${run.withPglite.module}`,
     `"over a mobile link": Chromium's network emulation, ${MOBILE_LINK.latencyMs} ms added latency, ${MOBILE_LINK.downloadMbps} Mbit/s down, ${MOBILE_LINK.uploadMbps} up; files served uncompressed`,
   ],
   // The fields before `starlight` keep the shape of earlier results.
@@ -350,6 +381,7 @@ const result = {
   browser: oursBrowser,
   searchRelevance: relevance.ours,
   lighthouse: lighthouse.ours,
+  runInPage: run,
   starlight: {
     pages: { total: peer.pages, questions: peer.questionPages },
     buildSeconds: { total: round(peerRun.totalSeconds) },

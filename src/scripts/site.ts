@@ -1,5 +1,6 @@
 // The one script every page loads: theme toggle, copy buttons, and the
-// search opener. Search itself (and Pagefind) is imported on first use.
+// search opener. Search itself (and Pagefind), the code runner and its
+// editor are imported on first use.
 
 const root = document.documentElement;
 const prefersDark = matchMedia('(prefers-color-scheme: dark)');
@@ -27,18 +28,27 @@ toggle?.addEventListener('click', () => {
 prefersDark.addEventListener('change', syncToggle);
 syncToggle();
 
+// A copy button copies its data-copy text (a command), or its figure's code.
+// A Run button loads the code runner (run.ts) on its first press, an Edit
+// button the editor (run-edit.ts).
 document.addEventListener('click', async (event) => {
-  const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
+  const target = event.target as Element;
+  const runner = target.closest<HTMLButtonElement>('[data-run]');
+  if (runner) void import('./run.ts').then((m) => m.run(runner));
+  const editor = target.closest<HTMLButtonElement>('[data-edit]');
+  if (editor) void import('./run-edit.ts').then((m) => m.toggleEditor(editor));
+  const button = target.closest<HTMLButtonElement>('[data-copy]');
   const code = button?.closest('figure')?.querySelector('pre code');
   if (!button || !code) return;
+  const label = button.textContent;
   try {
-    await navigator.clipboard.writeText(code.textContent ?? '');
+    await navigator.clipboard.writeText(button.dataset.copy || code.textContent || '');
     button.textContent = 'Copied';
   } catch {
     button.textContent = 'Press Ctrl+C';
     getSelection()?.selectAllChildren(code);
   }
-  setTimeout(() => (button.textContent = 'Copy'), 2000);
+  setTimeout(() => (button.textContent = label), 2000);
 });
 
 document.querySelector('[data-print]')?.addEventListener('click', () => print());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { DeferredDemos } from '../demos/deferred-demos.ts';
+import type { RunnableDemo } from '../runnable/run-manifest.ts';
 import type { JsxElement, VisitorContext } from './mdast.ts';
 import { snippetPlugin } from './snippet-plugin.ts';
 
@@ -27,14 +28,21 @@ function snippet(attrs: Record<string, string | null>, name = 'Snippet'): MdxJsx
   };
 }
 
-async function expand(node: MdxJsxFlowElement, run = async () => 'demo output', deferred?: DeferredDemos): Promise<MdastNode[] | undefined> {
+const RUNNABLE: RunnableDemo = { runnable: true, main: 'abc.js', scripts: ['p.js', 'd.js'], source: 'abc.ts.txt' };
+
+async function expand(
+  node: MdxJsxFlowElement,
+  run = async () => 'demo output',
+  deferred?: DeferredDemos,
+  runnable = async (): Promise<RunnableDemo> => RUNNABLE,
+): Promise<MdastNode[] | undefined> {
   let result: MdastNode[] | undefined;
   const ctx = {
     fileURL: new URL(`file://${root}/content/questions/004-a.mdx`),
     replaceNode: vi.fn((_, replacement) => void (result = [replacement].flat() as MdastNode[])),
     setProperty: vi.fn(),
   } satisfies VisitorContext;
-  await snippetPlugin({ root, sourceUrl: 'https://example.com/blob/main/', run, deferred }).mdxJsxFlowElement(node, ctx);
+  await snippetPlugin({ root, sourceUrl: 'https://example.com/blob/main/', run, deferred, runnable }).mdxJsxFlowElement(node, ctx);
   return result;
 }
 
@@ -58,6 +66,25 @@ describe('snippetPlugin', () => {
     const nodes = (await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null })))!;
     expect(nodes).toHaveLength(2);
     expect((nodes[1] as JsxElement).children[1]).toMatchObject({ type: 'code', lang: 'text', value: 'demo output' });
+  });
+
+  const caption = (nodes: MdastNode[]) => ((nodes[1] as JsxElement).children[0] as JsxElement).children as JsxElement[];
+  const attrs = (node: JsxElement) => Object.fromEntries(node.attributes.map((a) => [(a as { name: string }).name, (a as { value: unknown }).value]));
+
+  it('puts Run and Edit buttons beside output that runs in the browser', async () => {
+    const pglite = async (): Promise<RunnableDemo> => ({ ...RUNNABLE, pglite: 'c.tar.gz' });
+    const [, , run, edit] = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, pglite))!);
+    expect([run!.name, edit!.name]).toEqual(['button', 'button']);
+    expect(attrs(run!)).toMatchObject({ 'data-run': 'abc.js', 'data-scripts': 'p.js d.js', 'data-source': 'abc.ts.txt', 'data-pglite': 'c.tar.gz', 'aria-label': 'Run snippets/http/ok.ts in your browser' });
+    expect(edit!.children).toEqual([{ type: 'text', value: 'Edit' }]);
+    expect(attrs(edit!)).toMatchObject({ 'data-edit': 'snippets/http/ok.ts', 'aria-expanded': 'false', 'aria-label': 'Edit snippets/http/ok.ts and run it' });
+  });
+
+  it('says why a demo runs only in Node, with a button that copies the command', async () => {
+    const nodeOnly = async (): Promise<RunnableDemo> => ({ runnable: false, reason: 'needs git' });
+    const [, , note, copy] = caption((await expand(snippet({ file: 'http/ok.ts', region: 'greet', output: null }), undefined, undefined, nodeOnly))!);
+    expect(note!.children).toEqual([{ type: 'text', value: 'Runs in Node only: needs git.' }]);
+    expect(attrs(copy!)).toMatchObject({ 'data-copy': 'node snippets/http/ok.ts' });
   });
 
   it('leaves other elements alone', async () => {

@@ -13,6 +13,7 @@ import type { MdastNode, MdxJsxFlowElement } from 'satteri';
 import { GUIDE } from '../content/content-problem.ts';
 import type { DeferredDemos } from '../demos/deferred-demos.ts';
 import { prefetchDemos, runDemo } from '../demos/demo-output.ts';
+import { type RunnableDemo, runnableDemo } from '../runnable/run-manifest.ts';
 import { code, element, type JsxElement, location, text, type VisitorContext } from './mdast.ts';
 import { extractRegion } from './regions.ts';
 import { pageSnippets, SNIPPET_DIR, snippetLanguage, snippetRef, type SnippetRef } from './snippet-usage.ts';
@@ -26,11 +27,17 @@ export interface SnippetOptions {
   run?: (file: string) => Promise<string>;
   /** Where pages leave demo outputs to be filled in after rendering, when it is active. */
   deferred?: DeferredDemos;
+  /** Whether a demo runs in the browser (its chunk) or only in Node (why); replaced in tests. */
+  runnable?: (file: string) => Promise<RunnableDemo>;
 }
 
 /** A Sätteri mdast plugin (Astro's Markdown processor). */
 export function snippetPlugin(options: SnippetOptions) {
-  const settings = { run: (file: string) => runDemo(file, { cwd: options.root }), ...options };
+  const settings = {
+    run: (file: string) => runDemo(file, { cwd: options.root }),
+    runnable: (file: string) => runnableDemo(file, options.root),
+    ...options,
+  };
   return {
     name: 'handbook-snippets',
     options: { position: true },
@@ -52,7 +59,11 @@ export function prefetchPageDemos(root: string, pages: readonly { text: string }
 }
 
 /** The nodes that replace one `<Snippet>`; `where` is its `file:line`. */
-async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, sourceUrl, run, deferred }: SnippetOptions & Pick<Required<SnippetOptions>, 'run'>): Promise<MdastNode[]> {
+async function expandSnippet(
+  node: Readonly<JsxElement>,
+  where: string,
+  { root, sourceUrl, run, runnable, deferred }: SnippetOptions & Pick<Required<SnippetOptions>, 'run' | 'runnable'>,
+): Promise<MdastNode[]> {
   let ref: SnippetRef;
   try {
     ref = snippetRef(node);
@@ -83,19 +94,45 @@ async function expandSnippet(node: Readonly<JsxElement>, where: string, { root, 
 
   const failure = (error: unknown) => new Error(`${where}: <Snippet file="${file}" output>: ${(error as Error).message.replaceAll(absolute, path)}`);
   let output: string;
-  if (deferred?.active) output = deferred.placeholder(path, () => run(absolute), failure);
-  else {
-    try {
-      output = await run(absolute);
-    } catch (error) {
-      throw failure(error);
-    }
+  let demo: RunnableDemo;
+  try {
+    // Deferred (astro build): a placeholder now, the output after rendering.
+    [output, demo] = await Promise.all([
+      deferred?.active ? deferred.placeholder(path, () => run(absolute), failure) : run(absolute),
+      runnable(absolute),
+    ]);
+  } catch (error) {
+    throw failure(error);
   }
+  const command = `node ${path}`;
   return [
     source,
     element('figure', { class: 'snippet-output' }, [
-      element('figcaption', { 'data-pagefind-ignore': '' }, [text('Output of '), element('code', {}, [text(`node ${path}`)], false)]),
+      element('figcaption', { 'data-pagefind-ignore': '' }, [text('Output of '), element('code', {}, [text(command)], false), ...runControl(demo, command)]),
       code('text', output),
     ]),
+  ];
+}
+
+/**
+ * Beside a demo's output: Run and Edit buttons when it runs in the browser
+ * (site.ts loads the runner, or the editor, on the first press), else why it
+ * runs only in Node and a button that copies the command.
+ */
+function runControl(demo: RunnableDemo, command: string): MdastNode[] {
+  if (demo.runnable) {
+    const path = command.slice(5);
+    // run.ts reads these: the compiled module, the scripts loaded before it, its source (for the editor).
+    const data: Record<string, string> = {
+      type: 'button', class: 'run js-only', 'data-run': demo.main, 'data-scripts': demo.scripts.join(' '), 'data-source': demo.source,
+      'aria-label': `Run ${path} in your browser`,
+    };
+    if (demo.pglite) data['data-pglite'] = demo.pglite;
+    const edit = { type: 'button', class: 'run js-only', 'data-edit': path, 'aria-expanded': 'false', 'aria-label': `Edit ${path} and run it` };
+    return [element('button', data, [text('Run')], false), element('button', edit, [text('Edit')], false)];
+  }
+  return [
+    element('span', { class: 'run-node' }, [text(`Runs in Node only: ${demo.reason}.`)], false),
+    element('button', { type: 'button', class: 'copy js-only', 'data-copy': command, 'aria-label': `Copy command: ${command}` }, [text('Copy command')], false),
   ];
 }

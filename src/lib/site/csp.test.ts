@@ -24,6 +24,11 @@ describe('contentSecurityPolicy', () => {
     expect(directive(header, 'object-src')).toBe("object-src 'none'");
   });
 
+  it('allows workers only from data: URLs, which get an opaque origin of their own (the code runner)', () => {
+    expect(directive(header, 'worker-src')).toBe('worker-src data:');
+    expect(directive(meta, 'worker-src')).toBe('worker-src data:');
+  });
+
   it('forbids framing in the header, and leaves frame-ancestors out of the meta version', () => {
     expect(directive(header, 'frame-ancestors')).toBe("frame-ancestors 'none'");
     expect(meta).not.toContain('frame-ancestors');

@@ -26,6 +26,11 @@ export interface PolicyOptions {
  * - style-src keeps 'unsafe-inline': diagrams size themselves with a style
  *   attribute and Astro inlines small component stylesheets. Styles cannot
  *   run code. (Code colours are classes: src/lib/markdown/code-tokens.ts.)
+ * - worker-src data: the code runner's sandbox (src/lib/runnable/
+ *   sandbox-document.ts) inherits this policy and starts its Worker from a
+ *   data: URL (src/runner/sandbox.ts says why). A data: worker has an opaque
+ *   origin of its own, so even one started here could not read this site's
+ *   storage; it needs script already running here to start it.
  * - connect-src 'self': Pagefind fetches its index from this site.
  */
 export function contentSecurityPolicy({ inlineScripts, delivery }: PolicyOptions): string {
@@ -35,6 +40,7 @@ export function contentSecurityPolicy({ inlineScripts, delivery }: PolicyOptions
     ['style-src', "'self'", "'unsafe-inline'"],
     ['img-src', "'self'"],
     ['font-src', "'self'"],
+    ['worker-src', 'data:'],
     ['connect-src', "'self'"],
     ['object-src', "'none'"],
     ['base-uri', "'self'"],

@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoModules, runCacheKey, runFiles, runnableDemo, usedModules } from './run-manifest.ts';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'run-manifest-'));
+  mkdirSync(join(root, 'snippets/pair'), { recursive: true });
+  writeFileSync(join(root, 'snippets/pair/a.ts'), "import { b } from './b.ts';\nexport const a = 1;\nif (import.meta.main) console.log(a + b);\n");
+  writeFileSync(join(root, 'snippets/pair/b.ts'), 'export const b = 2;\n');
+  writeFileSync(join(root, 'snippets/pair/a.test.ts'), "import './a.ts';\n");
+});
+
+describe('the runner cache', () => {
+  it('lists the modules with a demo, tests excluded', () => {
+    expect(demoModules(root)).toEqual(['pair/a.ts']);
+  });
+
+  it('keys on every snippet module, not on their tests', () => {
+    const key = runCacheKey(root);
+    writeFileSync(join(root, 'snippets/pair/a.test.ts'), "import './a.ts';\n// changed\n");
+    expect(runCacheKey(root)).toBe(key);
+    writeFileSync(join(root, 'snippets/pair/b.ts'), 'export const b = 3;\n');
+    expect(runCacheKey(root)).not.toBe(key);
+  });
+
+  it('keeps the manifest and every file it names under the key', async () => {
+    const { dir, manifest } = await runFiles(root);
+    expect(dir).toBe(join(root, '.cache/run-bundles', runCacheKey(root)));
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(manifest);
+    const a = manifest.modules['pair/a.ts']!;
+    if (!a.runnable) throw new Error(a.reason);
+    for (const name of [a.main, a.source, ...a.scripts, 'sandbox.js']) expect(existsSync(join(dir, name))).toBe(true);
+  });
+
+  it('answers for a module pages show, and records it; a module without a demo says so', async () => {
+    expect(await runnableDemo(join(root, 'snippets/pair/a.ts'), root)).toMatchObject({ runnable: true });
+    expect(usedModules.has('pair/a.ts')).toBe(true);
+    expect(await runnableDemo(join(root, 'snippets/pair/b.ts'), root)).toEqual({ runnable: false, reason: 'has no demo under import.meta.main' });
+  });
+});

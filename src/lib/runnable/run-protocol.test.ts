@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { OutputMeter, shownOutput, stopMessage } from './run-protocol.ts';
+
+describe('OutputMeter', () => {
+  it('passes output through until the limit, then cuts it and reports full', () => {
+    const meter = new OutputMeter(10);
+    expect(meter.accept('12345')).toBe('12345');
+    expect(meter.full).toBe(false);
+    expect(meter.accept('678901234')).toBe('67890');
+    expect(meter.full).toBe(true);
+    expect(meter.accept('more')).toBe('');
+  });
+
+  it('is full at exactly the limit', () => {
+    const meter = new OutputMeter(3);
+    meter.accept('abc');
+    expect(meter.full).toBe(true);
+  });
+});
+
+describe('stopMessage', () => {
+  it('names the limit that stopped the run', () => {
+    expect(stopMessage('time')).toBe('Stopped after 5 s: the code was still running.');
+    expect(stopMessage('time', 30_000)).toBe('Stopped after 30 s: the code was still running.');
+    expect(stopMessage('output')).toBe('Output cut at 1 MB: the code printed more than that.');
+  });
+});
+
+describe('shownOutput', () => {
+  it('drops trailing whitespace, as the build does with a demo output', () => {
+    expect(shownOutput('a\n  b \n\n')).toBe('a\n  b');
+  });
+});

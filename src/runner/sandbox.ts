@@ -1,0 +1,73 @@
+/**
+ * The script of the runner's sandboxed iframe (sandbox-document.ts). The
+ * page keeps one such iframe and sends it run requests; for each, this
+ * starts the module in a fresh Worker and passes what the module prints
+ * back up, tagged with the run's id, holding the run to its limits: past
+ * the time limit or the output limit it terminates the worker, which stops
+ * even an endless loop, and says which limit was reached. PGlite's
+ * WebAssembly is compiled here once and handed to each worker that needs
+ * it (a dedicated worker shares its owner's agent cluster, so a compiled
+ * module can be posted to it), so only the first database run of a page
+ * pays for compiling 9 MB.
+ */
+import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart } from '../lib/runnable/run-protocol.ts';
+
+/**
+ * The worker's script, as a data: URL: the compiled module, then a boot
+ * that keeps PGlite's files, if sent, on the worker's global, loads the
+ * module's scripts from the site with importScripts (the policy allows
+ * them only from the runner's folder) and runs the module.
+ *
+ * A data: URL rather than a blob: a blob worker of an opaque origin is not
+ * a secure context in Chromium, so it has no crypto.subtle or
+ * crypto.randomUUID, while a data: worker is one (with an opaque origin of
+ * its own). And the module travels in the worker's own URL, which the
+ * policy already allows (worker-src data:), so neither the sandbox nor the
+ * site needs 'unsafe-eval' or blob: for the reader's edited code to run.
+ */
+const workerUrl = (main: string) => 'data:text/javascript,' + encodeURIComponent(
+  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`);
+
+let pgliteModule: Promise<WebAssembly.Module> | undefined;
+
+addEventListener('message', async (message: MessageEvent<RunRequest>) => {
+  if (message.source !== parent || message.data?.type !== 'run') return;
+  const { id, main, path, scripts, pglite, timeLimitMs } = message.data;
+  const post = (event: RunEvent) => parent.postMessage({ ...event, id }, '*');
+  const meter = new OutputMeter();
+  let over = false;
+  let worker: Worker | undefined;
+  const end = (event: RunEvent) => {
+    if (over) return;
+    over = true;
+    clearTimeout(timer);
+    worker?.terminate();
+    post(event);
+  };
+  const timer = setTimeout(() => end({ type: 'stopped', reason: 'time' }), timeLimitMs);
+  let start: WorkerStart = { scripts, path };
+  if (pglite) {
+    pgliteModule ??= WebAssembly.compile(pglite.pglite);
+    try {
+      start = { ...start, pglite: { pglite: await pgliteModule, data: pglite.data, cluster: pglite.cluster } };
+    } catch (error) {
+      post({ type: 'out', stream: 'stderr', text: `PGlite did not compile: ${(error as Error).message}\n` });
+      return end({ type: 'exit', code: 1 });
+    }
+  }
+  if (over) return;
+  worker = new Worker(workerUrl(main));
+  worker.addEventListener('message', ({ data }: MessageEvent<RunEvent>) => {
+    if (over) return;
+    if (data.type !== 'out') return end(data);
+    const kept = meter.accept(data.text);
+    if (kept) post({ type: 'out', stream: data.stream, text: kept });
+    if (meter.full) end({ type: 'stopped', reason: 'output' });
+  });
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    post({ type: 'out', stream: 'stderr', text: `${event.message || 'The module failed to load'}\n` });
+    end({ type: 'exit', code: 1 });
+  });
+  worker.postMessage(start, start.pglite ? [start.pglite.data, start.pglite.cluster] : []);
+});
