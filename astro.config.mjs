@@ -5,12 +5,13 @@ import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { bookIds } from './src/lib/site/book-integration.ts';
+import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
-import { diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
-import { epubBook } from './src/lib/epub/epub-integration.ts';
+import { diagramCache, diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
+import { epubBook, epubCache } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
 import { headingAnchorPlugin } from './src/lib/markdown/heading-anchor-plugin.ts';
 import { parseQuestionFileName, readQuestionSources } from './src/lib/content/question-files.ts';
@@ -45,7 +46,7 @@ export default defineConfig({
     demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
     // Made from the book pages above once their ids are scoped, so it comes after.
-    epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}` }),
+    epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}`, cache: epubCache(root) }),
     securityHeaders(),
     // Chunks of the demos a reader can run in the page, loaded on Run.
     runnerFiles(root),
@@ -53,19 +54,27 @@ export default defineConfig({
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
   ],
   markdown: {
-    shikiConfig: {
-      themes: CODE_THEMES,
-      defaultColor: false,
-      // Token colours as classes (src/styles/code-tokens.css), not style attributes.
-      transformers: [tokenClassTransformer(await loadPalettes())],
-    },
+    // Code is highlighted by codeHighlightPlugin below: Astro's own Shiki step, each block's result kept.
+    syntaxHighlight: false,
     processor: satteri({
       mdastPlugins: [
         snippetPlugin({ root, sourceUrl: `${config.repoUrl}/blob/${config.branch}/`, deferred: deferredDemos }),
         questionLinkPlugin({ root, base: config.base, slugs }),
-        diagramPlugin({ root }),
+        diagramPlugin({ root, cache: diagramCache(root) }),
       ],
-      hastPlugins: [headingAnchorPlugin(), externalLinkPlugin()],
+      hastPlugins: [
+        codeHighlightPlugin(
+          {
+            themes: CODE_THEMES,
+            defaultColor: false,
+            // Token colours as classes (src/styles/code-tokens.css), not style attributes.
+            transformers: [tokenClassTransformer(await loadPalettes())],
+          },
+          codeHighlightCache(root, [`${root}src/lib/markdown/code-tokens.ts`]),
+        ),
+        headingAnchorPlugin(),
+        externalLinkPlugin(),
+      ],
     }),
   },
   vite: {

@@ -31,6 +31,9 @@ import { measureRun, type RunSamples, runnableDemo } from './bench/run-latency.t
 import { weighSite } from './bench/site-weight.ts';
 import { writeStarlightSite } from './bench/starlight-site.ts';
 import { cardCacheDir } from '../src/lib/share/social-render.ts';
+import { codeHighlightCacheDir } from '../src/lib/markdown/code-highlight-plugin.ts';
+import { diagramCacheDir } from '../src/lib/diagrams/diagram-plugin.ts';
+import { epubCacheDir } from '../src/lib/epub/epub-integration.ts';
 import { runCacheDir } from '../src/lib/runnable/run-manifest.ts';
 import { serve } from '../src/lib/tooling/static-server.ts';
 import { concatSamples, latency, median } from './bench/stats.ts';
@@ -49,10 +52,10 @@ const demoCache =
 
 /**
  * Build output a fresh clone lacks: Astro's own caches, and ours for demo
- * output, compiled demo code, share cards and demos' browser bundles. The
- * empty PostgreSQL cluster the database demos start from (.cache/pglite-*)
- * stays: like node_modules, it is made once per installed version, and the
- * unit tests make it first.
+ * output, compiled demo code, share cards, demos' browser bundles,
+ * highlighted code, diagrams and the EPUB. The empty PostgreSQL cluster the
+ * database demos start from (.cache/pglite-*) stays: like node_modules, it
+ * is made once per installed version, and the unit tests make it first.
  */
 const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), join(dir, 'node_modules/.astro')];
 const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recursive: true, force: true }));
@@ -60,7 +63,10 @@ const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recurs
 /** Our build: astro (with the demos) then pagefind; cold clears every cache first, warm keeps the demo output. */
 async function buildOurs(cold: boolean) {
   clear(buildState(root));
-  if (cold) clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root), runCacheDir(root)]);
+  if (cold) {
+    clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root), runCacheDir(root)]);
+    clear([codeHighlightCacheDir(root), diagramCacheDir(root), epubCacheDir(root)]);
+  }
   const timings = join(root, 'bench/tmp/demo-timings.jsonl');
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });

@@ -18,7 +18,10 @@
  * - what it writes to stdout and stderr is captured; `process.exit(code)`,
  *   `process.exitCode` and an uncaught error end it with that code.
  *
- * It reads requests and writes results as demo-protocol.ts describes.
+ * It reads requests and writes results as demo-protocol.ts describes. Its
+ * one argument is a memory limit in MiB: when its resident size is past it
+ * after a demo, it ends itself after that demo's result, and the build
+ * starts a fresh host for the demos still queued (demo-queue.ts says why).
  */
 import { writeSync } from 'node:fs';
 import { registerHooks } from 'node:module';
@@ -47,6 +50,7 @@ interface Running {
 
 let running: Running | undefined;
 let runs = 0;
+const rssLimitBytes = Number(process.argv[2] ?? Infinity) * 2 ** 20;
 
 function installHooks(): void {
   registerHooks({
@@ -84,7 +88,7 @@ async function drained(base: Map<string, number>): Promise<void> {
   } while (exceeds(activeResources(), base));
 }
 
-function finish(demo: Running, exitCode: number, last = exitCode !== 0): DemoResult {
+function finish(demo: Running, exitCode: number, last = exitCode !== 0 || process.memoryUsage.rss() > rssLimitBytes): DemoResult {
   const result: DemoResult = { file: demo.file, stdout: demo.stdout, stderr: withoutDemoQuery(demo.stderr), exitCode, start: demo.start, end: Date.now(), last };
   writeSync(RESULT_FD, `${JSON.stringify(result)}\n`);
   return result;
@@ -148,7 +152,7 @@ async function serve(): Promise<void> {
   for await (const line of lines) {
     const { file } = JSON.parse(line) as DemoRequest;
     const result = await runAsEntry(file, base);
-    if (result.exitCode !== 0) process.exit(0);
+    if (result.last) process.exit(0);
   }
 }
 

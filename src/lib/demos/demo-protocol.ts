@@ -5,8 +5,9 @@
  * Results have a descriptor of their own because a demo writes to stdout
  * and stderr itself, and the host writes them synchronously so that a
  * result survives a demo calling `process.exit`. After a failed demo the
- * host exits, since the failure may have left state behind, and says so in
- * `last`; the build starts a new host for the demos still queued.
+ * host exits, since the failure may have left state behind, and so it does
+ * past its memory limit (demo-queue.ts); either way it says so in `last`,
+ * and the build starts a new host for the demos still queued.
  */
 
 /** One demo for the host to run. */
@@ -25,7 +26,7 @@ export interface DemoResult {
   /** Epoch milliseconds. */
   start: number;
   end: number;
-  /** The host exits after this result (the demo failed or called process.exit). */
+  /** The host exits after this result (the demo failed or called process.exit, or the host passed its memory limit). */
   last: boolean;
 }
 

@@ -25,6 +25,16 @@ describe('runInDemoHost', () => {
     const file = module('ok.ts', "console.log('ok');\n");
     await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'ok\n', exitCode: 0, last: false });
   });
+
+  it('replaces a host past its memory limit after the demo it ran, and runs the next demo in a new one', async () => {
+    // Every host is past 1 MiB; demos in another folder get a queue of their own with that limit.
+    const small = { ...options, cwd: mkdtempSync(join(tmpdir(), 'demo-queue-small-')), rssLimitMb: 1 };
+    const pid = module('pid.ts', 'console.log(process.pid);\n');
+    const [first, second] = await Promise.all([runInDemoHost(pid, small), runInDemoHost(pid, small)]);
+    expect(first).toMatchObject({ exitCode: 0, last: true });
+    expect(second).toMatchObject({ exitCode: 0, last: true });
+    expect(first.stdout).not.toBe(second.stdout);
+  });
 });
 
 describe('runInDemoHost, sending ahead', () => {

@@ -16,6 +16,19 @@ import { type DemoRequest, type DemoResult, HOST_STDIO, RESULT_FD } from './demo
  */
 const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
 
+/**
+ * A host past this resident size after a demo ends itself, and the next
+ * demos run in a fresh one. A host keeps every module instance each demo
+ * loaded (their URLs differ): over the 125 demos of a cold build its
+ * resident size grew from ~160 MB to ~390 MB, late in the build, while
+ * Astro's own process was at its largest. Running the demos of a cold
+ * build through the host with a limit of 256 MiB, its peak PSS was 239 MB
+ * instead of 361–390 MB, for ~2 s more CPU (each new host loads Node and
+ * the demos' packages again); with 320 MiB, 298 MB for ~1 s (2026-12-02,
+ * busy machine). Measure a change with `npm run bench`.
+ */
+export const HOST_RSS_LIMIT_MB = 288;
+
 const HOST_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'demo-host.ts');
 
 export interface HostOptions {
@@ -27,6 +40,8 @@ export interface HostOptions {
   timeoutMs: number;
   /** How many hosts may run demos side by side (taken from the first call per folder). */
   hosts: number;
+  /** A host's memory limit (MiB, see HOST_RSS_LIMIT_MB; taken from the first call per folder). */
+  rssLimitMb?: number;
 }
 
 /** The last lines of a process's stderr, to end an error message with. */
@@ -62,9 +77,9 @@ interface Host {
  * (compiling or rendering pages, for seconds on a loaded machine). Sent
  * only six ahead, a host sat idle 6–10 s early in each cold build once
  * pages stopped waiting for demos (2026-12-02). A host that ends itself
- * (after a failed demo or a demo's process.exit) or is stopped at a
- * timeout is replaced, and the demos it was sent but never ran go back to
- * the front of the queue, to be sent again.
+ * (after a failed demo, a demo's process.exit, or past its memory limit)
+ * or is stopped at a timeout is replaced, and the demos it was sent but
+ * never ran go back to the front of the queue, to be sent again.
  */
 class DemoQueue {
   private readonly waiting: Job[] = [];
@@ -72,12 +87,14 @@ class DemoQueue {
   private readonly cwd: string;
   private readonly compileCache: string;
   private readonly size: number;
+  private readonly rssLimitMb: number;
 
-  constructor(cwd: string, compileCache: string, size: number) {
+  constructor(cwd: string, compileCache: string, size: number, rssLimitMb: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`demo hosts: expected a whole number of at least 1, found ${size}`);
     this.cwd = cwd;
     this.compileCache = compileCache;
     this.size = size;
+    this.rssLimitMb = rssLimitMb;
   }
 
   run(file: string, timeoutMs: number): Promise<DemoResult> {
@@ -122,7 +139,8 @@ class DemoQueue {
 
   private start(): Host {
     const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: this.compileCache };
-    const child = spawn(process.execPath, [...DEMO_HOST_FLAGS, HOST_SCRIPT], { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
+    const args = [...DEMO_HOST_FLAGS, HOST_SCRIPT, String(this.rssLimitMb)];
+    const child = spawn(process.execPath, args, { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
     const host: Host = { child, sent: [], stderr: '' };
     // A host that could not start, or has died, reports it in 'close'.
     child.on('error', (error) => {
@@ -185,8 +203,8 @@ const queues = new Map<string, DemoQueue>();
  * and resolves with what the host reported, failed demos included. Rejects
  * only when the host gave no result: it died, or the demo ran past its timeout.
  */
-export function runInDemoHost(file: string, { cwd, compileCache, timeoutMs, hosts }: HostOptions): Promise<DemoResult> {
+export function runInDemoHost(file: string, { cwd, compileCache, timeoutMs, hosts, rssLimitMb = HOST_RSS_LIMIT_MB }: HostOptions): Promise<DemoResult> {
   let queue = queues.get(cwd);
-  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts)));
+  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts, rssLimitMb)));
   return queue.run(file, timeoutMs);
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Code } from 'mdast';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCache, type BuildCache } from '../tooling/build-cache.ts';
 import { descriptionBlocks, diagramPlugin } from './diagram-plugin.ts';
 import type { JsxElement, VisitorContext } from '../markdown/mdast.ts';
 
@@ -18,9 +22,9 @@ function context() {
   } satisfies VisitorContext;
 }
 
-const run = (node: Code) => {
+const run = (node: Code, cache?: BuildCache) => {
   const ctx = context();
-  diagramPlugin({ root: '/repo' }).code(node, ctx);
+  diagramPlugin({ root: '/repo', cache }).code(node, ctx);
   return ctx.replaceNode.mock.calls[0]?.[1] as JsxElement | undefined;
 };
 const attrs = (el: JsxElement) => Object.fromEntries(el.attributes.map((a) => [(a as { name: string }).name, (a as { value: string }).value]));
@@ -28,6 +32,19 @@ const attrs = (el: JsxElement) => Object.fromEntries(el.attributes.map((a) => [(
 describe('diagramPlugin', () => {
   it('leaves other code blocks alone', () => {
     expect(run(block('const a = 1;', 'ts'))).toBeUndefined();
+  });
+
+  it('keeps a rendered diagram, and shows the kept SVG for the same diagram', () => {
+    const root = mkdtempSync(join(tmpdir(), 'diagrams-'));
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    const cache = buildCache(root, join(root, '.cache/diagrams'), []);
+    const svgOf = (figure: JsxElement) => attrs(figure.children[0] as JsxElement)['set:html'];
+    const first = svgOf(run(block(`graph TD\n${ALT}\nA --> B`), cache)!);
+    const [kept] = readdirSync(cache.dir);
+    writeFileSync(join(cache.dir, kept!), '<svg>kept</svg>');
+    expect(first).toContain('role="img"');
+    expect(svgOf(run(block(`graph TD\n${ALT}\nA --> B`), cache)!)).toBe('<svg>kept</svg>');
+    expect(svgOf(run(block(`graph TD\n${ALT}\nA --> C`), cache)!)).toContain('role="img"');
   });
 
   it('replaces a mermaid block with a figure: SVG, caption, and the text description it points at', () => {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Code } from 'mdast';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MdastNode } from 'satteri';
 import { parseDiagramSource } from './diagram-source.ts';
 import { renderDiagramSvg } from './diagram-svg.ts';
 import { element, type JsxElement, location, text, type VisitorContext } from '../markdown/mdast.ts';
+import { type BuildCache, buildCache, cachedResult } from '../tooling/build-cache.ts';
 
 /**
  * Turns a ```mermaid block in an answer into a figure: the diagram as inline
@@ -15,10 +18,23 @@ import { element, type JsxElement, location, text, type VisitorContext } from '.
 export interface DiagramOptions {
   /** Repository root: messages name pages relative to it. */
   root: string;
+  /** Where rendered diagrams are kept (diagramCache); none in tests. */
+  cache?: BuildCache;
 }
 
+/** Where rendered diagrams are kept; `npm run bench` clears it for a cold build. */
+export const diagramCacheDir = (root: string) => join(root, '.cache/diagrams');
+
+/**
+ * The build's store of rendered diagrams: laying one out costs ~35 ms of
+ * CPU, about 2 s a build (2026-12-02). Keyed by the diagram and the
+ * renderer (diagram-svg.ts and the locked packages).
+ */
+export const diagramCache = (root: string): BuildCache =>
+  buildCache(root, diagramCacheDir(root), [fileURLToPath(new URL('./diagram-svg.ts', import.meta.url))]);
+
 /** A Sätteri mdast plugin (Astro's Markdown processor). */
-export function diagramPlugin({ root }: DiagramOptions) {
+export function diagramPlugin({ root, cache }: DiagramOptions) {
   return {
     name: 'handbook-diagrams',
     options: { position: true },
@@ -26,7 +42,7 @@ export function diagramPlugin({ root }: DiagramOptions) {
       if (node.lang !== 'mermaid') return;
       const fence = node.position?.start.line ?? 0;
       const at = (line: number) => location(root, ctx.fileURL, { position: { start: { line: fence + line } } });
-      ctx.replaceNode(node, diagramFigure(node, at));
+      ctx.replaceNode(node, diagramFigure(node, at, cache));
     },
   };
 }
@@ -35,7 +51,7 @@ export function diagramPlugin({ root }: DiagramOptions) {
  * The figure that replaces one block; `at(n)` is the `file:line` of the
  * block's n-th line (0 for the fence itself).
  */
-function diagramFigure(node: Readonly<Code>, at: (line: number) => string): JsxElement {
+function diagramFigure(node: Readonly<Code>, at: (line: number) => string, cache: BuildCache | undefined): JsxElement {
   const { diagram, problems } = parseDiagramSource(node.value);
   const where = at(0);
   if (!diagram) {
@@ -45,7 +61,9 @@ function diagramFigure(node: Readonly<Code>, at: (line: number) => string): JsxE
   const id = `diagram-${createHash('sha256').update(node.value).digest('hex').slice(0, 8)}`;
   let svg: string;
   try {
-    svg = renderDiagramSvg(diagram.body, { id, title: diagram.title, describedBy: `${id}-text` });
+    const options = { id, title: diagram.title, describedBy: `${id}-text` };
+    const render = () => renderDiagramSvg(diagram.body, options);
+    svg = cache ? cachedResult(cache, JSON.stringify([diagram.body, options]), render, 'svg') : render();
   } catch (error) {
     throw new Error(`${where}: the mermaid diagram could not be rendered: ${(error as Error).message}`);
   }

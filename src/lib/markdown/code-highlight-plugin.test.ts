@@ -1,0 +1,47 @@
+import { satteriCreateHighlightFn, satteriHighlightPlugin } from '@astrojs/markdown-satteri';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { markdownToHtml } from 'satteri';
+import { describe, expect, it } from 'vitest';
+import { buildCache } from '../tooling/build-cache.ts';
+import { codeHighlightPlugin } from './code-highlight-plugin.ts';
+import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './code-tokens.ts';
+
+const shikiConfig = { themes: CODE_THEMES, defaultColor: false as const, transformers: [tokenClassTransformer(await loadPalettes())] };
+const PAGE = '# Q\n\n```ts\nconst answer: number = 42;\n```\n\n```text\nplain\n```\n';
+
+async function render(markdown: string, plugin: ReturnType<typeof codeHighlightPlugin>): Promise<string> {
+  return (await markdownToHtml(markdown, { hastPlugins: [plugin] })).html;
+}
+
+function tempCache() {
+  const root = mkdtempSync(join(tmpdir(), 'code-highlight-'));
+  writeFileSync(join(root, 'package-lock.json'), '{}');
+  return buildCache(root, join(root, '.cache/code-highlight'), []);
+}
+
+describe('codeHighlightPlugin', () => {
+  it("writes exactly the markup of Astro's own highlight step", async () => {
+    const astro = satteriHighlightPlugin((await satteriCreateHighlightFn('shiki', shikiConfig))!, undefined);
+    const html = await render(PAGE, codeHighlightPlugin(shikiConfig, tempCache()));
+    expect(html).toContain('<pre class="astro-code');
+    expect(html).toBe(await render(PAGE, astro));
+  });
+
+  it('keeps each block, and serves a kept block without highlighting it again', async () => {
+    const cache = tempCache();
+    const first = await render(PAGE, codeHighlightPlugin(shikiConfig, cache));
+    const kept = readdirSync(cache.dir);
+    expect(kept).toHaveLength(2);
+    // Mark the kept blocks: a later render that shows the mark read them rather than highlighting.
+    for (const name of kept) {
+      const file = join(cache.dir, name);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"astro-code', '"astro-code kept'));
+    }
+    const second = await render(PAGE, codeHighlightPlugin(shikiConfig, cache));
+    expect(second).toBe(first.replaceAll('"astro-code', '"astro-code kept'));
+    const changed = await render(PAGE.replace('42', '43'), codeHighlightPlugin(shikiConfig, cache));
+    expect(changed.match(/astro-code kept/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCache, cachedBytes, cachedResult, readCached, writeCached } from './build-cache.ts';
+
+function repo(): { root: string; module: string } {
+  const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
+  writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
+  const module = join(root, 'render.ts');
+  writeFileSync(module, 'export const render = 1;\n');
+  return { root, module };
+}
+
+describe('buildCache', () => {
+  it('makes a result once, then reads it back', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    let made = 0;
+    const make = () => `result ${++made}`;
+    expect(cachedResult(cache, 'input', make)).toBe('result 1');
+    expect(cachedResult(buildCache(root, join(root, '.cache/x'), [module]), 'input', make)).toBe('result 1');
+    expect(made).toBe(1);
+    expect(cachedResult(cache, 'other input', make)).toBe('result 2');
+  });
+
+  it('misses once a module that shapes the results or the lockfile changes', () => {
+    const { root, module } = repo();
+    const dir = join(root, '.cache/x');
+    writeCached(buildCache(root, dir, [module]), 'input', 'old');
+    expect(readCached(buildCache(root, dir, [module]), 'input')).toBe('old');
+    writeFileSync(module, 'export const render = 2;\n');
+    expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
+    writeCached(buildCache(root, dir, [module]), 'input', 'new');
+    writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
+  });
+
+  it('keeps no result when making it throws, and leaves no partial file', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    expect(() => cachedResult(cache, 'input', () => { throw new Error('bad diagram'); })).toThrow('bad diagram');
+    expect(readCached(cache, 'input')).toBeUndefined();
+    writeCached(cache, 'input', 'ok', 'svg');
+    expect(readdirSync(cache.dir)).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.svg$/)]);
+  });
+
+  it('keeps bytes as they are, and says whether they were kept', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    const zip = Uint8Array.of(0x50, 0x4b, 0x03, 0x04, 0xff, 0x00);
+    expect(cachedBytes(cache, 'book', 'epub', () => zip)).toEqual({ bytes: Buffer.from(zip), kept: false });
+    expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1))).toEqual({ bytes: Buffer.from(zip), kept: true });
+    expect(cachedBytes(cache, 'changed book', 'epub', () => Uint8Array.of(1)).kept).toBe(false);
+  });
+
+  it('names a file the key depends on that is missing', () => {
+    const { root } = repo();
+    expect(() => buildCache(root, join(root, '.cache/x'), [join(root, 'gone.ts')])).toThrow(/gone\.ts: a build cache depends on it, but it is missing/);
+  });
+});

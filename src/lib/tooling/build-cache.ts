@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A folder of build results kept by the hash of what made them, so a
+ * later build reuses a result whose inputs are unchanged (highlighted
+ * code, rendered diagrams). The key is the input plus a salt naming
+ * everything else the result depends on: the libraries that make it
+ * (package-lock.json) and the source of our modules that shape it.
+ * `npm run bench` clears the folder for a cold build.
+ */
+export interface BuildCache {
+  /** Folder of `<key>.<ext>` files, like `.cache/code-highlight`. */
+  dir: string;
+  /** Hash of what every result depends on besides its own input. */
+  salt: string;
+}
+
+/**
+ * A cache in `dir` whose results depend on the repository's locked
+ * packages and on `sources` (files, usually our modules that make the
+ * results). Throws, naming the file, when one of them is missing.
+ */
+export function buildCache(root: string, dir: string, sources: readonly string[]): BuildCache {
+  const hash = createHash('sha256');
+  for (const file of [join(root, 'package-lock.json'), ...sources]) {
+    if (!existsSync(file)) throw new Error(`${file}: a build cache depends on it, but it is missing`);
+    hash.update(`\0${file.slice(root.length)}\0`).update(readFileSync(file));
+  }
+  return { dir, salt: hash.digest('hex') };
+}
+
+const fileOf = (cache: BuildCache, input: string, ext: string) =>
+  join(cache.dir, `${createHash('sha256').update(cache.salt).update(input).digest('hex').slice(0, 40)}.${ext}`);
+
+/** The result kept for `input`, or undefined. */
+export function readCached(cache: BuildCache, input: string, ext = 'txt'): string | undefined {
+  const file = fileOf(cache, input, ext);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** Keeps `result` for `input`. */
+export function writeCached(cache: BuildCache, input: string, result: string | Uint8Array, ext = 'txt'): void {
+  const file = fileOf(cache, input, ext);
+  mkdirSync(cache.dir, { recursive: true });
+  // Write aside, then rename: a build stopped halfway never leaves half a file.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, result);
+  renameSync(partial, file);
+}
+
+/** The result kept for `input`, else `make(input)`, kept for next time. */
+export function cachedResult(cache: BuildCache, input: string, make: () => string, ext = 'txt'): string {
+  const kept = readCached(cache, input, ext);
+  if (kept !== undefined) return kept;
+  const result = make();
+  writeCached(cache, input, result, ext);
+  return result;
+}
+
+/**
+ * The bytes kept for `input`, else those `make()` returns, kept for next
+ * time; `kept` says which.
+ */
+export function cachedBytes(cache: BuildCache, input: string, ext: string, make: () => Uint8Array): { bytes: Buffer; kept: boolean } {
+  const file = fileOf(cache, input, ext);
+  if (existsSync(file)) return { bytes: readFileSync(file), kept: true };
+  const bytes = Buffer.from(make());
+  writeCached(cache, input, bytes, ext);
+  return { bytes, kept: false };
+}
