@@ -121,7 +121,8 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
     const stdout = output.textContent!;
     output.textContent = shownOutput(failed && stdout ? `${stdout}\n${stderr}` : failed ? stderr : stdout);
     status.textContent = end.type === 'stopped' ? stopMessage(end.reason, timeLimitMs)
-      : end.code === 0 ? `Ran in your browser in ${seconds} s.` : `Exited with code ${end.code}.`;
+      : end.code === 0 ? `Ran in your browser in ${seconds === '0.0' ? 'under 0.1' : seconds} s${source === undefined ? '' : ': your edit'}.`
+      : `Exited with code ${end.code}.`;
   } catch (error) {
     status.textContent = `Could not run it: ${(error as Error).message}`;
   } finally {

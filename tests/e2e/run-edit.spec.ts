@@ -59,7 +59,7 @@ test('opens by keyboard with the whole module, and an edit run with Ctrl+Enter c
 
   await setLimit(textarea, page, 5);
   await page.keyboard.press('Control+Enter');
-  await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser/);
+  await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser in .+ s: your edit\.$/);
   expect(loadedScript('compile-module')).toBe(true);
   const lines = await outputLines(figure);
   expect(lines[3]).toMatch(/^t= {3}0 ms {2}allowed {2}remaining=1/);
