@@ -102,3 +102,42 @@ test('50 MB of output is cut at 1 MB, and the page stays responsive', async ({ p
   expect(await page.evaluate(() => 1 + 1)).toBe(2);
   await expect(page.locator('button[data-run]').first()).not.toHaveAttribute('aria-disabled');
 });
+
+test('a message that is not an event of the protocol neither ends the run nor lifts the output limit', async ({ page }) => {
+  // Text that is not a string once left the meter counting NaN, so nothing after it was cut;
+  // a message of no known type ended the run as "Exited with code undefined".
+  await runHostile(page, `
+    postMessage({ type: 'out', stream: 'stdout', text: {} });
+    postMessage({ type: 'nonsense' });
+    postMessage('a reader trying postMessage');
+    const line = 'x'.repeat(999_999) + '\\n';
+    for (let i = 0; i < 5; i++) postMessage({ type: 'out', stream: 'stdout', text: line });
+    ${exit}`);
+  await expect(status(page)).toHaveText('Output cut at 1 MB: the code printed more than that.');
+  const shown = await output(page).evaluate((code) => code.textContent!);
+  expect(shown.length).toBeLessThanOrEqual(OUTPUT_LIMIT);
+  expect(shown.startsWith('xxx')).toBe(true);
+});
+
+for (const [flood, code] of [
+  ['300,000 one-character messages', `for (let i = 0; i < 300_000; i++) postMessage({ type: 'out', stream: 'stdout', text: 'x' }); ${exit}`],
+  ['150,000 writes alternating stdout and stderr', `for (let i = 0; i < 150_000; i++) { process.stdout.write('x'); process.stderr.write('y'); }`],
+] as const) {
+  test(`${flood} leave the page responsive`, async ({ page }) => {
+    // Each message once rewrote the whole output (textContent +=): the page froze for a minute.
+    await page.addInitScript(() => {
+      const w = window as unknown as { longestGap: number };
+      w.longestGap = 0;
+      let last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.longestGap = Math.max(w.longestGap, now - last);
+        last = now;
+      }, 20);
+    });
+    await runHostile(page, code);
+    await expect(status(page)).not.toHaveText('Running…', { timeout: 15_000 });
+    await expect(output(page)).toHaveText(/^x{150000}/);
+    expect(await page.evaluate(() => (window as unknown as { longestGap: number }).longestGap)).toBeLessThan(1_000);
+  });
+}
