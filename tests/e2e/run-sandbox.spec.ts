@@ -141,3 +141,20 @@ for (const [flood, code] of [
     expect(await page.evaluate(() => (window as unknown as { longestGap: number }).longestGap)).toBeLessThan(1_000);
   });
 }
+
+// BUG (open): code that fills the JavaScript heap crashes the whole tab, not
+// only its worker. V8 ends a process that runs out of heap, and the sandboxed
+// srcdoc iframe, with its workers, shares the page's renderer process in
+// Chromium. A fix needs the sandbox out of the page's process: served from
+// another site (site isolation gives it a process of its own, and a crash
+// there leaves the page and run.ts's fallback timer alive). Remove test.fail
+// once it holds.
+test.fail('code that exhausts memory is stopped, and the page survives', async ({ page }) => {
+  test.setTimeout(60_000);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  await runHostile(page, `const kept = []; while (true) kept.push(new Array(1e6).fill(1.5));`);
+  await expect(status(page)).not.toHaveText('Running…', { timeout: 40_000 });
+  expect(crashed).toBe(false);
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+});
