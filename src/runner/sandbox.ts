@@ -10,7 +10,7 @@
  * module can be posted to it), so only the first database run of a page
  * pays for compiling 9 MB.
  */
-import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart, workerEvent } from '../lib/runnable/run-protocol.ts';
+import { moduleUrl, OutputMeter, type RunEvent, type RunRequest, type WorkerStart, workerEvent } from '../lib/runnable/run-protocol.ts';
 
 /**
  * The worker's script, as a data: URL: the compiled module, then a boot
@@ -25,8 +25,10 @@ import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart, workerEv
  * policy already allows (worker-src data:), so neither the sandbox nor the
  * site needs 'unsafe-eval' or blob: for the reader's edited code to run.
  */
-const workerUrl = (main: string) => 'data:text/javascript,' + encodeURIComponent(
-  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`);
+const workerUrl = (main: string, path: string) => 'data:text/javascript,' + encodeURIComponent(
+  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`
+  // Names the script in stack traces as the module's import.meta.url (worker-prelude.ts), not the whole data: URL.
+  + `\n//# sourceURL=${moduleUrl(path)}`);
 
 /** How long output is held before it goes up to the page. */
 const FLUSH_MS = 50;
@@ -76,7 +78,7 @@ addEventListener('message', async (message: MessageEvent<RunRequest>) => {
     }
   }
   if (over) return;
-  worker = new Worker(workerUrl(main));
+  worker = new Worker(workerUrl(main, path));
   worker.addEventListener('message', ({ data }: MessageEvent<unknown>) => {
     // Anything else the reader's code posts is not for us.
     const event = workerEvent(data);

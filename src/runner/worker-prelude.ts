@@ -8,7 +8,7 @@
  * scripts); the sandbox's boot script then calls `__run` with the module.
  */
 import { formatArgs } from '../lib/runnable/console-format.ts';
-import type { CompiledModule, PgliteAssets, RunEvent } from '../lib/runnable/run-protocol.ts';
+import { type CompiledModule, moduleUrl, type PgliteAssets, type RunEvent } from '../lib/runnable/run-protocol.ts';
 import { moduleRequire } from './module-require.ts';
 
 const scope = globalThis as unknown as { postMessage(event: RunEvent): void; close(): void };
@@ -134,7 +134,7 @@ async function run(main: CompiledModule, path: string): Promise<void> {
   try {
     await Promise.all(loaded.__loading ?? []);
     loaded.__pglite = loaded.runFiles;
-    await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: `https://run.invalid/${path}` });
+    await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: moduleUrl(path) });
   } catch (error) {
     fail(error);
     return;

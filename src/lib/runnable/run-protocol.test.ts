@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputMeter, shownOutput, stopMessage, workerEvent } from './run-protocol.ts';
+import { moduleUrl, OutputMeter, shownOutput, stopMessage, workerEvent } from './run-protocol.ts';
 
 describe('OutputMeter', () => {
   it('passes output through until the limit, then cuts it and reports full', () => {
@@ -44,5 +44,12 @@ describe('workerEvent', () => {
       { type: 'stopped', reason: 'time' }, { type: 'nonsense' }]) {
       expect(workerEvent(data), JSON.stringify(data)).toBeUndefined();
     }
+  });
+});
+
+describe('moduleUrl', () => {
+  it('is a URL ending in the module path, on one line however the path is spelled', () => {
+    expect(moduleUrl('snippets/http/etag.ts')).toBe('https://run.invalid/snippets/http/etag.ts');
+    expect(moduleUrl('snippets/a b\n.ts')).toBe('https://run.invalid/snippets/a%20b%0A.ts');
   });
 });

@@ -13,6 +13,9 @@ export const PGLITE_TIME_LIMIT_MS = 30_000;
 /** Output beyond this many characters is cut and the run stopped. */
 export const OUTPUT_LIMIT = 1_000_000;
 
+/** A module's `import.meta.url` in the runner, and its name in stack traces; `path` is under snippets/. */
+export const moduleUrl = (path: string) => `https://run.invalid/${encodeURI(path)}`;
+
 /** The page to the sandbox: run this compiled module after these scripts, with these files. */
 export interface RunRequest {
   type: 'run';
