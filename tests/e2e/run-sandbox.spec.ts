@@ -158,3 +158,12 @@ test.fail('code that exhausts memory is stopped, and the page survives', async (
   expect(crashed).toBe(false);
   expect(await page.evaluate(() => 1 + 1)).toBe(2);
 });
+
+test('what a module prints before an endless loop shows, stdout and stderr', async ({ page }) => {
+  // Through the prelude's console, as a reader's code prints: it held output
+  // until 64 KB or the end, so a loop swallowed it, and a stopped run showed
+  // no stderr at all. Node prints both before it hangs.
+  await runHostile(page, `console.log('before the loop'); console.error('on stderr'); while (true) {}`);
+  await expect(status(page)).toHaveText('Stopped after 5 s: the code was still running.', { timeout: 8_000 });
+  await expect(output(page)).toHaveText('before the loop\non stderr');
+});
