@@ -117,8 +117,8 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<b
       sandbox.postMessage(request, '*', transfer);
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    // As the build shows it (shownOutput); what went to stderr only when the run failed.
-    const failed = end.type === 'exit' && end.code !== 0;
+    // As the build shows it (shownOutput); what went to stderr only when the run failed or was stopped.
+    const failed = end.type === 'stopped' || end.code !== 0;
     const stdout = output.textContent!;
     output.textContent = shownOutput(failed && stdout ? `${stdout}\n${stderr}` : failed ? stderr : stdout);
     status.textContent = end.type === 'stopped' ? stopMessage(end.reason, timeLimitMs)
