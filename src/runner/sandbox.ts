@@ -10,7 +10,7 @@
  * module can be posted to it), so only the first database run of a page
  * pays for compiling 9 MB.
  */
-import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart } from '../lib/runnable/run-protocol.ts';
+import { moduleUrl, OutputMeter, type RunEvent, type RunRequest, type WorkerStart, workerEvent } from '../lib/runnable/run-protocol.ts';
 
 /**
  * The worker's script, as a data: URL: the compiled module, then a boot
@@ -25,8 +25,13 @@ import { OutputMeter, type RunEvent, type RunRequest, type WorkerStart } from '.
  * policy already allows (worker-src data:), so neither the sandbox nor the
  * site needs 'unsafe-eval' or blob: for the reader's edited code to run.
  */
-const workerUrl = (main: string) => 'data:text/javascript,' + encodeURIComponent(
-  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`);
+const workerUrl = (main: string, path: string) => 'data:text/javascript,' + encodeURIComponent(
+  `self.__main=${main};\nonmessage=(e)=>{onmessage=null;self.runFiles=e.data.pglite;importScripts(...e.data.scripts);__run(self.__main,e.data.path)};`
+  // Names the script in stack traces as the module's import.meta.url (worker-prelude.ts), not the whole data: URL.
+  + `\n//# sourceURL=${moduleUrl(path)}`);
+
+/** How long output is held before it goes up to the page. */
+const FLUSH_MS = 50;
 
 let pgliteModule: Promise<WebAssembly.Module> | undefined;
 
@@ -35,6 +40,22 @@ addEventListener('message', async (message: MessageEvent<RunRequest>) => {
   const { id, main, path, scripts, pglite, timeLimitMs } = message.data;
   const post = (event: RunEvent) => parent.postMessage({ ...event, id }, '*');
   const meter = new OutputMeter();
+  // Output is held and sent up at most every FLUSH_MS: each message costs
+  // the page a rewrite of its panel, and a worker can post a million tiny ones.
+  const held = { stdout: '', stderr: '' };
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (held[stream]) post({ type: 'out', stream, text: held[stream] });
+      held[stream] = '';
+    }
+  };
+  const hold = (stream: 'stdout' | 'stderr', text: string) => {
+    held[stream] += text;
+    flushTimer ??= setTimeout(flush, FLUSH_MS);
+  };
   let over = false;
   let worker: Worker | undefined;
   const end = (event: RunEvent) => {
@@ -42,6 +63,7 @@ addEventListener('message', async (message: MessageEvent<RunRequest>) => {
     over = true;
     clearTimeout(timer);
     worker?.terminate();
+    flush();
     post(event);
   };
   const timer = setTimeout(() => end({ type: 'stopped', reason: 'time' }), timeLimitMs);
@@ -51,22 +73,24 @@ addEventListener('message', async (message: MessageEvent<RunRequest>) => {
     try {
       start = { ...start, pglite: { pglite: await pgliteModule, data: pglite.data, cluster: pglite.cluster } };
     } catch (error) {
-      post({ type: 'out', stream: 'stderr', text: `PGlite did not compile: ${(error as Error).message}\n` });
+      hold('stderr', `PGlite did not compile: ${(error as Error).message}\n`);
       return end({ type: 'exit', code: 1 });
     }
   }
   if (over) return;
-  worker = new Worker(workerUrl(main));
-  worker.addEventListener('message', ({ data }: MessageEvent<RunEvent>) => {
-    if (over) return;
-    if (data.type !== 'out') return end(data);
-    const kept = meter.accept(data.text);
-    if (kept) post({ type: 'out', stream: data.stream, text: kept });
+  worker = new Worker(workerUrl(main, path));
+  worker.addEventListener('message', ({ data }: MessageEvent<unknown>) => {
+    // Anything else the reader's code posts is not for us.
+    const event = workerEvent(data);
+    if (over || !event) return;
+    if (event.type !== 'out') return end(event);
+    const kept = meter.accept(event.text);
+    if (kept) hold(event.stream, kept);
     if (meter.full) end({ type: 'stopped', reason: 'output' });
   });
   worker.addEventListener('error', (event) => {
     event.preventDefault();
-    post({ type: 'out', stream: 'stderr', text: `${event.message || 'The module failed to load'}\n` });
+    hold('stderr', `${event.message || 'The module failed to load'}\n`);
     end({ type: 'exit', code: 1 });
   });
   worker.postMessage(start, start.pglite ? [start.pglite.data, start.pglite.cluster] : []);

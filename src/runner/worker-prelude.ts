@@ -8,23 +8,15 @@
  * scripts); the sandbox's boot script then calls `__run` with the module.
  */
 import { formatArgs } from '../lib/runnable/console-format.ts';
-import type { CompiledModule, PgliteAssets, RunEvent } from '../lib/runnable/run-protocol.ts';
+import { type CompiledModule, moduleUrl, type PgliteAssets, type RunEvent } from '../lib/runnable/run-protocol.ts';
 import { moduleRequire } from './module-require.ts';
 
 const scope = globalThis as unknown as { postMessage(event: RunEvent): void; close(): void };
 const send = (event: RunEvent) => scope.postMessage(event);
 
-let pending: { stream: 'stdout' | 'stderr'; text: string } | undefined;
-function write(stream: 'stdout' | 'stderr', text: string): void {
-  if (pending && pending.stream !== stream) flush();
-  pending ??= { stream, text: '' };
-  pending.text += text;
-  if (pending.text.length >= 65_536) flush();
-}
-function flush(): void {
-  if (pending) send({ type: 'out', ...pending });
-  pending = undefined;
-}
+// Each write goes at once, as Node's does, so what a module printed shows even if it then
+// loops forever; the sandbox batches what it sends on to the page (sandbox.ts).
+const write = (stream: 'stdout' | 'stderr', text: string) => send({ type: 'out', stream, text });
 
 class Exit extends Error {}
 let exitCode: number | undefined;
@@ -86,7 +78,6 @@ let finished = false;
 function finish(code: number): void {
   if (finished) return;
   finished = true;
-  flush();
   send({ type: 'exit', code });
 }
 
@@ -134,7 +125,7 @@ async function run(main: CompiledModule, path: string): Promise<void> {
   try {
     await Promise.all(loaded.__loading ?? []);
     loaded.__pglite = loaded.runFiles;
-    await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: `https://run.invalid/${path}` });
+    await main(moduleRequire(loaded.__deps ?? {}), {}, { main: true, url: moduleUrl(path) });
   } catch (error) {
     fail(error);
     return;

@@ -77,7 +77,8 @@ function editorFor(path: string, runButton: HTMLButtonElement) {
     runEdited!.ariaDisabled = 'true';
     status.textContent = '';
     try {
-      await (await runner()).run(runButton, textarea.value);
+      const started = await (await runner()).run(runButton, textarea.value);
+      if (!started) status.textContent = 'Not run: the module is still running. Run the edit when it ends.';
     } finally {
       runEdited!.ariaDisabled = null;
     }

@@ -68,11 +68,12 @@ async function compiled(button: HTMLButtonElement, path: string, source?: string
 
 /**
  * Runs the demo of `button`'s snippet in a sandbox and shows its output:
- * the module as built, or, given `source`, the reader's edit of it.
+ * the module as built, or, given `source`, the reader's edit of it. False,
+ * and nothing run, while a run of the same module is still going.
  */
-export async function run(button: HTMLButtonElement, source?: string): Promise<void> {
+export async function run(button: HTMLButtonElement, source?: string): Promise<boolean> {
   // aria-disabled rather than disabled: a disabled button drops keyboard focus.
-  if (button.ariaDisabled === 'true') return;
+  if (button.ariaDisabled === 'true') return false;
   button.ariaDisabled = 'true';
   const { status, output } = panelFor(button);
   output.textContent = '';
@@ -90,7 +91,7 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
       const { line, column } = error as { line?: number; column?: number };
       if (line === undefined) throw error;
       status.textContent = `Not run: line ${line}, column ${column}: ${(error as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}.`;
-      return;
+      return true;
     }
     const [files, sandbox] = await Promise.all([usesPglite ? pgliteFiles(cluster) : undefined, sandboxWindow()]);
     const id = ++runs;
@@ -116,8 +117,8 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
       sandbox.postMessage(request, '*', transfer);
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    // As the build shows it (shownOutput); what went to stderr only when the run failed.
-    const failed = end.type === 'exit' && end.code !== 0;
+    // As the build shows it (shownOutput); what went to stderr only when the run failed or was stopped.
+    const failed = end.type === 'stopped' || end.code !== 0;
     const stdout = output.textContent!;
     output.textContent = shownOutput(failed && stdout ? `${stdout}\n${stderr}` : failed ? stderr : stdout);
     status.textContent = end.type === 'stopped' ? stopMessage(end.reason, timeLimitMs)
@@ -128,4 +129,5 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<v
   } finally {
     button.ariaDisabled = null;
   }
+  return true;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { runAxe } from './axe.ts';
 import { expect, test, VIEWS } from './fixtures.ts';
@@ -78,6 +78,27 @@ test('Reset restores the original text, which prints the build\'s output', async
   await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser/);
   const built = await figure.locator('pre code').first().textContent();
   expect((await outputLines(figure)).join('\n')).toBe(built);
+});
+
+test('Run edited pressed while Run still runs says the edit did not run', async ({ page }) => {
+  // The edit once went nowhere without a word, and the original's output then
+  // showed as if it were the edit's. The module's Run is made slow here with a
+  // compiled module of the test's own, put where run.ts fetches chunks.
+  const chunk = new URL('../../dist/_run/test-slow-original.js', import.meta.url);
+  writeFileSync(chunk, "(async function () { const until = Date.now() + 3000; while (Date.now() < until); console.log('the original'); })");
+  try {
+    const figure = await openByKeyboard(page);
+    const run = figure.locator('button[data-run]');
+    await run.evaluate((button: HTMLButtonElement) => (button.dataset.run = 'test-slow-original.js'));
+    await run.click();
+    await expect(runPanel(figure).locator('.run-status')).toHaveText('Running…');
+    await figure.getByRole('button', { name: 'Run edited' }).click();
+    await expect(figure.locator('.run-editor [role="status"]')).toHaveText('Not run: the module is still running. Run the edit when it ends.');
+    await expect(runPanel(figure).locator('.run-status')).toHaveText(/^Ran in your browser/, { timeout: 10_000 });
+    await expect(runPanel(figure).locator('.run-output code')).toHaveText('the original');
+  } finally {
+    rmSync(chunk, { force: true });
+  }
 });
 
 test('a syntax error shows its line and column, and nothing runs', async ({ page }) => {

@@ -52,3 +52,12 @@ test('an edit that imports what the original does not is refused, naming what it
   await expect(status).toHaveText('Exited with code 1.');
   expect(ran).toMatch(/^Error: Cannot import "node:os": the page can run only what the original module imports: hono, \.\.\/http\/error-catalog\.ts, \.\/token-bucket\.ts\n/);
 });
+
+test("an edit that throws shows a stack naming the module's path and line, not the worker's data: URL", async ({ page }) => {
+  // The worker's script is a data: URL holding the whole module, which
+  // Chromium printed, URL-encoded, as every frame's location.
+  const { ran, status } = await runEdited(page, (source) => `const thrown = 1;\nthrow new Error('boom');\n${source}`);
+  await expect(status).toHaveText('Exited with code 1.');
+  expect(ran).toMatch(/^Error: boom\n {4}at .*snippets\/[\w/-]+\.ts:2:7\b/);
+  expect(ran).not.toContain('data:');
+});

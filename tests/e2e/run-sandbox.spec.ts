@@ -102,3 +102,73 @@ test('50 MB of output is cut at 1 MB, and the page stays responsive', async ({ p
   expect(await page.evaluate(() => 1 + 1)).toBe(2);
   await expect(page.locator('button[data-run]').first()).not.toHaveAttribute('aria-disabled');
 });
+
+test('a message that is not an event of the protocol neither ends the run nor lifts the output limit', async ({ page }) => {
+  // Text that is not a string once left the meter counting NaN, so nothing after it was cut;
+  // a message of no known type ended the run as "Exited with code undefined".
+  await runHostile(page, `
+    postMessage({ type: 'out', stream: 'stdout', text: {} });
+    postMessage({ type: 'nonsense' });
+    postMessage('a reader trying postMessage');
+    const line = 'x'.repeat(999_999) + '\\n';
+    for (let i = 0; i < 5; i++) postMessage({ type: 'out', stream: 'stdout', text: line });
+    ${exit}`);
+  await expect(status(page)).toHaveText('Output cut at 1 MB: the code printed more than that.');
+  const shown = await output(page).evaluate((code) => code.textContent!);
+  expect(shown.length).toBeLessThanOrEqual(OUTPUT_LIMIT);
+  expect(shown.startsWith('xxx')).toBe(true);
+});
+
+for (const [flood, code] of [
+  ['300,000 one-character messages', `for (let i = 0; i < 300_000; i++) postMessage({ type: 'out', stream: 'stdout', text: 'x' }); ${exit}`],
+  ['150,000 writes alternating stdout and stderr', `for (let i = 0; i < 150_000; i++) { process.stdout.write('x'); process.stderr.write('y'); }`],
+] as const) {
+  test(`${flood} leave the page responsive`, async ({ page }) => {
+    // Each message once rewrote the whole output (textContent +=): the page froze for a minute.
+    await page.addInitScript(() => {
+      const w = window as unknown as { longestGap: number };
+      w.longestGap = 0;
+      let last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.longestGap = Math.max(w.longestGap, now - last);
+        last = now;
+      }, 20);
+    });
+    await runHostile(page, code);
+    // Ran, or on a slow machine stopped at 5 s while the messages were still arriving.
+    await expect(status(page)).toHaveText(/^(Ran in your browser|Stopped after 5 s)/, { timeout: 15_000 });
+    await expect(output(page)).toHaveText(/^x{1000}/);
+    expect(await page.evaluate(() => (window as unknown as { longestGap: number }).longestGap)).toBeLessThan(1_000);
+  });
+}
+
+// BUG (open): code that fills the JavaScript heap can crash the whole tab,
+// not only its worker. V8 ends a process that runs out of heap, and the
+// sandboxed srcdoc iframe, with its workers, shares the page's renderer
+// process in Chromium. Whether it happens depends on the machine: the heap
+// limit must be reached before the 5 s limit terminates the worker. Here it
+// crashed the page twice in about 4 s on a quiet machine and was stopped
+// cleanly at 5 s five times on a loaded one, so the test is fixme (skipped)
+// rather than fail, which would be flaky. A fix needs the sandbox out of the
+// page's process: served from another site (site isolation gives it a
+// process of its own; a crash there leaves the page and run.ts's fallback
+// timer alive).
+test.fixme('code that exhausts memory is stopped, and the page survives', async ({ page }) => {
+  test.setTimeout(60_000);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  await runHostile(page, `const kept = []; while (true) kept.push(new Array(1e6).fill(1.5));`);
+  await expect(status(page)).not.toHaveText('Running…', { timeout: 40_000 });
+  expect(crashed).toBe(false);
+  expect(await page.evaluate(() => 1 + 1)).toBe(2);
+});
+
+test('what a module prints before an endless loop shows, stdout and stderr', async ({ page }) => {
+  // Through the prelude's console, as a reader's code prints: it held output
+  // until 64 KB or the end, so a loop swallowed it, and a stopped run showed
+  // no stderr at all. Node prints both before it hangs.
+  await runHostile(page, `console.log('before the loop'); console.error('on stderr'); while (true) {}`);
+  await expect(status(page)).toHaveText('Stopped after 5 s: the code was still running.', { timeout: 8_000 });
+  await expect(output(page)).toHaveText('before the loop\non stderr');
+});

@@ -66,7 +66,8 @@ async function run(module: string, compiled?: string): Promise<RunEvent[]> {
 describe('buildRunFiles', () => {
   it('runs a module with its imports and shims as node would: its demo only, after its timers, with its exit code', async () => {
     expect(await run('http/demo.ts')).toEqual([
-      { type: 'out', stream: 'stdout', text: '404 means Not Found https://run.invalid/snippets/http/demo.ts\nafter a timer\n' },
+      { type: 'out', stream: 'stdout', text: '404 means Not Found https://run.invalid/snippets/http/demo.ts\n' },
+      { type: 'out', stream: 'stdout', text: 'after a timer\n' },
       { type: 'exit', code: 3 },
     ]);
   });

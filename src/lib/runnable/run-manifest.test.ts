@@ -26,6 +26,14 @@ describe('the runner cache', () => {
     expect(runCacheKey(root)).not.toBe(key);
   });
 
+  it("keys on the tsconfig.json files esbuild reads as it bundles (class fields, kept imports)", () => {
+    for (const file of ['tsconfig.json', 'snippets/tsconfig.json']) {
+      const key = runCacheKey(root);
+      writeFileSync(join(root, file), '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+      expect(runCacheKey(root), file).not.toBe(key);
+    }
+  });
+
   it('keeps the manifest and every file it names under the key', async () => {
     const { dir, manifest } = await runFiles(root);
     expect(dir).toBe(join(root, '.cache/run-bundles', runCacheKey(root)));

@@ -4,7 +4,8 @@
  * module with a demo (`import.meta.main`); later ones share its promise.
  * The result is kept in `.cache/run-bundles/<key>/` (a manifest and its
  * files) under one key over everything it read: the snippet modules, the
- * runner's sources, esbuild's version and package-lock.json; so a warm
+ * runner's sources, esbuild's version, package-lock.json and the
+ * tsconfig.json files esbuild reads; so a warm
  * build reads a manifest and copies files. Modules pages show are
  * recorded, and run-integration.ts copies their files into `dist/_run/`.
  */
@@ -36,11 +37,14 @@ export function demoModules(root: string): string[] {
   return sources(dir).filter((name) => readFileSync(join(dir, name), 'utf8').includes('import.meta.main'));
 }
 
-/** The cache key: every snippet module, the runner's sources, esbuild and the locked packages. */
+/** The cache key: every snippet module, the runner's sources, esbuild, the locked packages and the tsconfig.json files. */
 export function runCacheKey(root: string): string {
   const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\n`);
-  const lock = join(root, 'package-lock.json');
-  if (existsSync(lock)) hash.update(readFileSync(lock));
+  // The locked packages, and the tsconfig.json files esbuild reads for the files it bundles.
+  for (const name of ['package-lock.json', 'tsconfig.json', 'snippets/tsconfig.json']) {
+    const file = join(root, name);
+    if (existsSync(file)) hash.update(`\0${name}\0`).update(readFileSync(file));
+  }
   for (const dir of [join(root, 'snippets'), HERE, join(HERE, '../../runner')]) {
     for (const name of sources(dir)) hash.update(`\0${relative(root, join(dir, name))}\0`).update(readFileSync(join(dir, name)));
   }

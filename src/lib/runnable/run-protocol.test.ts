@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputMeter, shownOutput, stopMessage } from './run-protocol.ts';
+import { moduleUrl, OutputMeter, shownOutput, stopMessage, workerEvent } from './run-protocol.ts';
 
 describe('OutputMeter', () => {
   it('passes output through until the limit, then cuts it and reports full', () => {
@@ -29,5 +29,27 @@ describe('stopMessage', () => {
 describe('shownOutput', () => {
   it('drops trailing whitespace, as the build does with a demo output', () => {
     expect(shownOutput('a\n  b \n\n')).toBe('a\n  b');
+  });
+});
+
+describe('workerEvent', () => {
+  it('keeps output and exit events, with only their own fields', () => {
+    expect(workerEvent({ type: 'out', stream: 'stderr', text: 'a', extra: 1 })).toEqual({ type: 'out', stream: 'stderr', text: 'a' });
+    expect(workerEvent({ type: 'exit', code: 7 })).toEqual({ type: 'exit', code: 7 });
+  });
+
+  it('refuses what the reader\'s code could post that is no event', () => {
+    for (const data of [null, 'text', 3, {}, { type: 'out', stream: 'stdout', text: {} }, { type: 'out', stream: 'stdout', text: 5 },
+      { type: 'out', stream: 'stdin', text: 'a' }, { type: 'exit' }, { type: 'exit', code: '0' }, { type: 'exit', code: 1.5 },
+      { type: 'stopped', reason: 'time' }, { type: 'nonsense' }]) {
+      expect(workerEvent(data), JSON.stringify(data)).toBeUndefined();
+    }
+  });
+});
+
+describe('moduleUrl', () => {
+  it('is a URL ending in the module path, on one line however the path is spelled', () => {
+    expect(moduleUrl('snippets/http/etag.ts')).toBe('https://run.invalid/snippets/http/etag.ts');
+    expect(moduleUrl('snippets/a b\n.ts')).toBe('https://run.invalid/snippets/a%20b%0A.ts');
   });
 });

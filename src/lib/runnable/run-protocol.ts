@@ -13,6 +13,9 @@ export const PGLITE_TIME_LIMIT_MS = 30_000;
 /** Output beyond this many characters is cut and the run stopped. */
 export const OUTPUT_LIMIT = 1_000_000;
 
+/** A module's `import.meta.url` in the runner, and its name in stack traces; `path` is under snippets/. */
+export const moduleUrl = (path: string) => `https://run.invalid/${encodeURI(path)}`;
+
 /** The page to the sandbox: run this compiled module after these scripts, with these files. */
 export interface RunRequest {
   type: 'run';
@@ -59,6 +62,22 @@ export type RunEvent =
   | { type: 'out'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'exit'; code: number }
   | { type: 'stopped'; reason: 'time' | 'output' };
+
+/**
+ * `data`, a message from a run's worker, as a RunEvent, or undefined when
+ * it is none: the reader's code can post anything, and text that is not a
+ * string would make the OutputMeter count NaN and never be full.
+ */
+export function workerEvent(data: unknown): RunEvent | undefined {
+  const event = data as Partial<Record<'type' | 'stream' | 'text' | 'code' | 'reason', unknown>> | null;
+  if (typeof event !== 'object' || event === null) return undefined;
+  if (event.type === 'out') {
+    return (event.stream === 'stdout' || event.stream === 'stderr') && typeof event.text === 'string'
+      ? { type: 'out', stream: event.stream, text: event.text } : undefined;
+  }
+  if (event.type === 'exit') return Number.isInteger(event.code) ? { type: 'exit', code: event.code as number } : undefined;
+  return undefined;
+}
 
 /** Why a run stopped early, in the words the page shows. */
 export function stopMessage(reason: 'time' | 'output', timeLimitMs = TIME_LIMIT_MS): string {

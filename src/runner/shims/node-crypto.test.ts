@@ -33,6 +33,8 @@ describe('the node:crypto shim equals Node', () => {
       [new Uint8Array([1, 2, 3, 4]), new Uint16Array([0x0201, 0x0403])], [new Uint8Array([9, 1, 2]).subarray(1), new Uint8Array([1, 2])],
       [new Uint8Array([1, 2]).buffer, new DataView(new Uint8Array([0, 1, 2]).buffer, 1)], [new Uint8Array([128]), new Uint8Array([0])],
       [Buffer.from('ab'), Buffer.from('abc')],
+      // Not bytes at all: Node's TypeError carries the code ERR_INVALID_ARG_TYPE.
+      ['abc' as unknown as Uint8Array, Buffer.from('abc')], [Buffer.from('abc'), null as unknown as Uint8Array],
     ];
     // Node takes an ArrayBuffer too, which its types do not say.
     for (const [a, b] of cases) expect(caught(() => shim.timingSafeEqual(a, b))).toEqual(caught(() => node.timingSafeEqual(a as Uint8Array, b as Uint8Array)));
