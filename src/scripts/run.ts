@@ -98,19 +98,22 @@ export async function run(button: HTMLButtonElement, source?: string): Promise<b
     const started = performance.now();
     let stderr = '';
     const end = await new Promise<Exclude<RunEvent, { type: 'out' }>>((resolve) => {
-      const onMessage = ({ source, data }: MessageEvent<RunEvent & { id: number }>) => {
-        if (source !== sandbox || data.id !== id) return;
+      const finish = (event: Exclude<RunEvent, { type: 'out' }>) => {
+        removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(event);
+      };
+      // Only the sandbox speaks: its window, and its opaque origin ("null"), so a
+      // page that frames ours cannot slip messages in through a navigated frame.
+      const onMessage = ({ source, origin, data }: MessageEvent<RunEvent & { id: number }>) => {
+        if (source !== sandbox || origin !== 'null' || data.id !== id) return;
         if (data.type === 'out' && data.stream === 'stdout') output.textContent += data.text;
         else if (data.type === 'out') stderr += data.text;
-        else {
-          // Ends the run: an exit code, or a limit the sandbox enforced.
-          removeEventListener('message', onMessage);
-          resolve(data);
-        }
+        else finish(data); // An exit code, or a limit the sandbox enforced.
       };
       addEventListener('message', onMessage);
       // The sandbox stops the worker itself; this catches a sandbox that never answers.
-      setTimeout(() => resolve({ type: 'stopped', reason: 'time' }), timeLimitMs + 2_000);
+      const timer = setTimeout(() => finish({ type: 'stopped', reason: 'time' }), timeLimitMs + 2_000);
       const transfer = files ? [files.pglite, files.data, files.cluster] : [];
       const scripts = button.dataset.scripts!.split(' ').map((name) => RUN_BASE + name);
       const request: RunRequest = { type: 'run', id, main, path, scripts, timeLimitMs, pglite: files };
