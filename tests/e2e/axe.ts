@@ -81,3 +81,17 @@ declare global {
     axe: typeof import('axe-core');
   }
 }
+
+/**
+ * Axe's violations in `main` on a page whose runner has run, as one line
+ * each. The page keeps the runner's sandboxed iframe for its next run:
+ * hidden, holding only a script in an opaque origin that axe cannot enter.
+ * It is checked hidden, then taken out so axe checks the page itself.
+ */
+export async function violationsAfterRun(page: Page): Promise<string[]> {
+  const runner = page.locator('iframe[title="Code runner"]');
+  if (!(await runner.isHidden())) throw new Error('the runner iframe is visible: it must stay hidden');
+  await runner.evaluate((frame) => frame.remove());
+  const { violations } = await runAxe(page, { include: 'main' });
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
