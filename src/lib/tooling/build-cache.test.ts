@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,18 @@ describe('buildCache', () => {
     expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
     writeCached(buildCache(root, dir, [module]), 'input', 'new');
     writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
+  });
+
+  it('misses once the installed packages change though package-lock.json does not', () => {
+    // `npm install --no-save shiki@x` changes node_modules and its hidden lockfile, not package-lock.json.
+    const { root, module } = repo();
+    const dir = join(root, '.cache/x');
+    mkdirSync(join(root, 'node_modules'));
+    const installed = join(root, 'node_modules/.package-lock.json');
+    writeFileSync(installed, '{"packages":{"node_modules/shiki":{"version":"3.0.0"}}}');
+    writeCached(buildCache(root, dir, [module]), 'input', 'made by shiki 3.0.0');
+    writeFileSync(installed, '{"packages":{"node_modules/shiki":{"version":"3.1.0"}}}');
     expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
   });
 
