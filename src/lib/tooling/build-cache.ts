@@ -7,7 +7,8 @@ import { join } from 'node:path';
  * later build reuses a result whose inputs are unchanged (highlighted
  * code, rendered diagrams). The key is the input plus a salt naming
  * everything else the result depends on: the libraries that make it
- * (package-lock.json) and the source of our modules that shape it.
+ * (package-lock.json, and node_modules/.package-lock.json for what is
+ * installed) and the source of our modules that shape it.
  * `npm run bench` clears the folder for a cold build.
  */
 export interface BuildCache {
@@ -24,6 +25,10 @@ export interface BuildCache {
  */
 export function buildCache(root: string, dir: string, sources: readonly string[]): BuildCache {
   const hash = createHash('sha256');
+  // npm's record of the packages installed (written by every install, --no-save included),
+  // where package-lock.json says only what should be.
+  const installed = join(root, 'node_modules/.package-lock.json');
+  if (existsSync(installed)) hash.update('\0installed\0').update(readFileSync(installed));
   for (const file of [join(root, 'package-lock.json'), ...sources]) {
     if (!existsSync(file)) throw new Error(`${file}: a build cache depends on it, but it is missing`);
     hash.update(`\0${file.slice(root.length)}\0`).update(readFileSync(file));
