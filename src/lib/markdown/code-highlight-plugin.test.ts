@@ -44,4 +44,15 @@ describe('codeHighlightPlugin', () => {
     const changed = await render(PAGE.replace('42', '43'), codeHighlightPlugin(shikiConfig, cache));
     expect(changed.match(/astro-code kept/g)).toHaveLength(1);
   });
+
+  it('highlights a block again when its kept file is cut short, and keeps it whole', async () => {
+    const cache = tempCache();
+    const first = await render(PAGE, codeHighlightPlugin(shikiConfig, cache));
+    for (const name of readdirSync(cache.dir)) {
+      const file = join(cache.dir, name);
+      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
+    }
+    expect(await render(PAGE, codeHighlightPlugin(shikiConfig, cache))).toBe(first);
+    for (const name of readdirSync(cache.dir)) expect(() => JSON.parse(readFileSync(join(cache.dir, name), 'utf8'))).not.toThrow();
+  });
 });
