@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCache, cachedBytes, cachedResult, readCached, writeCached } from './build-cache.ts';
+import { buildCache, cachedBytes, cachedResult, dropOtherResults, readCached, writeCached } from './build-cache.ts';
 
 function repo(): { root: string; module: string } {
   const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
@@ -64,6 +64,18 @@ describe('buildCache', () => {
     expect(cachedBytes(cache, 'book', 'epub', () => zip)).toEqual({ bytes: Buffer.from(zip), kept: false });
     expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1))).toEqual({ bytes: Buffer.from(zip), kept: true });
     expect(cachedBytes(cache, 'changed book', 'epub', () => Uint8Array.of(1)).kept).toBe(false);
+  });
+
+  it('drops every other kept result of a kind, keeping the one named', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    cachedBytes(cache, 'book 1', 'epub', () => Uint8Array.of(1));
+    cachedBytes(cache, 'book 2', 'epub', () => Uint8Array.of(2));
+    writeCached(cache, 'diagram', '<svg/>', 'svg');
+    dropOtherResults(cache, 'book 2', 'epub');
+    expect(readdirSync(cache.dir)).toHaveLength(2);
+    expect(cachedBytes(cache, 'book 2', 'epub', () => Uint8Array.of(0)).kept).toBe(true);
+    expect(readCached(cache, 'diagram', 'svg')).toBe('<svg/>');
   });
 
   it('names a file the key depends on that is missing', () => {
