@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /**
  * A folder of build results kept by the hash of what made them, so a
@@ -74,4 +74,17 @@ export function cachedBytes(cache: BuildCache, input: string, ext: string, make:
   const bytes = Buffer.from(make());
   writeCached(cache, input, bytes, ext);
   return { bytes, kept: false };
+}
+
+/**
+ * Deletes every kept `.<ext>` result but the one for `input`: for a result
+ * only the latest of which is ever wanted (the EPUB, megabytes each), so the
+ * folder does not grow by one with every change to the book.
+ */
+export function dropOtherResults(cache: BuildCache, input: string, ext: string): void {
+  const keep = basename(fileOf(cache, input, ext));
+  if (!existsSync(cache.dir)) return;
+  for (const name of readdirSync(cache.dir)) {
+    if (name.endsWith(`.${ext}`) && name !== keep) rmSync(join(cache.dir, name), { force: true });
+  }
 }
