@@ -78,6 +78,17 @@ describe('buildCache', () => {
     expect(readCached(cache, 'diagram', 'svg')).toBe('<svg/>');
   });
 
+  it('makes a result again when its kept file is empty, as a crash after the rename can leave it', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    writeCached(cache, 'diagram', '<svg/>', 'svg');
+    cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1));
+    for (const name of readdirSync(cache.dir)) writeFileSync(join(cache.dir, name), '');
+    expect(cachedResult(cache, 'diagram', () => '<svg>again</svg>', 'svg')).toBe('<svg>again</svg>');
+    expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(2))).toEqual({ bytes: Buffer.of(2), kept: false });
+    expect(readCached(cache, 'diagram', 'svg')).toBe('<svg>again</svg>');
+  });
+
   it('names a file the key depends on that is missing', () => {
     const { root } = repo();
     expect(() => buildCache(root, join(root, '.cache/x'), [join(root, 'gone.ts')])).toThrow(/gone\.ts: a build cache depends on it, but it is missing/);
