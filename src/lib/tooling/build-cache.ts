@@ -39,10 +39,20 @@ export function buildCache(root: string, dir: string, sources: readonly string[]
 const fileOf = (cache: BuildCache, input: string, ext: string) =>
   join(cache.dir, `${createHash('sha256').update(cache.salt).update(input).digest('hex').slice(0, 40)}.${ext}`);
 
+/**
+ * The bytes kept for `input`, or undefined. An empty file counts as none:
+ * no result is empty, and a crash soon after the rename can leave one so.
+ */
+function keptBytes(cache: BuildCache, input: string, ext: string): Buffer | undefined {
+  const file = fileOf(cache, input, ext);
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
+  return bytes.length > 0 ? bytes : undefined;
+}
+
 /** The result kept for `input`, or undefined. */
 export function readCached(cache: BuildCache, input: string, ext = 'txt'): string | undefined {
-  const file = fileOf(cache, input, ext);
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  return keptBytes(cache, input, ext)?.toString('utf8');
 }
 
 /** Keeps `result` for `input`. */
@@ -69,8 +79,8 @@ export function cachedResult(cache: BuildCache, input: string, make: () => strin
  * time; `kept` says which.
  */
 export function cachedBytes(cache: BuildCache, input: string, ext: string, make: () => Uint8Array): { bytes: Buffer; kept: boolean } {
-  const file = fileOf(cache, input, ext);
-  if (existsSync(file)) return { bytes: readFileSync(file), kept: true };
+  const kept = keptBytes(cache, input, ext);
+  if (kept) return { bytes: kept, kept: true };
   const bytes = Buffer.from(make());
   writeCached(cache, input, bytes, ext);
   return { bytes, kept: false };
