@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { markdownToHtml } from 'satteri';
 import { describe, expect, it } from 'vitest';
 import { buildCache } from '../tooling/build-cache.ts';
-import { codeHighlightPlugin } from './code-highlight-plugin.ts';
+import { codeHighlightCache, codeHighlightPlugin } from './code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './code-tokens.ts';
 
 const shikiConfig = { themes: CODE_THEMES, defaultColor: false as const, transformers: [tokenClassTransformer(await loadPalettes())] };
@@ -54,5 +54,16 @@ describe('codeHighlightPlugin', () => {
     }
     expect(await render(PAGE, codeHighlightPlugin(shikiConfig, cache))).toBe(first);
     for (const name of readdirSync(cache.dir)) expect(() => JSON.parse(readFileSync(join(cache.dir, name), 'utf8'))).not.toThrow();
+  });
+
+  it("keys on what the transformers' modules import, transitively", () => {
+    const root = mkdtempSync(join(tmpdir(), 'code-highlight-key-'));
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    const tokens = join(root, 'tokens.ts');
+    writeFileSync(tokens, "import { palette } from './palette.ts';\nexport const transformer = { name: 'tokens', palette };\n");
+    writeFileSync(join(root, 'palette.ts'), "export const palette = ['#cf222e'];\n");
+    const before = codeHighlightCache(root, [tokens]).salt;
+    writeFileSync(join(root, 'palette.ts'), "export const palette = ['#ff7b72'];\n");
+    expect(codeHighlightCache(root, [tokens]).salt).not.toBe(before);
   });
 });
