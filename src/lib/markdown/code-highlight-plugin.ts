@@ -3,6 +3,7 @@ import type { ShikiConfig } from 'astro';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HastNode } from 'satteri';
+import { localModules } from '../demos/demo-cache.ts';
 import { type BuildCache, buildCache, readCached, writeCached } from '../tooling/build-cache.ts';
 
 /**
@@ -20,11 +21,12 @@ export const codeHighlightCacheDir = (root: string) => join(root, '.cache/code-h
 
 /**
  * The build's store of highlighted blocks, keyed by the block, this module,
- * `transformerModules` (the files of the config's Shiki transformers) and
+ * `transformerModules` (the files of the config's Shiki transformers) with
+ * the modules they import by relative path, transitively, and
  * the locked packages (Shiki, its themes and grammars, Astro).
  */
 export const codeHighlightCache = (root: string, transformerModules: readonly string[]): BuildCache =>
-  buildCache(root, codeHighlightCacheDir(root), [fileURLToPath(import.meta.url), ...transformerModules]);
+  buildCache(root, codeHighlightCacheDir(root), [fileURLToPath(import.meta.url), ...new Set(transformerModules.flatMap((file) => localModules(file)))]);
 
 /** A kept block's hast; undefined when none is kept or its file is cut short (it is made and kept again). */
 function keptBlock(json: string | undefined): HastNode | undefined {
