@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,19 @@ describe('runInDemoHost', () => {
     expect(first).toMatchObject({ exitCode: 0, last: true });
     expect(second).toMatchObject({ exitCode: 0, last: true });
     expect(first.stdout).not.toBe(second.stdout);
+  });
+
+  it('runs each demo sent ahead to a host past its limit exactly once, in a fresh host', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-ahead-'));
+    const log = join(cwd, 'ran.log');
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const files = names.map((name) =>
+      module(`ahead-${name}.ts`, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(log)}, '${name}\\n');\nconsole.log('${name}', process.pid);\n`),
+    );
+    const results = await Promise.all(files.map((file) => runInDemoHost(file, { ...options, cwd, rssLimitMb: 1 })));
+    expect(results.map((r) => r.stdout.split(' ')[0])).toEqual(names);
+    expect(new Set(results.map((r) => r.stdout.split(' ')[1])).size).toBe(names.length);
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual(names);
   });
 });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { localModules } from '../demos/demo-cache.ts';
 import { BOOK_PARTS } from '../site/book.ts';
-import { type BuildCache, buildCache, cachedBytes } from '../tooling/build-cache.ts';
+import { type BuildCache, buildCache, cachedBytes, dropOtherResults } from '../tooling/build-cache.ts';
 import { filesUnder } from '../tooling/files.ts';
 import { epubFromBook } from './epub-book.ts';
 import { lightPalette } from './epub-clean.ts';
@@ -57,7 +57,14 @@ export function epubBook({ root, title, description, url, cache }: EpubBookOptio
           made = `${epub.answers} answers`;
           return epub.bytes;
         };
-        const bytes = cache ? cachedBytes(cache, input, 'epub', make).bytes : make();
+        let bytes: Uint8Array;
+        if (cache) {
+          bytes = cachedBytes(cache, input, 'epub', make).bytes;
+          // Only this build's book is ever wanted again; the rest are megabytes each.
+          dropOtherResults(cache, input, 'epub');
+        } else {
+          bytes = make();
+        }
         writeFileSync(fileURLToPath(new URL(EPUB_PATH, dir)), bytes);
         let links = 0;
         for (const file of filesUnder(fileURLToPath(dir)).filter((f) => f.endsWith('.html'))) {

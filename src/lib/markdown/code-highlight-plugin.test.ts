@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { markdownToHtml } from 'satteri';
 import { describe, expect, it } from 'vitest';
 import { buildCache } from '../tooling/build-cache.ts';
-import { codeHighlightPlugin } from './code-highlight-plugin.ts';
+import { codeHighlightCache, codeHighlightPlugin } from './code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './code-tokens.ts';
 
 const shikiConfig = { themes: CODE_THEMES, defaultColor: false as const, transformers: [tokenClassTransformer(await loadPalettes())] };
@@ -43,5 +43,27 @@ describe('codeHighlightPlugin', () => {
     expect(second).toBe(first.replaceAll('"astro-code', '"astro-code kept'));
     const changed = await render(PAGE.replace('42', '43'), codeHighlightPlugin(shikiConfig, cache));
     expect(changed.match(/astro-code kept/g)).toHaveLength(1);
+  });
+
+  it('highlights a block again when its kept file is cut short, and keeps it whole', async () => {
+    const cache = tempCache();
+    const first = await render(PAGE, codeHighlightPlugin(shikiConfig, cache));
+    for (const name of readdirSync(cache.dir)) {
+      const file = join(cache.dir, name);
+      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
+    }
+    expect(await render(PAGE, codeHighlightPlugin(shikiConfig, cache))).toBe(first);
+    for (const name of readdirSync(cache.dir)) expect(() => JSON.parse(readFileSync(join(cache.dir, name), 'utf8'))).not.toThrow();
+  });
+
+  it("keys on what the transformers' modules import, transitively", () => {
+    const root = mkdtempSync(join(tmpdir(), 'code-highlight-key-'));
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    const tokens = join(root, 'tokens.ts');
+    writeFileSync(tokens, "import { palette } from './palette.ts';\nexport const transformer = { name: 'tokens', palette };\n");
+    writeFileSync(join(root, 'palette.ts'), "export const palette = ['#cf222e'];\n");
+    const before = codeHighlightCache(root, [tokens]).salt;
+    writeFileSync(join(root, 'palette.ts'), "export const palette = ['#ff7b72'];\n");
+    expect(codeHighlightCache(root, [tokens]).salt).not.toBe(before);
   });
 });

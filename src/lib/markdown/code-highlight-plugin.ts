@@ -3,6 +3,7 @@ import type { ShikiConfig } from 'astro';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HastNode } from 'satteri';
+import { localModules } from '../demos/demo-cache.ts';
 import { type BuildCache, buildCache, readCached, writeCached } from '../tooling/build-cache.ts';
 
 /**
@@ -20,11 +21,22 @@ export const codeHighlightCacheDir = (root: string) => join(root, '.cache/code-h
 
 /**
  * The build's store of highlighted blocks, keyed by the block, this module,
- * `transformerModules` (the files of the config's Shiki transformers) and
+ * `transformerModules` (the files of the config's Shiki transformers) with
+ * the modules they import by relative path, transitively, and
  * the locked packages (Shiki, its themes and grammars, Astro).
  */
 export const codeHighlightCache = (root: string, transformerModules: readonly string[]): BuildCache =>
-  buildCache(root, codeHighlightCacheDir(root), [fileURLToPath(import.meta.url), ...transformerModules]);
+  buildCache(root, codeHighlightCacheDir(root), [fileURLToPath(import.meta.url), ...new Set(transformerModules.flatMap((file) => localModules(file)))]);
+
+/** A kept block's hast; undefined when none is kept or its file is cut short (it is made and kept again). */
+function keptBlock(json: string | undefined): HastNode | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as HastNode;
+  } catch {
+    return undefined;
+  }
+}
 
 type HighlightFn = (code: string, lang: string, meta?: string) => Promise<HastNode>;
 
@@ -39,8 +51,8 @@ export function codeHighlightPlugin(shikiConfig: ShikiConfig, cache?: BuildCache
   const highlight: HighlightFn = async (code, lang, meta) => {
     // Functions (the transformers) drop out of the JSON; their modules are in the cache's key.
     const input = JSON.stringify([shikiConfig, lang, meta ?? null, code]);
-    const found = cache && readCached(cache, input, 'json');
-    if (found !== undefined) return JSON.parse(found) as HastNode;
+    const kept = cache && keptBlock(readCached(cache, input, 'json'));
+    if (kept) return kept;
     const astroHighlight = await (shiki ??= satteriCreateHighlightFn('shiki', shikiConfig));
     if (!astroHighlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
     const pre = await astroHighlight(code, lang, meta);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCache, cachedBytes, cachedResult, readCached, writeCached } from './build-cache.ts';
+import { buildCache, cachedBytes, cachedResult, dropOtherResults, readCached, writeCached } from './build-cache.ts';
 
 function repo(): { root: string; module: string } {
   const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
@@ -36,6 +36,18 @@ describe('buildCache', () => {
     expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
   });
 
+  it('misses once the installed packages change though package-lock.json does not', () => {
+    // `npm install --no-save shiki@x` changes node_modules and its hidden lockfile, not package-lock.json.
+    const { root, module } = repo();
+    const dir = join(root, '.cache/x');
+    mkdirSync(join(root, 'node_modules'));
+    const installed = join(root, 'node_modules/.package-lock.json');
+    writeFileSync(installed, '{"packages":{"node_modules/shiki":{"version":"3.0.0"}}}');
+    writeCached(buildCache(root, dir, [module]), 'input', 'made by shiki 3.0.0');
+    writeFileSync(installed, '{"packages":{"node_modules/shiki":{"version":"3.1.0"}}}');
+    expect(readCached(buildCache(root, dir, [module]), 'input')).toBeUndefined();
+  });
+
   it('keeps no result when making it throws, and leaves no partial file', () => {
     const { root, module } = repo();
     const cache = buildCache(root, join(root, '.cache/x'), [module]);
@@ -52,6 +64,29 @@ describe('buildCache', () => {
     expect(cachedBytes(cache, 'book', 'epub', () => zip)).toEqual({ bytes: Buffer.from(zip), kept: false });
     expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1))).toEqual({ bytes: Buffer.from(zip), kept: true });
     expect(cachedBytes(cache, 'changed book', 'epub', () => Uint8Array.of(1)).kept).toBe(false);
+  });
+
+  it('drops every other kept result of a kind, keeping the one named', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    cachedBytes(cache, 'book 1', 'epub', () => Uint8Array.of(1));
+    cachedBytes(cache, 'book 2', 'epub', () => Uint8Array.of(2));
+    writeCached(cache, 'diagram', '<svg/>', 'svg');
+    dropOtherResults(cache, 'book 2', 'epub');
+    expect(readdirSync(cache.dir)).toHaveLength(2);
+    expect(cachedBytes(cache, 'book 2', 'epub', () => Uint8Array.of(0)).kept).toBe(true);
+    expect(readCached(cache, 'diagram', 'svg')).toBe('<svg/>');
+  });
+
+  it('makes a result again when its kept file is empty, as a crash after the rename can leave it', () => {
+    const { root, module } = repo();
+    const cache = buildCache(root, join(root, '.cache/x'), [module]);
+    writeCached(cache, 'diagram', '<svg/>', 'svg');
+    cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(1));
+    for (const name of readdirSync(cache.dir)) writeFileSync(join(cache.dir, name), '');
+    expect(cachedResult(cache, 'diagram', () => '<svg>again</svg>', 'svg')).toBe('<svg>again</svg>');
+    expect(cachedBytes(cache, 'book', 'epub', () => Uint8Array.of(2))).toEqual({ bytes: Buffer.of(2), kept: false });
+    expect(readCached(cache, 'diagram', 'svg')).toBe('<svg>again</svg>');
   });
 
   it('names a file the key depends on that is missing', () => {

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /**
  * A folder of build results kept by the hash of what made them, so a
  * later build reuses a result whose inputs are unchanged (highlighted
  * code, rendered diagrams). The key is the input plus a salt naming
  * everything else the result depends on: the libraries that make it
- * (package-lock.json) and the source of our modules that shape it.
+ * (package-lock.json, and node_modules/.package-lock.json for what is
+ * installed) and the source of our modules that shape it.
  * `npm run bench` clears the folder for a cold build.
  */
 export interface BuildCache {
@@ -24,6 +25,10 @@ export interface BuildCache {
  */
 export function buildCache(root: string, dir: string, sources: readonly string[]): BuildCache {
   const hash = createHash('sha256');
+  // npm's record of the packages installed (written by every install, --no-save included),
+  // where package-lock.json says only what should be.
+  const installed = join(root, 'node_modules/.package-lock.json');
+  if (existsSync(installed)) hash.update('\0installed\0').update(readFileSync(installed));
   for (const file of [join(root, 'package-lock.json'), ...sources]) {
     if (!existsSync(file)) throw new Error(`${file}: a build cache depends on it, but it is missing`);
     hash.update(`\0${file.slice(root.length)}\0`).update(readFileSync(file));
@@ -34,10 +39,20 @@ export function buildCache(root: string, dir: string, sources: readonly string[]
 const fileOf = (cache: BuildCache, input: string, ext: string) =>
   join(cache.dir, `${createHash('sha256').update(cache.salt).update(input).digest('hex').slice(0, 40)}.${ext}`);
 
+/**
+ * The bytes kept for `input`, or undefined. An empty file counts as none:
+ * no result is empty, and a crash soon after the rename can leave one so.
+ */
+function keptBytes(cache: BuildCache, input: string, ext: string): Buffer | undefined {
+  const file = fileOf(cache, input, ext);
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
+  return bytes.length > 0 ? bytes : undefined;
+}
+
 /** The result kept for `input`, or undefined. */
 export function readCached(cache: BuildCache, input: string, ext = 'txt'): string | undefined {
-  const file = fileOf(cache, input, ext);
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  return keptBytes(cache, input, ext)?.toString('utf8');
 }
 
 /** Keeps `result` for `input`. */
@@ -64,9 +79,22 @@ export function cachedResult(cache: BuildCache, input: string, make: () => strin
  * time; `kept` says which.
  */
 export function cachedBytes(cache: BuildCache, input: string, ext: string, make: () => Uint8Array): { bytes: Buffer; kept: boolean } {
-  const file = fileOf(cache, input, ext);
-  if (existsSync(file)) return { bytes: readFileSync(file), kept: true };
+  const kept = keptBytes(cache, input, ext);
+  if (kept) return { bytes: kept, kept: true };
   const bytes = Buffer.from(make());
   writeCached(cache, input, bytes, ext);
   return { bytes, kept: false };
+}
+
+/**
+ * Deletes every kept `.<ext>` result but the one for `input`: for a result
+ * only the latest of which is ever wanted (the EPUB, megabytes each), so the
+ * folder does not grow by one with every change to the book.
+ */
+export function dropOtherResults(cache: BuildCache, input: string, ext: string): void {
+  const keep = basename(fileOf(cache, input, ext));
+  if (!existsSync(cache.dir)) return;
+  for (const name of readdirSync(cache.dir)) {
+    if (name.endsWith(`.${ext}`) && name !== keep) rmSync(join(cache.dir, name), { force: true });
+  }
 }
