@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { hashPackages } from '../tooling/build-cache.ts';
 import { specifiers as importsOf } from './import-specifiers.ts';
 
 /**
  * A content-addressed store of demo output, so a build re-runs only the
  * demos whose code changed. The key covers everything a deterministic demo's
  * output depends on: which module is run, its text and, transitively, every
- * module it imports by relative path; package-lock.json (the libraries it
- * imports by name); and the Node version. A failed demo is never stored.
+ * module it imports by relative path; the installed packages (the libraries it
+ * imports by name: hashPackages in build-cache.ts); and the Node version.
+ * A failed demo is never stored.
  */
 export interface DemoCache {
   /** Folder of `<key>.txt` files, like `.cache/demo-output`. */
@@ -37,8 +39,7 @@ export function localModules(file: string): string[] {
 export function demoCacheKey(file: string, { root }: Pick<DemoCache, 'root'>): string {
   // The entry is named: two demos that import each other share one module set.
   const hash = createHash('sha256').update(`node ${process.version}\nentry ${relative(root, resolve(file))}\n`);
-  const lockfile = join(root, 'package-lock.json');
-  hash.update(existsSync(lockfile) ? readFileSync(lockfile) : 'no lockfile');
+  hashPackages(hash, root);
   for (const path of localModules(file)) {
     hash.update(`\0${relative(root, path)}\0`).update(readFileSync(path));
   }

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
+import { hashPackages } from '../tooling/build-cache.ts';
 import { buildRunFiles, type RunManifest, type RunModule } from './run-build.ts';
 
 export type RunnableDemo = RunModule;
@@ -40,8 +41,9 @@ export function demoModules(root: string): string[] {
 /** The cache key: every snippet module, the runner's sources, esbuild, the locked packages and the tsconfig.json files. */
 export function runCacheKey(root: string): string {
   const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\n`);
-  // The locked packages, and the tsconfig.json files esbuild reads for the files it bundles.
-  for (const name of ['package-lock.json', 'tsconfig.json', 'snippets/tsconfig.json']) {
+  hashPackages(hash, root);
+  // The tsconfig.json files esbuild reads for the files it bundles.
+  for (const name of ['tsconfig.json', 'snippets/tsconfig.json']) {
     const file = join(root, name);
     if (existsSync(file)) hash.update(`\0${name}\0`).update(readFileSync(file));
   }

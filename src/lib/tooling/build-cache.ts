@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -19,16 +19,26 @@ export interface BuildCache {
 }
 
 /**
+ * Feeds `hash` the packages a result may depend on: package-lock.json, and
+ * npm's record of what is installed (node_modules/.package-lock.json,
+ * written by every install, --no-save included), since the lock file says
+ * only what should be. Every build cache keys on it.
+ */
+export function hashPackages(hash: Hash, root: string): Hash {
+  for (const name of ['package-lock.json', 'node_modules/.package-lock.json']) {
+    const file = join(root, name);
+    hash.update(`\0${name}\0`).update(existsSync(file) ? readFileSync(file) : 'missing');
+  }
+  return hash;
+}
+
+/**
  * A cache in `dir` whose results depend on the repository's locked
  * packages and on `sources` (files, usually our modules that make the
  * results). Throws, naming the file, when one of them is missing.
  */
 export function buildCache(root: string, dir: string, sources: readonly string[]): BuildCache {
-  const hash = createHash('sha256');
-  // npm's record of the packages installed (written by every install, --no-save included),
-  // where package-lock.json says only what should be.
-  const installed = join(root, 'node_modules/.package-lock.json');
-  if (existsSync(installed)) hash.update('\0installed\0').update(readFileSync(installed));
+  const hash = hashPackages(createHash('sha256'), root);
   for (const file of [join(root, 'package-lock.json'), ...sources]) {
     if (!existsSync(file)) throw new Error(`${file}: a build cache depends on it, but it is missing`);
     hash.update(`\0${file.slice(root.length)}\0`).update(readFileSync(file));
