@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { codeToHtml } from 'shiki';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CODE_THEMES, codeTokenCss, loadPalettes, type Palettes, paletteOf, tokenClasses, tokenClassTransformer,
 } from './code-tokens.ts';
@@ -77,5 +77,19 @@ describe('tokenClassTransformer', () => {
     // Every class the transformer wrote has a rule in the stylesheet.
     const css = codeTokenCss(real);
     for (const name of new Set(html.match(/\b[ld]-[0-9a-f]{6}\b/g))) expect(css).toContain(`.${name} {`);
+  });
+
+  it('colours a whole line however slowly it tokenizes (no time limit per line)', async () => {
+    const real = await loadPalettes();
+    let clock = 0;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => (clock += 1_000));
+    try {
+      const html = await codeToHtml('const a = 1; const b = 2; const c = 3;', {
+        lang: 'ts', themes: CODE_THEMES, defaultColor: false, transformers: [tokenClassTransformer(real)],
+      });
+      expect(html.match(/<span class="l-cf222e d-ff7b72">const<\/span>/g)).toHaveLength(3);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

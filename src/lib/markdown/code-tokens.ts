@@ -88,10 +88,19 @@ export function tokenClasses(style: string, palettes: Palettes): string[] {
   return [...classes, ...fonts.light];
 }
 
-/** A Shiki transformer that moves token and block styles into classes. */
+/**
+ * A Shiki transformer that moves token and block styles into classes. It
+ * also lifts Shiki's time limit per line (500 ms, after which the rest of
+ * the line stays uncoloured): on a busy build machine a first line can take
+ * that long while the grammar compiles, and the build (and its highlight
+ * cache) must not depend on the machine's load.
+ */
 export function tokenClassTransformer(palettes: Palettes): ShikiTransformer {
   return {
     name: 'handbook:token-classes',
+    preprocess(_code, options) {
+      options.tokenizeTimeLimit = 0;
+    },
     pre(node) {
       // The block's colours and scrolling live in code-tokens.css and code.css.
       delete node.properties.style;
