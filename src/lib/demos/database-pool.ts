@@ -55,7 +55,7 @@ function unrefPostgresTimers(): void {
     return timer;
   };
   // util.promisify(setTimeout) still resolves as it would.
-  Object.assign(unrefing, { [promisify.custom]: setTimer[promisify.custom as keyof typeof setTimer] });
+  Object.assign(unrefing, { [promisify.custom]: (setTimer as unknown as Record<symbol, unknown>)[promisify.custom] });
   globalThis.setTimeout = unrefing as typeof setTimeout;
 }
 
