@@ -30,7 +30,21 @@ const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
  * A new empty database; close it when done (`await db.close()`). `cacheDir`
  * holds the saved cluster, `scratch` the database folders (tests pick both).
  */
-export async function openDatabase(cacheDir = CACHE, scratch = scratchDir()): Promise<PGlite> {
+export async function openDatabase(cacheDir?: string, scratch?: string): Promise<PGlite> {
+  // The build runs every demo in one process, and there (only there) it
+  // lends out a database an earlier demo closed, emptied back to this
+  // same state, which saves starting PostgreSQL again:
+  // src/lib/demos/database-pool.ts. Run on its own, a demo never sees it.
+  const pool = (globalThis as { demoDatabasePool?: WarmDatabases }).demoDatabasePool;
+  if (pool && cacheDir === undefined && scratch === undefined) return pool.borrow(() => startDatabase());
+  return startDatabase(cacheDir, scratch);
+}
+
+interface WarmDatabases {
+  borrow(start: () => Promise<PGlite>): Promise<PGlite>;
+}
+
+async function startDatabase(cacheDir = CACHE, scratch = scratchDir()): Promise<PGlite> {
   const template = join(cacheDir, `pglite-${version}-postgres-only`);
   if (!existsSync(template)) await saveEmptyCluster(template);
   removeAbandoned(scratch);

@@ -16,7 +16,10 @@
  * - it is over when its module has run and nothing it started (a timer, a
  *   socket, a server) keeps the event loop alive, as a process would exit;
  * - what it writes to stdout and stderr is captured; `process.exit(code)`,
- *   `process.exitCode` and an uncaught error end it with that code.
+ *   `process.exitCode` and an uncaught error end it with that code;
+ * - one exception: a database it opens through snippets/db/database.ts may
+ *   be one an earlier demo closed, emptied (database-pool.ts says what
+ *   stays the same and what does not); DEMO_DATABASE_POOL=0 turns that off.
  *
  * It reads requests and writes results as demo-protocol.ts describes. Its
  * one argument is a memory limit in MiB: when its resident size is past it
@@ -29,6 +32,7 @@ import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
+import { installDatabasePool } from './database-pool.ts';
 import { type DemoRequest, type DemoResult, RESULT_FD } from './demo-protocol.ts';
 
 const QUERY = /\?demo=\d+$/;
@@ -135,6 +139,7 @@ async function runAsEntry(file: string, base: Map<string, number>): Promise<Demo
 
 async function serve(): Promise<void> {
   installHooks();
+  if (process.env.DEMO_DATABASE_POOL !== '0') installDatabasePool();
   // An error thrown in a callback, or a promise rejected with no handler,
   // ends a node process with code 1, and ends the host the same way. So does
   // a demo calling process.exit; either way its result still goes out.

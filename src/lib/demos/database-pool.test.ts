@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../snippets/db/database.ts';
+import { catalogSummary, createDatabasePool } from './database-pool.ts';
+
+/** A demo that leaves behind one of everything it can create, and session state. */
+const WORKLOAD = `
+CREATE SCHEMA shop;
+CREATE TYPE shop.mood AS ENUM ('ok', 'sad');
+CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+CREATE TABLE orders (id serial PRIMARY KEY, total positive, mood shop.mood);
+CREATE INDEX ON orders (total);
+CREATE VIEW big AS SELECT * FROM orders WHERE total > 100;
+CREATE MATERIALIZED VIEW shop.totals AS SELECT sum(total) FROM orders;
+CREATE SEQUENCE shop.ids;
+CREATE FUNCTION shop.twice(int) RETURNS int LANGUAGE sql AS 'SELECT $1 * 2';
+CREATE PUBLICATION everything FOR ALL TABLES;
+CREATE ROLE app LOGIN;
+CREATE ROLE readers;
+GRANT readers TO app;
+GRANT SELECT ON orders TO readers;
+GRANT EXECUTE ON FUNCTION now() TO app;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO readers;
+ALTER DEFAULT PRIVILEGES IN SCHEMA shop GRANT USAGE ON SEQUENCES TO app;
+ALTER DATABASE postgres SET work_mem = '8MB';
+ALTER ROLE postgres SET statement_timeout = '5s';
+ALTER ROLE app SET search_path = shop;
+COMMENT ON DATABASE postgres IS 'shop';
+COMMENT ON SCHEMA public IS 'changed';
+SELECT lo_create(0);
+CREATE TEMP TABLE scratch (x int);
+PREPARE one AS SELECT 1;
+SELECT pg_advisory_lock(7);
+LISTEN orders;
+SET search_path = shop;
+SET work_mem = '1MB';
+SET ROLE app;
+BEGIN;
+DECLARE c CURSOR FOR SELECT 1;`;
+
+describe('createDatabasePool', () => {
+  const discarded: unknown[] = [];
+  const pool = createDatabasePool({ onDiscard: (error) => discarded.push(error) });
+  const fresh = openDatabase();
+  afterAll(async () => (await fresh).close());
+
+  it('lends the same database again, catalog-equal to a new one, after a demo-like workload', async () => {
+    const db = await pool.borrow(() => openDatabase());
+    await db.exec(WORKLOAD);
+    await db.close();
+    expect(discarded).toEqual([]);
+    const again = await pool.borrow(() => { throw new Error('no warm database'); });
+    expect(again).toBe(db);
+    expect(await catalogSummary(again)).toEqual(await catalogSummary(await fresh));
+    await again.close();
+  }, 60_000);
+
+  it('closes a database that loaded PL/pgSQL, whose settings then show in pg_settings', async () => {
+    const db = await pool.borrow(() => openDatabase());
+    await db.exec(`CREATE FUNCTION log_it() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';
+      CREATE EVENT TRIGGER logger ON ddl_command_end EXECUTE FUNCTION log_it();`);
+    await db.close();
+    expect(String(discarded.at(-1))).toMatch(/not empty after reset: \+ setting plpgsql\./);
+  }, 60_000);
+
+  it('closes a database whose reset leaves something a new one lacks', async () => {
+    const db = await pool.borrow(() => openDatabase());
+    await db.exec(`COMMENT ON FUNCTION now() IS 'changed'`);
+    await db.close();
+    expect(String(discarded.at(-1))).toMatch(/not empty after reset: .*comments on initdb objects/);
+    const next = await pool.borrow(async () => openDatabase());
+    expect(next).not.toBe(db);
+    await next.close();
+  }, 60_000);
+
+  it('closes a database a demo changed the methods of', async () => {
+    const db = await pool.borrow(() => openDatabase());
+    db.query = (() => { throw new Error('wrapped'); }) as typeof db.query;
+    await db.close();
+    expect(String(discarded.at(-1))).toMatch(/changed the instance/);
+  }, 60_000);
+});

@@ -1,0 +1,209 @@
+/**
+ * Warm PostgreSQL instances for the demo host (demo-host.ts), which runs
+ * every demo of a build in one process. Starting a PGlite database costs
+ * ~130–300 ms of CPU; emptying one a demo has used costs ~10 ms. So in the
+ * host, snippets/db/database.ts borrows a database from this pool (through
+ * the hook DATABASE_POOL names on globalThis) and a demo's `db.close()`
+ * hands it back, emptied. Standalone runs (`node file.ts`) and tests have
+ * no pool: each opens its own database.
+ *
+ * A demo's output must stay what `node file.ts` prints, so a database goes
+ * back into the pool only when its catalogs list exactly what they listed
+ * when it was new (catalogSummary, names and settings without OID values);
+ * anything else, or any error while emptying it, and it is closed instead.
+ * What a reset cannot rewind is the cluster's counters: OIDs, transaction
+ * ids, filenodes and WAL positions keep growing. A demo that prints one of
+ * those raw would print another number than a standalone run;
+ * scripts/compare-pooled-demos.ts checks every database demo's output
+ * against a standalone run, byte for byte (48 demos, none differed, on
+ * 2026-12-02). The demos that load PL/pgSQL leave its settings in
+ * pg_settings, so their databases are closed, not kept: in a cold build
+ * 37 of 42 borrows got a warm database. The host's CPU for all 125 demos
+ * went from ~15–19 s to ~11–12 s (indicative, busy 2-core machine;
+ * measure with `npm run bench`).
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { promisify } from 'node:util';
+
+/** The globalThis property the demo host sets and database.ts reads. */
+export const DATABASE_POOL = 'demoDatabasePool';
+
+export interface DatabasePool {
+  /** A warm database if one is idle, else `start()`'s; its close() returns it emptied. */
+  borrow(start: () => Promise<PGlite>): Promise<PGlite>;
+}
+
+/** Lends out databases to every demo this process runs from now on. */
+export function installDatabasePool(pool = createDatabasePool()): void {
+  unrefPostgresTimers();
+  (globalThis as Record<string, unknown>)[DATABASE_POOL] = pool;
+}
+
+/**
+ * After a statement that leaves statistics to report, PostgreSQL arms a
+ * 10 s timer (PGSTAT_IDLE_INTERVAL), which PGlite runs as a setTimeout. A
+ * database a demo closes stops it; one kept warm in the pool does not, and
+ * the host would wait for it to fire before it calls the demo over (a
+ * process's timers keep it running). So in the host PGlite's timers do not
+ * keep the process alive: PGlite sets them in its __setitimer_js.
+ */
+function unrefPostgresTimers(): void {
+  const setTimer = globalThis.setTimeout;
+  const unrefing = (...args: Parameters<typeof setTimeout>) => {
+    const timer = setTimer(...args);
+    if (new Error().stack?.includes('__setitimer_js')) timer.unref();
+    return timer;
+  };
+  // util.promisify(setTimeout) still resolves as it would.
+  Object.assign(unrefing, { [promisify.custom]: (setTimer as unknown as Record<symbol, unknown>)[promisify.custom] });
+  globalThis.setTimeout = unrefing as typeof setTimeout;
+}
+
+/** The first OID initdb leaves to user objects (FirstNormalObjectId). */
+const FIRST_USER_OID = 16384;
+
+/**
+ * Session state first (a demo may have left a transaction open, a role
+ * set, cursors, prepared statements, temporary tables, LISTENs, advisory
+ * locks): DISCARD ALL cannot run in the implicit transaction of a
+ * multi-statement string, so these run one by one.
+ */
+const RESET_SESSION = ['ROLLBACK', 'DISCARD ALL'];
+
+/**
+ * Then, as the bootstrap superuser again, statements that drop everything
+ * a demo can create. Built from the catalogs rather than run as a DO block,
+ * which would load PL/pgSQL and its settings into a database that had not.
+ */
+const DROP_STATEMENTS = `
+SELECT format('DROP EVENT TRIGGER %I CASCADE', evtname) FROM pg_event_trigger
+UNION ALL SELECT format('DROP PUBLICATION %I CASCADE', pubname) FROM pg_publication
+UNION ALL SELECT format('DROP EXTENSION %I CASCADE', extname) FROM pg_extension WHERE oid >= ${FIRST_USER_OID}
+UNION ALL SELECT format('DROP SCHEMA %I CASCADE', nspname) FROM pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+UNION ALL SELECT format('SELECT lo_unlink(%s)', oid) FROM pg_largeobject_metadata
+UNION ALL SELECT format('DROP OWNED BY %I CASCADE; DROP ROLE %I', rolname, rolname) FROM pg_roles WHERE oid >= ${FIRST_USER_OID}
+UNION ALL SELECT format('ALTER DATABASE %I RESET ALL', current_database())
+UNION ALL SELECT 'ALTER ROLE ALL RESET ALL; ALTER ROLE CURRENT_USER RESET ALL'
+UNION ALL SELECT 'CREATE SCHEMA public AUTHORIZATION pg_database_owner'
+UNION ALL SELECT 'GRANT USAGE ON SCHEMA public TO PUBLIC'
+UNION ALL SELECT $$COMMENT ON SCHEMA public IS 'standard public schema'$$`;
+
+/**
+ * What a database holds, as names and settings: every relation, type,
+ * function, operator, schema, role, extension, setting, grant, default
+ * privilege, comment and so on, with OIDs replaced by the names they stand
+ * for, and for every catalog the number of rows that are not initdb's.
+ * Two databases with the same summary answer every catalog query a demo
+ * makes the same way, bar raw OID values.
+ */
+export const CATALOG_SUMMARY = `
+SELECT format('schema %s %s %s', nspname, nspowner::regrole, nspacl) FROM pg_namespace
+UNION ALL SELECT format('relation %s.%s %s %s', relnamespace::regnamespace, relname, relkind, relacl) FROM pg_class
+  WHERE oid >= ${FIRST_USER_OID} OR relacl IS NOT NULL
+UNION ALL SELECT format('type %s.%s %s', typnamespace::regnamespace, typname, typacl) FROM pg_type
+  WHERE oid >= ${FIRST_USER_OID} OR typacl IS NOT NULL
+UNION ALL SELECT format('function %s %s', oid::regprocedure, proacl) FROM pg_proc
+  WHERE oid >= ${FIRST_USER_OID} OR proacl IS NOT NULL
+UNION ALL SELECT format('operator %s', oid::regoperator) FROM pg_operator WHERE oid >= ${FIRST_USER_OID}
+UNION ALL SELECT format('role %s %s %s %s %s %s %s %s %s', rolname, rolsuper, rolinherit, rolcreaterole,
+    rolcreatedb, rolcanlogin, rolreplication, rolbypassrls, rolconnlimit) FROM pg_roles
+UNION ALL SELECT format('member %s %s', roleid::regrole, member::regrole) FROM pg_auth_members
+UNION ALL SELECT format('database %s %s %s %s', datname, datdba::regrole, datallowconn, datacl) FROM pg_database
+UNION ALL SELECT format('extension %s %s', extname, extversion) FROM pg_extension
+UNION ALL SELECT format('language %s %s', lanname, lanacl) FROM pg_language
+UNION ALL SELECT format('role setting %s %s %s', setdatabase <> 0, setrole::regrole, setconfig) FROM pg_db_role_setting
+UNION ALL SELECT format('default acl %s %s %s %s', defaclrole::regrole, defaclnamespace::regnamespace, defaclobjtype, defaclacl) FROM pg_default_acl
+UNION ALL SELECT format('setting %s=%s %s', name, setting, source) FROM pg_settings
+UNION ALL SELECT format('file setting %s=%s', name, setting) FROM pg_file_settings
+UNION ALL SELECT format('comments on initdb objects %s %s', count(*),
+    sum(hashtext(description)::bigint * 31 + objoid::bigint * 7 + classoid::bigint + objsubid))
+  FROM pg_description WHERE objoid < ${FIRST_USER_OID} AND objoid <> 'public'::regnamespace
+UNION ALL SELECT format('comment on public %s', obj_description(oid, 'pg_namespace')) FROM pg_namespace WHERE nspname = 'public'
+UNION ALL SELECT format('shared comment %s %s', classoid::regclass, description) FROM pg_shdescription
+UNION ALL SELECT format('session %s %s %s', current_user, session_user, current_setting('search_path'))
+UNION ALL SELECT format('prepared statement %s', name) FROM pg_prepared_statements
+UNION ALL SELECT format('cursor %s', name) FROM pg_cursors
+UNION ALL SELECT format('lock %s %s', locktype, mode) FROM pg_locks WHERE locktype = 'advisory'
+UNION ALL SELECT format('listening %s', pg_listening_channels())
+ORDER BY 1`;
+
+/** The catalogs whose rows have OIDs: a row at FIRST_USER_OID or past it is not initdb's. */
+const CATALOGS_WITH_OIDS = `
+SELECT c.oid::regclass::text AS catalog FROM pg_class c
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'oid' AND NOT a.attisdropped
+  WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r' ORDER BY 1`;
+
+/**
+ * The summary as one list of lines. The public schema a reset recreates
+ * is the one user object a reset database has, so it is left out of the
+ * count of user rows in pg_namespace.
+ */
+export async function catalogSummary(db: PGlite): Promise<string[]> {
+  const lines = (await db.query<string[]>(CATALOG_SUMMARY, [], { rowMode: 'array' })).rows.map(([line]) => line!);
+  const catalogs = (await db.query<{ catalog: string }>(CATALOGS_WITH_OIDS)).rows.map(({ catalog }) => catalog);
+  const counts = await db.query<string[]>(catalogs.map((catalog) =>
+    `SELECT format('user rows %s %s', '${catalog}', count(*)) FROM ${catalog} WHERE oid >= ${FIRST_USER_OID}`
+    + (catalog === 'pg_namespace' ? ` AND nspname <> 'public'` : '')).join('\nUNION ALL '), [], { rowMode: 'array' });
+  return [...lines, ...counts.rows.map(([line]) => line!)];
+}
+
+/** Empties a database a demo has used; throws if anything is left that a new one lacks. */
+export async function resetDatabase(db: PGlite, expected: readonly string[]): Promise<void> {
+  for (const statement of RESET_SESSION) await db.exec(statement);
+  const drops = await db.query<string[]>(DROP_STATEMENTS, [], { rowMode: 'array' });
+  for (const [statement] of drops.rows) await db.exec(statement!);
+  const now = await catalogSummary(db);
+  const extra = now.filter((line) => !expected.includes(line));
+  const missing = expected.filter((line) => !now.includes(line));
+  if (extra.length || missing.length) {
+    throw new Error(`database not empty after reset: ${[...extra.map((l) => `+ ${l}`), ...missing.map((l) => `- ${l}`)].slice(0, 5).join('; ')}`);
+  }
+}
+
+interface Warm {
+  db: PGlite;
+  /** Its own close(), which stops it and deletes its folder. */
+  close: () => Promise<void>;
+  /** catalogSummary of it when new. */
+  summary: string[];
+}
+
+/**
+ * A pool of at most `keep` idle databases. A borrowed database whose own
+ * properties a demo changed (a wrapped method, say) is closed, not kept.
+ */
+export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => {} } = {}): DatabasePool {
+  const idle: Warm[] = [];
+  const lend = (warm: Warm): PGlite => {
+    const { db } = warm;
+    db.close = async () => {
+      db.close = warm.close;
+      try {
+        if (idle.length >= keep) throw new Error('pool full');
+        if (!sameProperties(db, properties)) throw new Error('a demo changed the instance');
+        await resetDatabase(db, warm.summary);
+        idle.push(warm);
+      } catch (error) {
+        onDiscard(error);
+        await warm.close();
+      }
+    };
+    const properties = Object.entries(db);
+    return db;
+  };
+  return {
+    async borrow(start) {
+      const warm = idle.pop();
+      if (warm) return lend(warm);
+      const db = await start();
+      return lend({ db, close: db.close, summary: await catalogSummary(db) });
+    },
+  };
+}
+
+const sameProperties = (db: object, before: [string, unknown][]) => {
+  const now = Object.entries(db);
+  return now.length === before.length && before.every(([key, value]) => key === 'close' || (db as Record<string, unknown>)[key] === value);
+};
