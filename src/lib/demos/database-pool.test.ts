@@ -72,6 +72,32 @@ describe('createDatabasePool', () => {
     await next.close();
   }, 60_000);
 
+  it.each([
+    ['ALTER ROLE postgres VALID UNTIL', `ALTER ROLE postgres VALID UNTIL '2031-01-01'`, 'pg_authid'],
+    ['ALTER ROLE postgres PASSWORD', `ALTER ROLE postgres PASSWORD 'secret'`, 'pg_authid'],
+    ['ALTER DATABASE postgres CONNECTION LIMIT', 'ALTER DATABASE postgres CONNECTION LIMIT 5', 'pg_database'],
+    ['ALTER FUNCTION of a built-in', 'ALTER FUNCTION lower(text) COST 7', 'pg_proc'],
+    ['ALTER TEXT SEARCH CONFIGURATION english', 'ALTER TEXT SEARCH CONFIGURATION english DROP MAPPING FOR asciiword', 'pg_ts_config_map'],
+  ])('closes a database whose initdb rows a demo changed in place: %s', async (_name, change, catalog) => {
+    const db = await pool.borrow(() => openDatabase());
+    await db.exec(change);
+    const before = discarded.length;
+    await db.close();
+    expect(discarded).toHaveLength(before + 1);
+    expect(String(discarded.at(-1))).toMatch(new RegExp(`not empty after reset: .*initdb rows ${catalog} `));
+  }, 60_000);
+
+  it('keeps a database whose catalog statistics a demo updated (ANALYZE, VACUUM)', async () => {
+    const own = createDatabasePool({ onDiscard: (error) => discarded.push(error) });
+    const db = await own.borrow(() => openDatabase());
+    await db.exec('CREATE TABLE t (x int); INSERT INTO t SELECT generate_series(1, 100)');
+    await db.exec('ANALYZE');
+    await db.exec('VACUUM');
+    await db.close();
+    expect(await own.borrow(() => { throw new Error('no warm database'); })).toBe(db);
+    await db.close();
+  }, 60_000);
+
   it('closes a database a demo changed the methods of', async () => {
     const db = await pool.borrow(() => openDatabase());
     db.query = (() => { throw new Error('wrapped'); }) as typeof db.query;
