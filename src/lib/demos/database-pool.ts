@@ -129,11 +129,44 @@ UNION ALL SELECT format('lock %s %s', locktype, mode) FROM pg_locks WHERE lockty
 UNION ALL SELECT format('listening %s', pg_listening_channels())
 ORDER BY 1`;
 
-/** The catalogs whose rows have OIDs: a row at FIRST_USER_OID or past it is not initdb's. */
-const CATALOGS_WITH_OIDS = `
-SELECT c.oid::regclass::text AS catalog FROM pg_class c
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'oid' AND NOT a.attisdropped
-  WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r' ORDER BY 1`;
+/** Every catalog, and whether its rows have OIDs (a row at FIRST_USER_OID or past it is not initdb's). */
+const CATALOGS = `
+SELECT c.oid::regclass::text AS catalog, EXISTS (SELECT FROM pg_attribute a
+    WHERE a.attrelid = c.oid AND a.attname = 'oid' AND NOT a.attisdropped) AS "hasOid"
+  FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind = 'r' ORDER BY 1`;
+
+/**
+ * initdb's own rows, which a demo can alter in place (ALTER ROLE postgres
+ * PASSWORD or VALID UNTIL, ALTER DATABASE postgres CONNECTION LIMIT, ALTER
+ * FUNCTION lower(text) COST, ALTER TEXT SEARCH CONFIGURATION english ...)
+ * and a reset does not put back: one hash per catalog of every row with an
+ * OID below FIRST_USER_OID, or of every row in a catalog without OIDs,
+ * whose user rows the reset dropped. Left out: the statistics ANALYZE
+ * writes (pg_statistic, and pg_class's counts and file numbers, which grow
+ * like the cluster's other counters), pg_database's freeze horizons,
+ * pg_depend (initdb's rows there do not change; a demo's left over means
+ * its objects are, which the user row counts show), pg_description
+ * (CATALOG_SUMMARY hashes initdb's comments), and the row for the
+ * public schema's initial privileges, which the reset's DROP SCHEMA public
+ * removes, with its initdb row and comment.
+ */
+const INITDB_ROWS = (catalogs: readonly { catalog: string; hasOid: boolean }[]) => catalogs
+  .filter(({ catalog }) => !['pg_statistic', 'pg_largeobject', 'pg_depend', 'pg_description'].includes(catalog))
+  .map(({ catalog, hasOid }) => `SELECT format('initdb rows %s %s %s', '${catalog}', count(*), sum(hashtext(${
+    ROW_TEXT[catalog] ?? 't::text'})::bigint)) FROM ${catalog} t WHERE ${hasOid ? `oid < ${FIRST_USER_OID}` : 'true'}${
+    catalog === 'pg_init_privs' ? ` AND NOT (classoid = 'pg_namespace'::regclass AND objoid = ${PUBLIC_OID})`
+    : catalog === 'pg_namespace' ? ` AND oid <> ${PUBLIC_OID}` : ''}`)
+  .join('\nUNION ALL ');
+
+/** The OID initdb gives the public schema (PG_PUBLIC_NAMESPACE), which a reset drops and makes anew. */
+const PUBLIC_OID = 2200;
+
+/** A row as the text INITDB_ROWS hashes, where not the whole row's: less the counters, or the bulk of a view's parse tree. */
+const ROW_TEXT: Record<string, string> = {
+  pg_class: `(to_jsonb(t) - '{relpages,reltuples,relallvisible,relallfrozen,relfrozenxid,relminmxid,relfilenode}'::text[])::text`,
+  pg_database: `(to_jsonb(t) - '{datfrozenxid,datminmxid}'::text[])::text`,
+  pg_rewrite: `format('%s %s %s %s %s', oid, ev_class, ev_enabled, pg_column_size(ev_action), pg_column_size(ev_qual))`,
+};
 
 /**
  * The summary as one list of lines. The public schema a reset recreates
@@ -142,11 +175,12 @@ SELECT c.oid::regclass::text AS catalog FROM pg_class c
  */
 export async function catalogSummary(db: PGlite): Promise<string[]> {
   const lines = (await db.query<string[]>(CATALOG_SUMMARY, [], { rowMode: 'array' })).rows.map(([line]) => line!);
-  const catalogs = (await db.query<{ catalog: string }>(CATALOGS_WITH_OIDS)).rows.map(({ catalog }) => catalog);
-  const counts = await db.query<string[]>(catalogs.map((catalog) =>
+  const catalogs = (await db.query<{ catalog: string; hasOid: boolean }>(CATALOGS)).rows;
+  const counts = await db.query<string[]>(catalogs.filter(({ hasOid }) => hasOid).map(({ catalog }) =>
     `SELECT format('user rows %s %s', '${catalog}', count(*)) FROM ${catalog} WHERE oid >= ${FIRST_USER_OID}`
     + (catalog === 'pg_namespace' ? ` AND nspname <> 'public'` : '')).join('\nUNION ALL '), [], { rowMode: 'array' });
-  return [...lines, ...counts.rows.map(([line]) => line!)];
+  const rows = await db.query<string[]>(INITDB_ROWS(catalogs), [], { rowMode: 'array' });
+  return [...lines, ...counts.rows.map(([line]) => line!), ...rows.rows.map(([line]) => line!)];
 }
 
 /** Empties a database a demo has used; throws if anything is left that a new one lacks. */
