@@ -98,6 +98,33 @@ describe('createDatabasePool', () => {
     await db.close();
   }, 60_000);
 
+  it('fails a second close as a closed PGlite does, and keeps the database it took back', async () => {
+    const own = createDatabasePool();
+    const db = await own.borrow(() => openDatabase());
+    await db.close();
+    await expect(db.close()).rejects.toThrow('PGlite is closed');
+    const again = await own.borrow(() => { throw new Error('no warm database'); });
+    expect(again).toBe(db);
+    expect((await again.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await again.close();
+  }, 60_000);
+
+  it('drops the notification callbacks a demo registered before lending the database again', async () => {
+    const own = createDatabasePool();
+    const heard: string[] = [];
+    const db = await own.borrow(() => openDatabase());
+    db.onNotification((channel, payload) => heard.push(`any ${channel} ${payload}`));
+    await db.listen('orders', (payload) => heard.push(`orders ${payload}`));
+    await db.close();
+    const next = await own.borrow(() => { throw new Error('no warm database'); });
+    expect(next).toBe(db);
+    await next.listen('orders', () => {});
+    await next.exec(`NOTIFY orders, 'new'`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual([]);
+    await next.close();
+  }, 60_000);
+
   it('closes a database a demo changed the methods of', async () => {
     const db = await pool.borrow(() => openDatabase());
     db.query = (() => { throw new Error('wrapped'); }) as typeof db.query;
