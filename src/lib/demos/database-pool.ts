@@ -212,11 +212,29 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
   const idle: Warm[] = [];
   const lend = (warm: Warm): PGlite => {
     const { db } = warm;
+    // Callbacks a demo registers live in PGlite's private fields, which no
+    // reset reaches: they are tracked here and removed when it is returned.
+    const unsubscribes: (() => Promise<void> | void)[] = [];
+    const { listen, onNotification } = Object.getPrototypeOf(db) as PGlite;
+    db.listen = async (...args: Parameters<PGlite['listen']>) => {
+      const unlisten = await listen.apply(db, args);
+      unsubscribes.push(unlisten);
+      return unlisten;
+    };
+    db.onNotification = (callback) => {
+      const off = onNotification.call(db, callback);
+      unsubscribes.push(off);
+      return off;
+    };
     db.close = async () => {
-      db.close = warm.close;
+      // Once returned, it is closed as far as the demo is concerned.
+      db.close = () => Promise.reject(new Error('PGlite is closed'));
       try {
         if (idle.length >= keep) throw new Error('pool full');
         if (!sameProperties(db, properties)) throw new Error('a demo changed the instance');
+        for (const unsubscribe of unsubscribes) await unsubscribe();
+        delete (db as Partial<PGlite>).listen;
+        delete (db as Partial<PGlite>).onNotification;
         await resetDatabase(db, warm.summary);
         idle.push(warm);
       } catch (error) {
