@@ -13,7 +13,14 @@
  * anything else, or any error while emptying it, and it is closed instead.
  * What a reset cannot rewind is the cluster's counters: OIDs, transaction
  * ids, filenodes and WAL positions keep growing. A demo that prints one of
- * those raw would print another number than a standalone run;
+ * those raw would print another number than a standalone run. Nor can
+ * it see or remove a custom setting a demo made up (`set_config('app.x',
+ * ...)`): pg_settings does not list those, and after a reset
+ * current_setting('app.x', true) is '' where a new database gives NULL.
+ * And a demo that queries its database after closing it gets an answer
+ * (from the instance now in the pool) where a standalone run would throw
+ * 'PGlite is closed'. A demo that depends on any of these would print
+ * other output than a standalone run;
  * scripts/compare-pooled-demos.ts checks every database demo's output
  * against a standalone run, byte for byte (48 demos, none differed, on
  * 2026-12-02). The demos that load PL/pgSQL leave its settings in
@@ -148,7 +155,9 @@ SELECT c.oid::regclass::text AS catalog, EXISTS (SELECT FROM pg_attribute a
  * its objects are, which the user row counts show), pg_description
  * (CATALOG_SUMMARY hashes initdb's comments), and the row for the
  * public schema's initial privileges, which the reset's DROP SCHEMA public
- * removes, with its initdb row and comment.
+ * removes, with its initdb row and comment. This doubles the summary's
+ * cost, from ~35 to ~70 ms at best on a busy 2-core machine (indicative;
+ * the bench measures the build).
  */
 const INITDB_ROWS = (catalogs: readonly { catalog: string; hasOid: boolean }[]) => catalogs
   .filter(({ catalog }) => !['pg_statistic', 'pg_largeobject', 'pg_depend', 'pg_description'].includes(catalog))
