@@ -87,6 +87,13 @@ describe('createDatabasePool', () => {
     expect(String(discarded.at(-1))).toMatch(new RegExp(`not empty after reset: .*initdb rows ${catalog} `));
   }, 60_000);
 
+  it('closes a database a demo ran ALTER SYSTEM in, which pg_file_settings and a reload would show', async () => {
+    const db = await pool.borrow(() => openDatabase());
+    await db.exec(`ALTER SYSTEM SET work_mem = '8MB'`);
+    await db.close();
+    expect(String(discarded.at(-1))).toMatch(/not empty after reset: .*file setting work_mem=8MB/);
+  }, 60_000);
+
   it('keeps a database whose catalog statistics a demo updated (ANALYZE, VACUUM)', async () => {
     const own = createDatabasePool({ onDiscard: (error) => discarded.push(error) });
     const db = await own.borrow(() => openDatabase());
