@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { hashPackages } from '../tooling/build-cache.ts';
+import { hashPackages, writeFileAside } from '../tooling/build-cache.ts';
 import { specifiers as importsOf } from './import-specifiers.ts';
 
 /**
@@ -52,11 +52,7 @@ export function readCachedDemo(cache: DemoCache, key: string): string | undefine
 }
 
 export function writeCachedDemo(cache: DemoCache, key: string, output: string): void {
-  mkdirSync(cache.dir, { recursive: true });
-  // Write aside, then rename: a parallel build never reads half a file.
-  const partial = join(cache.dir, `${key}.${process.pid}.partial`);
-  writeFileSync(partial, output);
-  renameSync(partial, join(cache.dir, `${key}.txt`));
+  writeFileAside(join(cache.dir, `${key}.txt`), output);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { Resvg } from '@resvg/resvg-js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import satori from 'satori';
+import { writeFileAside } from '../tooling/build-cache.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardContent, cardElement } from './social-card.ts';
 
 /**
@@ -61,10 +62,6 @@ export async function cachedCardPng(content: CardContent, root: string, cacheDir
   const file = join(cacheDir, `${cardCacheKey(content, root)}.png`);
   if (existsSync(file)) return readFileSync(file);
   const png = await renderCardPng(content, root);
-  mkdirSync(cacheDir, { recursive: true });
-  // Write then rename, so a build stopped halfway never leaves a torn PNG.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, png);
-  renameSync(partial, file);
+  writeFileAside(file, png);
   return png;
 }

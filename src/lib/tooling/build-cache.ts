@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * A folder of build results kept by the hash of what made them, so a
@@ -67,11 +67,18 @@ export function readCached(cache: BuildCache, input: string, ext = 'txt'): strin
 
 /** Keeps `result` for `input`. */
 export function writeCached(cache: BuildCache, input: string, result: string | Uint8Array, ext = 'txt'): void {
-  const file = fileOf(cache, input, ext);
-  mkdirSync(cache.dir, { recursive: true });
-  // Write aside, then rename: a build stopped halfway never leaves half a file.
+  writeFileAside(fileOf(cache, input, ext), result);
+}
+
+/**
+ * Writes `data` to `file` (its folder made if missing) aside, then renames
+ * it into place: a build stopped halfway, or one running beside it, never
+ * reads half a file. Every cache under .cache/ writes through it.
+ */
+export function writeFileAside(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, result);
+  writeFileSync(partial, data);
   renameSync(partial, file);
 }
 
