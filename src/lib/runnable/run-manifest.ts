@@ -11,10 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { hashPackages } from '../tooling/build-cache.ts';
+import { filesUnder } from '../tooling/files.ts';
 import { buildRunFiles, type RunManifest, type RunModule } from './run-build.ts';
 
 export type RunnableDemo = RunModule;
@@ -26,10 +27,9 @@ export const runCacheDir = (root: string) => join(root, '.cache/run-bundles');
 
 /** TypeScript files under `dir`, recursively, tests excluded; paths relative to `dir`, sorted. */
 function sources(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[])
-    .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
-    .map((name) => name.split('\\').join('/'))
-    .sort();
+  return filesUnder(dir)
+    .map((file) => relative(dir, file).split(sep).join('/'))
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
 }
 
 /** The snippet modules with a demo: paths under snippets/. */
