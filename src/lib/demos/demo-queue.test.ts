@@ -64,6 +64,21 @@ describe('runInDemoHost, sending ahead', () => {
     await expect(results).resolves.toMatchObject([{ stdout: 'quick\n' }, { stdout: 'next\n' }]);
   });
 
+  it('starts a fresh host for the next demo while the build is too busy to hear the last host end', async () => {
+    // Each host ends after one demo (past a 1 MiB limit); the second demo
+    // needs a new host, started while this thread stays busy.
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-restart-'));
+    const marker = join(cwd, 'second.ran');
+    const first = module('restart-first.ts', "console.log('first');\n");
+    const second = module('restart-second.ts', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, '');\nconsole.log('second');\n`);
+    const small = { ...options, cwd, rssLimitMb: 1 };
+    const results = Promise.all([runInDemoHost(first, small), runInDemoHost(second, small)]);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(marker) && Date.now() < deadline);
+    expect(existsSync(marker)).toBe(true);
+    await expect(results).resolves.toMatchObject([{ stdout: 'first\n', last: true }, { stdout: 'second\n', last: true }]);
+  });
+
   it('keeps the result of a demo that ended in time while the build was too busy to read it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-busy-'));
     const marker = join(cwd, 'done');

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { type DemoRequest, type DemoResult, HOST_STDIO, RESULT_FD } from './demo-protocol.ts';
 
 /**
@@ -50,6 +51,11 @@ export const stderrTail = (text: string) => {
   return lines ? `:\n${lines}` : '';
 };
 
+/** Throws unless `size` is a number of hosts a queue can have. */
+function checkHosts(size: number): void {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`demo hosts: expected a whole number of at least 1, found ${size}`);
+}
+
 interface Job {
   file: string;
   timeoutMs: number;
@@ -79,9 +85,10 @@ interface Host {
  * pages stopped waiting for demos (2026-12-02). A host that ends itself
  * (after a failed demo, a demo's process.exit, or past its memory limit)
  * or is stopped at a timeout is replaced, and the demos it was sent but
- * never ran go back to the front of the queue, to be sent again.
+ * never ran go back to the front of the queue, to be sent again. The
+ * build's demos reach it through runInDemoHost, in a thread of its own.
  */
-class DemoQueue {
+export class DemoQueue {
   private readonly waiting: Job[] = [];
   private readonly hosts = new Set<Host>();
   private readonly cwd: string;
@@ -90,7 +97,7 @@ class DemoQueue {
   private readonly rssLimitMb: number;
 
   constructor(cwd: string, compileCache: string, size: number, rssLimitMb: number) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`demo hosts: expected a whole number of at least 1, found ${size}`);
+    checkHosts(size);
     this.cwd = cwd;
     this.compileCache = compileCache;
     this.size = size;
@@ -198,13 +205,68 @@ class DemoQueue {
 /** One queue, so one set of hosts, per folder demos run in. */
 const queues = new Map<string, DemoQueue>();
 
+/** This thread's queue for `cwd`, made by the first call with its options. */
+export function demoQueue({ cwd, compileCache, hosts, rssLimitMb = HOST_RSS_LIMIT_MB }: Omit<HostOptions, 'timeoutMs'>): DemoQueue {
+  let queue = queues.get(cwd);
+  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts, rssLimitMb)));
+  return queue;
+}
+
+/** The thread the queues run in (demo-queue-thread.ts), started at the first demo. */
+let thread: { worker: Worker; pending: Map<number, Pick<Job, 'resolve' | 'reject'>>; next: number } | undefined;
+
+function queueThread(): NonNullable<typeof thread> {
+  if (thread) return thread;
+  // SHARE_ENV: hosts start with this process's environment as it is when they start, as they did when spawned from here.
+  const worker = new Worker(new URL('./demo-queue-thread.ts', import.meta.url), { env: SHARE_ENV });
+  const made = { worker, pending: new Map<number, Pick<Job, 'resolve' | 'reject'>>(), next: 0 };
+  worker.on('message', ({ id, result, error }: QueueReply) => {
+    const job = made.pending.get(id);
+    made.pending.delete(id);
+    // Idle, the thread no more keeps this process alive than idle hosts did.
+    if (made.pending.size === 0) worker.unref();
+    if (result) job?.resolve(result);
+    else job?.reject(new Error(error));
+  });
+  worker.on('error', (error) => {
+    for (const job of made.pending.values()) job.reject(new Error(`the demo queue's thread failed: ${error.message}`));
+    made.pending.clear();
+    thread = undefined;
+  });
+  worker.unref();
+  return (thread = made);
+}
+
+/** What the queue's thread is asked, and answers, per demo. */
+export interface QueueRequest {
+  id: number;
+  file: string;
+  options: HostOptions;
+}
+export interface QueueReply {
+  id: number;
+  result?: DemoResult;
+  error?: string;
+}
+
 /**
  * Runs `file` in a demo host once the demos queued before it have started,
  * and resolves with what the host reported, failed demos included. Rejects
  * only when the host gave no result: it died, or the demo ran past its timeout.
+ *
+ * The queue and its hosts live in a thread of their own (demo-queue-thread.ts):
+ * when a host ends itself (past its memory limit, or after a failed demo)
+ * the next one starts at once, however busy this thread is. Run from the
+ * build's thread, a new host waited for Astro to be free: 4–6 s of every
+ * cold build with no demo running while Astro bundled pages (2026-12-02).
  */
-export function runInDemoHost(file: string, { cwd, compileCache, timeoutMs, hosts, rssLimitMb = HOST_RSS_LIMIT_MB }: HostOptions): Promise<DemoResult> {
-  let queue = queues.get(cwd);
-  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts, rssLimitMb)));
-  return queue.run(file, timeoutMs);
+export function runInDemoHost(file: string, options: HostOptions): Promise<DemoResult> {
+  checkHosts(options.hosts);
+  const queue = queueThread();
+  const id = queue.next++;
+  return new Promise((resolve, reject) => {
+    queue.pending.set(id, { resolve, reject });
+    queue.worker.ref();
+    queue.worker.postMessage({ id, file, options } satisfies QueueRequest);
+  });
 }
