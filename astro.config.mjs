@@ -41,7 +41,11 @@ export default defineConfig({
   integrations: [
     // Checks every answer's frontmatter; only then starts the demos pages show.
     contentCheck(root),
-    mdx(),
+    // optimize: each page's static HTML compiles to strings, not one JSX call
+    // per element (every highlighted token was one). A cold build's Astro
+    // process peaked ~215 MB lower and used ~1.5 s less CPU (2026-12-02);
+    // the HTML differs only in how it is written (`attr=""`, `'` unescaped).
+    mdx({ optimize: true }),
     // Fills in demo output, so it comes before anything that reads built pages.
     demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
