@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../snippets/db/database.ts';
-import { catalogSummary, createDatabasePool } from './database-pool.ts';
+import { baselineOf, catalogSummary, createDatabasePool } from './database-pool.ts';
 
 /** A demo that leaves behind one of everything it can create, and session state. */
 const WORKLOAD = `
@@ -85,6 +85,18 @@ describe('createDatabasePool', () => {
     await db.close();
     expect(discarded).toHaveLength(before + 1);
     expect(String(discarded.at(-1))).toMatch(new RegExp(`not empty after reset: .*initdb rows ${catalog} `));
+  }, 60_000);
+
+  it('summarises from the baseline as in full: catalogs written since are hashed again, the rest keep their line', async () => {
+    const db = await openDatabase();
+    const baseline = await baselineOf(db);
+    expect(await catalogSummary(db, baseline)).toEqual(baseline.summary);
+    await db.exec(`GRANT EXECUTE ON FUNCTION now() TO PUBLIC; ALTER FUNCTION lower(text) COST 7`);
+    const full = await catalogSummary(db);
+    expect(await catalogSummary(db, baseline)).toEqual(full);
+    expect(full.filter((line) => !baseline.summary.includes(line))).toEqual([
+      expect.stringMatching(/^function now\(\) /), expect.stringMatching(/^initdb rows pg_proc /)]);
+    await db.close();
   }, 60_000);
 
   it('closes a database a demo ran ALTER SYSTEM in, which pg_file_settings and a reload would show', async () => {

@@ -155,22 +155,26 @@ SELECT c.oid::regclass::text AS catalog, EXISTS (SELECT FROM pg_attribute a
  * its objects are, which the user row counts show), pg_description
  * (CATALOG_SUMMARY hashes initdb's comments), and the row for the
  * public schema's initial privileges, which the reset's DROP SCHEMA public
- * removes, with its initdb row and comment. This doubles the summary's
- * cost, from ~35 to ~70 ms at best on a busy 2-core machine (indicative;
- * the bench measures the build).
+ * removes, with its initdb row and comment. Hashing them is most of a
+ * summary's cost; catalogSummary says how a reset skips most of it.
+ * initdbCatalogs says which rows of which catalogs; initdbRows hashes them.
  */
-const INITDB_ROWS = (catalogs: readonly { catalog: string; hasOid: boolean }[]) => catalogs
+const initdbCatalogs = (catalogs: readonly { catalog: string; hasOid: boolean }[]) => catalogs
   .filter(({ catalog }) => !['pg_statistic', 'pg_largeobject', 'pg_depend', 'pg_description'].includes(catalog))
-  .map(({ catalog, hasOid }) => `SELECT format('initdb rows %s %s %s', '${catalog}', count(*), sum(hashtext(${
-    ROW_TEXT[catalog] ?? 't::text'})::bigint)) FROM ${catalog} t WHERE ${hasOid ? `oid < ${FIRST_USER_OID}` : 'true'}${
+  .map(({ catalog, hasOid }) => ({ catalog, where: `${hasOid ? `oid < ${FIRST_USER_OID}` : 'true'}${
     catalog === 'pg_init_privs' ? ` AND NOT (classoid = 'pg_namespace'::regclass AND objoid = ${PUBLIC_OID})`
-    : catalog === 'pg_namespace' ? ` AND oid <> ${PUBLIC_OID}` : ''}`)
+    : catalog === 'pg_namespace' ? ` AND oid <> ${PUBLIC_OID}` : ''}` }));
+
+/** The query for the initdb rows lines of `catalogs`, one per catalog. */
+const initdbRows = (catalogs: readonly { catalog: string; where: string }[]) => catalogs
+  .map(({ catalog, where }) => `SELECT format('initdb rows %s %s %s', '${catalog}', count(*), sum(hashtext(${
+    ROW_TEXT[catalog] ?? 't::text'})::bigint)) FROM ${catalog} t WHERE ${where}`)
   .join('\nUNION ALL ');
 
 /** The OID initdb gives the public schema (PG_PUBLIC_NAMESPACE), which a reset drops and makes anew. */
 const PUBLIC_OID = 2200;
 
-/** A row as the text INITDB_ROWS hashes, where not the whole row's: less the counters, or the bulk of a view's parse tree. */
+/** A row as the text initdbRows hashes, where not the whole row's: less the counters, or the bulk of a view's parse tree. */
 const ROW_TEXT: Record<string, string> = {
   pg_class: `(to_jsonb(t) - '{relpages,reltuples,relallvisible,relallfrozen,relfrozenxid,relminmxid,relfilenode}'::text[])::text`,
   pg_database: `(to_jsonb(t) - '{datfrozenxid,datminmxid}'::text[])::text`,
@@ -178,26 +182,69 @@ const ROW_TEXT: Record<string, string> = {
 };
 
 /**
+ * The first transaction id not yet given out: every row version written
+ * from now on has an xmin at or past it.
+ */
+async function nextXid(db: PGlite): Promise<bigint> {
+  const { rows } = await db.query<[string]>('SELECT txid_snapshot_xmax(txid_current_snapshot())::text', [], { rowMode: 'array' });
+  return BigInt(rows[0]![0]);
+}
+
+/** A database's summary when it was new, and the next transaction id then (see catalogSummary). */
+export interface Baseline {
+  summary: string[];
+  nextXid: bigint;
+}
+
+/** The baseline of a database as it is now. */
+export async function baselineOf(db: PGlite): Promise<Baseline> {
+  const next = await nextXid(db);
+  return { summary: await catalogSummary(db), nextXid: next };
+}
+
+/**
  * The summary as one list of lines. The public schema a reset recreates
  * is the one user object a reset database has, so it is left out of the
  * count of user rows in pg_namespace.
+ *
+ * Hashing initdb's rows is most of the summary's cost (~100 of ~120 ms per
+ * reset, liftoff-only, 2026-12-02). Given the `baseline` of the database
+ * when new, a catalog is hashed only if a row of it was written since:
+ * PostgreSQL writes a new row version, with a new xmin, for every change
+ * but the in-place ones of counters ROW_TEXT leaves out (VACUUM, ANALYZE).
+ * A catalog with as many initdb rows as then and none written since has
+ * the line it had then. ~20 ms instead of ~100.
  */
-export async function catalogSummary(db: PGlite): Promise<string[]> {
+export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<string[]> {
   const lines = (await db.query<string[]>(CATALOG_SUMMARY, [], { rowMode: 'array' })).rows.map(([line]) => line!);
   const catalogs = (await db.query<{ catalog: string; hasOid: boolean }>(CATALOGS)).rows;
   const counts = await db.query<string[]>(catalogs.filter(({ hasOid }) => hasOid).map(({ catalog }) =>
     `SELECT format('user rows %s %s', '${catalog}', count(*)) FROM ${catalog} WHERE oid >= ${FIRST_USER_OID}`
     + (catalog === 'pg_namespace' ? ` AND nspname <> 'public'` : '')).join('\nUNION ALL '), [], { rowMode: 'array' });
-  const rows = await db.query<string[]>(INITDB_ROWS(catalogs), [], { rowMode: 'array' });
-  return [...lines, ...counts.rows.map(([line]) => line!), ...rows.rows.map(([line]) => line!)];
+  const hashed = initdbCatalogs(catalogs);
+  let kept: string[] = [];
+  let toHash = hashed;
+  if (baseline) {
+    const written = await db.query<[string, string, boolean]>(hashed.map(({ catalog, where }) =>
+      `SELECT '${catalog}', count(*)::text, bool_or(xmin::text::bigint >= ${baseline.nextXid}) FROM ${catalog} t WHERE ${where}`)
+      .join('\nUNION ALL '), [], { rowMode: 'array' });
+    const same = new Map(written.rows.map(([catalog, count, changed]) => [catalog, changed
+      ? undefined : baseline.summary.find((line) => line.startsWith(`initdb rows ${catalog} ${count} `))]));
+    kept = [...same.values()].filter((line) => line !== undefined);
+    toHash = hashed.filter(({ catalog }) => same.get(catalog) === undefined);
+  }
+  const rows = toHash.length ? (await db.query<string[]>(initdbRows(toHash), [], { rowMode: 'array' })).rows.map(([line]) => line!) : [];
+  const byCatalog = new Map([...kept, ...rows].map((line) => [line.split(' ')[2], line]));
+  return [...lines, ...counts.rows.map(([line]) => line!), ...hashed.map(({ catalog }) => byCatalog.get(catalog)!)];
 }
 
 /** Empties a database a demo has used; throws if anything is left that a new one lacks. */
-export async function resetDatabase(db: PGlite, expected: readonly string[]): Promise<void> {
+export async function resetDatabase(db: PGlite, baseline: Baseline): Promise<void> {
   for (const statement of RESET_SESSION) await db.exec(statement);
   const drops = await db.query<string[]>(DROP_STATEMENTS, [], { rowMode: 'array' });
   for (const [statement] of drops.rows) await db.exec(statement!);
-  const now = await catalogSummary(db);
+  const expected = baseline.summary;
+  const now = await catalogSummary(db, baseline);
   const extra = now.filter((line) => !expected.includes(line));
   const missing = expected.filter((line) => !now.includes(line));
   if (extra.length || missing.length) {
@@ -209,8 +256,8 @@ interface Warm {
   db: PGlite;
   /** Its own close(), which stops it and deletes its folder. */
   close: () => Promise<void>;
-  /** catalogSummary of it when new. */
-  summary: string[];
+  /** Its catalogs when new. */
+  baseline: Baseline;
 }
 
 /**
@@ -244,7 +291,7 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
         for (const unsubscribe of unsubscribes) await unsubscribe();
         delete (db as Partial<PGlite>).listen;
         delete (db as Partial<PGlite>).onNotification;
-        await resetDatabase(db, warm.summary);
+        await resetDatabase(db, warm.baseline);
         idle.push(warm);
       } catch (error) {
         onDiscard(error);
@@ -259,7 +306,7 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
       const warm = idle.pop();
       if (warm) return lend(warm);
       const db = await start();
-      return lend({ db, close: db.close, summary: await catalogSummary(db) });
+      return lend({ db, close: db.close, baseline: await baselineOf(db) });
     },
   };
 }
