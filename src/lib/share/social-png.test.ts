@@ -1,5 +1,6 @@
+import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
-import { pngSize } from './social-png.ts';
+import { opaquePng, pngSize } from './social-png.ts';
 
 /** The first 24 bytes of a PNG: signature, IHDR length and type, width, height. */
 function pngHead(width: number, height: number): Uint8Array {
@@ -20,5 +21,25 @@ describe('pngSize', () => {
   it('names the file when the bytes are not a PNG', () => {
     expect(() => pngSize(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'og/4.png')).toThrow('og/4.png is not a PNG');
     expect(() => pngSize(pngHead(1, 1).subarray(0, 20), 'short.png')).toThrow('short.png is not a PNG');
+  });
+});
+
+describe('opaquePng', () => {
+  /** A 3×2 image: red, green, blue over white, grey, black. */
+  const pixels = Uint8Array.from([255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255, 128, 128, 128, 255, 0, 0, 0, 255]);
+
+  it('writes a PNG that a real decoder reads back pixel for pixel', async () => {
+    const png = await opaquePng(pixels, 3, 2);
+    expect(pngSize(png)).toEqual({ width: 3, height: 2 });
+    // resvg decodes a PNG it is given as an <image>: drawn at its own size, every pixel comes back.
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="3" height="2"><image width="3" height="2" href="data:image/png;base64,${png.toString('base64')}"/></svg>`;
+    expect([...new Resvg(svg).render().pixels]).toEqual([...pixels]);
+  });
+
+  it('refuses pixels that are not opaque, and bytes that do not fit the size', async () => {
+    const clear = pixels.slice();
+    clear[7] = 0;
+    await expect(opaquePng(clear, 3, 2)).rejects.toThrow('pixel (1, 0) is not opaque');
+    await expect(opaquePng(pixels, 2, 2)).rejects.toThrow('24 bytes are not the RGBA pixels of a 2×2 image');
   });
 });

@@ -1,16 +1,19 @@
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import satori from 'satori';
 import { writeFileAside } from '../tooling/build-cache.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardContent, cardElement } from './social-card.ts';
+import { opaquePng } from './social-png.ts';
 
 /**
  * Renders share cards to PNG at build time: satori lays the element tree out
- * as SVG with Inter, resvg rasterises it. A render costs tens of milliseconds,
- * so PNGs are cached in `.cache/og/`, keyed by everything that shapes the
- * pixels: the element tree, the renderer versions and the font files.
+ * as SVG with Inter, resvg rasterises it on libuv's thread pool, and
+ * social-png.ts writes the pixels as a PNG. A render costs tens of
+ * milliseconds, so PNGs are cached in `.cache/og/`, keyed by everything that
+ * shapes the pixels: the element tree, the renderer versions and the font
+ * files.
  */
 
 const WEIGHTS = [400, 700, 800] as const;
@@ -46,7 +49,8 @@ function renderer(root: string): Renderer {
 export async function renderCardPng(content: CardContent, root: string): Promise<Buffer> {
   const { fonts } = renderer(root);
   const svg = await satori(cardElement(content) as never, { width: CARD_WIDTH, height: CARD_HEIGHT, fonts });
-  return new Resvg(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } }).render().asPng();
+  const image = await renderAsync(svg, { fitTo: { mode: 'width', value: CARD_WIDTH } });
+  return opaquePng(image.pixels, image.width, image.height);
 }
 
 /** The cache key of a card: its element tree plus the renderer's salt. */
