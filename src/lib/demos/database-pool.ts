@@ -167,9 +167,27 @@ const initdbCatalogs = (catalogs: readonly { catalog: string; hasOid: boolean }[
 
 /** The query for the initdb rows lines of `catalogs`, one per catalog. */
 const initdbRows = (catalogs: readonly { catalog: string; where: string }[]) => catalogs
-  .map(({ catalog, where }) => `SELECT format('initdb rows %s %s %s', '${catalog}', count(*), sum(hashtext(${
+  .map(({ catalog, where }) => `SELECT format('initdb rows %s %s %s', '${catalog}', ${mark(catalog)}, sum(hashtext(${
     ROW_TEXT[catalog] ?? 't::text'})::bigint)) FROM ${catalog} t WHERE ${where}`)
   .join('\nUNION ALL ');
+
+/**
+ * Flags the hash covers that PostgreSQL overwrites in place, in the row
+ * version that has them, so with no new xmin: building an index sets
+ * relhasindex (index_update_stats), and a rollback or a DROP INDEX leaves
+ * it set; VACUUM clears relhasindex, relhasrules and relhastriggers once
+ * stale (vac_update_relstats); DROP DATABASE marks a row invalid in
+ * datconnlimit, and a login clears dathasloginevt. Each row's flags with
+ * its OID, so that one row's flag set and another's cleared still show.
+ */
+const IN_PLACE: Record<string, string> = {
+  pg_class: 'oid, relhasindex, relhasrules, relhastriggers',
+  pg_database: 'oid, datconnlimit, dathasloginevt',
+};
+
+/** What an initdb rows line starts with after its catalog: the row count, and a hash of the flags IN_PLACE names. */
+const mark = (catalog: string) => IN_PLACE[catalog]
+  ? `format('%s %s', count(*), sum(hashtext((${IN_PLACE[catalog]})::text)::bigint))` : 'count(*)';
 
 /** The OID initdb gives the public schema (PG_PUBLIC_NAMESPACE), which a reset drops and makes anew. */
 const PUBLIC_OID = 2200;
@@ -211,9 +229,10 @@ export async function baselineOf(db: PGlite): Promise<Baseline> {
  * reset, liftoff-only, 2026-12-02). Given the `baseline` of the database
  * when new, a catalog is hashed only if a row of it was written since:
  * PostgreSQL writes a new row version, with a new xmin, for every change
- * but the in-place ones of counters ROW_TEXT leaves out (VACUUM, ANALYZE).
- * A catalog with as many initdb rows as then and none written since has
- * the line it had then. ~20 ms instead of ~100.
+ * but its in-place ones, of counters ROW_TEXT leaves out (VACUUM, ANALYZE)
+ * and of the flags IN_PLACE names. A catalog with as many initdb rows as
+ * then, the same flags and none written since has the line it had then.
+ * ~20 ms instead of ~100.
  */
 export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<string[]> {
   const lines = (await db.query<string[]>(CATALOG_SUMMARY, [], { rowMode: 'array' })).rows.map(([line]) => line!);
@@ -226,10 +245,10 @@ export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<s
   let toHash = hashed;
   if (baseline) {
     const written = await db.query<[string, string, boolean]>(hashed.map(({ catalog, where }) =>
-      `SELECT '${catalog}', count(*)::text, bool_or(xmin::text::bigint >= ${baseline.nextXid}) FROM ${catalog} t WHERE ${where}`)
+      `SELECT '${catalog}', (${mark(catalog)})::text, bool_or(xmin::text::bigint >= ${baseline.nextXid}) FROM ${catalog} t WHERE ${where}`)
       .join('\nUNION ALL '), [], { rowMode: 'array' });
-    const same = new Map(written.rows.map(([catalog, count, changed]) => [catalog, changed
-      ? undefined : baseline.summary.find((line) => line.startsWith(`initdb rows ${catalog} ${count} `))]));
+    const same = new Map(written.rows.map(([catalog, marked, changed]) => [catalog, changed
+      ? undefined : baseline.summary.find((line) => line.startsWith(`initdb rows ${catalog} ${marked} `))]));
     kept = [...same.values()].filter((line) => line !== undefined);
     toHash = hashed.filter(({ catalog }) => same.get(catalog) === undefined);
   }

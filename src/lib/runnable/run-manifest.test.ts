@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { transform } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoModules, runCacheKey, runFiles, runnableDemo, usedModules } from './run-manifest.ts';
 
@@ -48,4 +49,20 @@ describe('the runner cache', () => {
     expect(usedModules.has('pair/a.ts')).toBe(true);
     expect(await runnableDemo(join(root, 'snippets/pair/b.ts'), root)).toEqual({ runnable: false, reason: 'has no demo under import.meta.main' });
   });
+
+  it("leaves esbuild's service to calls other code has in flight as it builds (Astro's import.meta.env transforms)", async () => {
+    const other = mkdtempSync(join(tmpdir(), 'run-manifest-busy-'));
+    mkdirSync(join(other, 'snippets'));
+    writeFileSync(join(other, 'snippets/one.ts'), 'if (import.meta.main) console.log(1);\n');
+    let built = false;
+    const build = runFiles(other).finally(() => (built = true));
+    const code = `export const x = [${'1,'.repeat(100_000)}];`;
+    const outcomes = new Set<string>();
+    while (!built) {
+      const call = transform(code, { loader: 'js' }).then(() => 'settled', (error: Error) => `failed: ${error.message}`);
+      outcomes.add(await Promise.race([call, new Promise<string>((resolve) => setTimeout(resolve, 10_000, 'never settled'))]));
+    }
+    await build;
+    expect([...outcomes]).toEqual(['settled']);
+  }, 60_000);
 });

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stop as stopEsbuild, version as esbuildVersion } from 'esbuild';
+import { version as esbuildVersion } from 'esbuild';
 import { hashPackages } from '../tooling/build-cache.ts';
 import { filesUnder } from '../tooling/files.ts';
 import { buildRunFiles, type RunManifest, type RunModule } from './run-build.ts';
@@ -72,10 +72,9 @@ async function keptOrBuilt(root: string): Promise<KeptBuild> {
   const dir = join(runCacheDir(root), runCacheKey(root));
   const manifest = join(dir, 'manifest.json');
   if (existsSync(manifest)) return { dir, manifest: JSON.parse(readFileSync(manifest, 'utf8')) as RunManifest };
+  // esbuild's service stays running after this: Astro may be using it too.
+  // run-integration.ts stops it once Astro's own builds are done.
   const built = await buildRunFiles(root, demoModules(root));
-  // esbuild's service process would otherwise stay for the rest of the
-  // build: ~150 MB resident while Astro is at its largest. A later call starts it again.
-  await stopEsbuild();
   // Written aside, then renamed: a parallel build never reads half a folder. Older keys go.
   const partial = `${dir}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
