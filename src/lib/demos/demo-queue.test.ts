@@ -82,6 +82,16 @@ describe('runInDemoHost, sending ahead', () => {
   });
 });
 
+describe("runInDemoHost, when the queue's thread fails", () => {
+  it('rejects the demos waiting on it, and runs the next demo in a new thread', async () => {
+    // A line on the results descriptor that is not JSON throws in the thread that reads it.
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-thread-'));
+    const breaks = module('breaks-thread.ts', `import { writeSync } from 'node:fs';\nwriteSync(${RESULT_FD}, 'not json\\n');\nconsole.log('wrote');\n`);
+    await expect(runInDemoHost(breaks, { ...options, cwd })).rejects.toThrow(/the demo queue's thread failed: .*JSON/);
+    await expect(runInDemoHost(module('after-thread.ts', "console.log('after');\n"), { ...options, cwd })).resolves.toMatchObject({ stdout: 'after\n' });
+  });
+});
+
 // runInDemoHost's queue has a thread of its own, which these tests cannot
 // keep busy; so they run a DemoQueue in theirs, busy as the queue's thread
 // may yet be (a loaded machine), and as the build's was before.

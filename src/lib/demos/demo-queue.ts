@@ -228,6 +228,8 @@ function queueThread(): NonNullable<typeof thread> {
     if (result) job?.resolve(result);
     else job?.reject(new Error(error));
   });
+  // A thread that fails leaves no demo waiting on it; the next demo starts a new one.
+  // (It never ends by itself: its port keeps it alive.)
   worker.on('error', (error) => {
     for (const job of made.pending.values()) job.reject(new Error(`the demo queue's thread failed: ${error.message}`));
     made.pending.clear();
