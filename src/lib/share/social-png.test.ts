@@ -40,6 +40,10 @@ describe('opaquePng', () => {
     const clear = pixels.slice();
     clear[7] = 0;
     await expect(opaquePng(clear, 3, 2)).rejects.toThrow('pixel (1, 0) is not opaque');
+    // An anti-aliased edge over no background is the likely way a card gets one: almost opaque.
+    const edge = pixels.slice();
+    edge[23] = 254;
+    await expect(opaquePng(edge, 3, 2)).rejects.toThrow('pixel (2, 1) is not opaque');
     await expect(opaquePng(pixels, 2, 2)).rejects.toThrow('24 bytes are not the RGBA pixels of a 2×2 image');
   });
 });
