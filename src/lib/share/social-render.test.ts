@@ -1,13 +1,17 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cachedCardPng, cardCacheKey } from './social-render.ts';
+import { CARD_MODULES, cachedCardPng, cardCacheKey } from './social-render.ts';
 import { pngSize } from './social-png.ts';
 
 const root = process.cwd();
 const cacheDir = mkdtempSync(join(tmpdir(), 'og-cache-'));
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const roots = mkdtempSync(join(tmpdir(), 'og-roots-'));
+afterAll(() => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(roots, { recursive: true, force: true });
+});
 
 const card = { siteName: 'Backend Interview Handbook', title: 'What does a 200 HTTP status mean?', question: { id: 4, difficulty: 'easy' as const, label: 'Easy', topics: ['http'] } };
 
@@ -34,5 +38,18 @@ describe('cachedCardPng', () => {
     ];
     expect(new Set(keys).size).toBe(keys.length);
     expect(cardCacheKey({ ...card }, root)).toBe(keys[0]);
+  });
+
+  it('keys cards by the modules that draw and write them', () => {
+    // Two copies of the repository's card modules over its packages and fonts; one has a changed PNG writer.
+    const [same, changed] = [0, 1].map(() => {
+      const copy = mkdtempSync(join(roots, 'root-'));
+      symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+      for (const file of CARD_MODULES) cpSync(join(root, file), join(copy, file));
+      return copy;
+    });
+    appendFileSync(join(changed!, 'src/lib/share/social-png.ts'), '\n// deflated at another level\n');
+    expect(cardCacheKey(card, same!)).toBe(cardCacheKey(card, root));
+    expect(cardCacheKey(card, changed!)).not.toBe(cardCacheKey(card, root));
   });
 });

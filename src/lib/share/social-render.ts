@@ -12,15 +12,23 @@ import { opaquePng } from './social-png.ts';
  * as SVG with Inter, resvg rasterises it on libuv's thread pool, and
  * social-png.ts writes the pixels as a PNG. A render costs tens of
  * milliseconds, so PNGs are cached in `.cache/og/`, keyed by everything that
- * shapes the pixels: the element tree, the renderer versions and the font
- * files.
+ * shapes the bytes: the element tree, the renderer versions, the font files,
+ * and the modules that draw and write the card.
  */
 
 const WEIGHTS = [400, 700, 800] as const;
 
+/**
+ * Our modules that turn a card's element tree into PNG bytes, from the
+ * repository root. They are in the key because the cache keeps bytes: when
+ * the PNG writer changed, the same pixels came out as other files, and a kept
+ * cache would have gone on serving the old ones.
+ */
+export const CARD_MODULES = ['src/lib/share/social-render.ts', 'src/lib/share/social-png.ts'];
+
 interface Renderer {
   fonts: { name: string; data: Buffer; weight: (typeof WEIGHTS)[number]; style: 'normal' }[];
-  /** Hash of the fonts and renderer versions, the part of the key shared by every card. */
+  /** Hash of the renderer versions, our card modules and the fonts, the part of the key shared by every card. */
   salt: string;
 }
 
@@ -34,6 +42,7 @@ function renderer(root: string): Renderer {
   for (const pkg of ['satori', '@resvg/resvg-js', '@fontsource/inter']) {
     hash.update(`${pkg}@${JSON.parse(readFileSync(join(modules, pkg, 'package.json'), 'utf8')).version}\n`);
   }
+  for (const file of CARD_MODULES) hash.update(`\0${file}\0`).update(readFileSync(join(root, file)));
   const fonts = WEIGHTS.map((weight) => {
     // satori reads WOFF and TTF/OTF, not WOFF2.
     const data = readFileSync(join(modules, `@fontsource/inter/files/inter-latin-${weight}-normal.woff`));
