@@ -1,8 +1,9 @@
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CARD_MODULES, cachedCardPng, cardCacheKey } from './social-render.ts';
+import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng } from './social-render.ts';
 import { pngSize } from './social-png.ts';
 
 const root = process.cwd();
@@ -26,6 +27,12 @@ describe('cachedCardPng', () => {
     const file = join(cacheDir, `${cardCacheKey(card, root)}.png`);
     writeFileSync(file, 'cached bytes');
     expect((await cachedCardPng(card, root, cacheDir)).toString()).toBe('cached bytes');
+  });
+
+  it('writes a smaller file than resvg would for the same pixels', async () => {
+    const png = await renderCardPng(card, root);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><image width="1200" height="630" href="data:image/png;base64,${png.toString('base64')}"/></svg>`;
+    expect(png.length).toBeLessThan(new Resvg(svg).render().asPng().length);
   });
 
   it('keys cards by everything they show', () => {
