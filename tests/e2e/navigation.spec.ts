@@ -12,6 +12,16 @@ test('home lists answered questions under their difficulty', async ({ page }) =>
   }
 });
 
+test('home lists titles only, and each band links to its short answers', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByText(/^200 OK means/)).toHaveCount(0);
+  const easy = page.getByRole('region', { name: 'Easy' });
+  await easy.getByRole('link', { name: /^Read the short answers to the \d+ easy questions/ }).click();
+  await expect(page).toHaveURL(/\/easy\/$/);
+  const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: Q4.title }) });
+  await expect(card).toContainText(/200 OK means the request succeeded/);
+});
+
 test('a difficulty page lists its answers and links back home', async ({ page }) => {
   await page.goto('easy/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Easy questions');

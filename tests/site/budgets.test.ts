@@ -1,6 +1,6 @@
-// The byte budgets from issue #6, over every built question page, and the
-// book's (issue #20). Byte counts are deterministic, so they are safe to
-// test; times are not, and stay in `npm run bench`.
+// The byte budgets from issue #6, over every built question page, the
+// book's (issue #20) and the home page's. Byte counts are deterministic, so
+// they are safe to test; times are not, and stay in `npm run bench`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +26,15 @@ const BUDGET = {
  */
 const BOOK_PART_HTML = 512 * 1024;
 
+/**
+ * Gzip bytes of the home page's HTML. A phone's first round trip brings
+ * about 14.6 KB (TCP's initial window of ten segments); the home page with
+ * every short answer on it was 25 KB, took two more round trips under
+ * Lighthouse's slow 4G, and painted later than Starlight's home. 12 KB
+ * leaves room for the response headers and for the list to grow.
+ */
+const HOME_HTML = 12 * 1024;
+
 const ORIGIN = 'http://site';
 const load = (pathname: string) => {
   if (!pathname.startsWith(TEST_BASE)) throw new Error(`${pathname} is outside the base ${TEST_BASE}`);
@@ -33,7 +42,7 @@ const load = (pathname: string) => {
 };
 const pages = builtPages();
 const questionPages = pages.filter((p) => p.file.startsWith('questions/'));
-const bookPart = (file: string) => pages.find((p) => p.file === file) ?? { file, html: '' };
+const builtPage = (file: string) => pages.find((p) => p.file === file) ?? { file, html: '' };
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
 /** One line per budget the page exceeds, with the figure. */
@@ -63,7 +72,7 @@ describe('question page budgets (gzip)', () => {
 
 describe('book budgets (gzip)', () => {
   it('keeps the book\'s front page within a question page\'s budgets', () => {
-    const { file, html } = bookPart('book/index.html');
+    const { file, html } = builtPage('book/index.html');
     expect(html, `dist/${file} is missing`).not.toBe('');
     const over = overBudget(file, pageWeight(html, `${ORIGIN}${TEST_BASE}${file}`, load));
     expect(over, over.join('\n')).toEqual([]);
@@ -71,9 +80,24 @@ describe('book budgets (gzip)', () => {
 
   // Gzip alone: pageWeight's brotli pass takes seconds on a part this size.
   it.each(BOOK_PARTS.map(({ file }) => [file]))(`%s stays within ${kb(BOOK_PART_HTML)} of HTML`, (file) => {
-    const { html } = bookPart(file);
+    const { html } = builtPage(file);
     expect(html, `dist/${file} is missing`).not.toBe('');
     const gzip = gzipSync(html, { level: 9 }).length;
     expect(gzip, `${file}: ${kb(gzip)} of HTML gzip, over the ${kb(BOOK_PART_HTML)} budget; split the book further`).toBeLessThanOrEqual(BOOK_PART_HTML);
+  });
+});
+
+describe('home page budget (gzip)', () => {
+  it(`keeps index.html within ${kb(HOME_HTML)} of HTML and a question page's budgets`, () => {
+    const { file, html } = builtPage('index.html');
+    expect(html, `dist/${file} is missing`).not.toBe('');
+    const gzip = gzipSync(html, { level: 9 }).length;
+    expect(
+      gzip,
+      `${file} (src/pages/index.astro): ${kb(gzip)} of HTML gzip, over the ${kb(HOME_HTML)} budget that keeps it in a phone's first ` +
+        'round trip; keep home an index of numbers and titles, and put per-question text on the difficulty pages',
+    ).toBeLessThanOrEqual(HOME_HTML);
+    const over = overBudget(file, pageWeight(html, `${ORIGIN}${TEST_BASE}`, load));
+    expect(over, over.join('\n')).toEqual([]);
   });
 });

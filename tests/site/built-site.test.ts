@@ -83,6 +83,25 @@ describe('the built site', () => {
     expect(html).toMatch(/<meta name="description" content="[^"]{20,}"/);
   });
 
+  it('lists every answer on the home page once, numbered by its id, without its short answer', () => {
+    const home = pages.find((p) => p.file === 'index.html')!.html;
+    // Each list numbers its items from 1, or from an item's value, as a browser does.
+    const listed = [...home.matchAll(/<ol class="question-index">(.*?)<\/ol>/g)].flatMap(([, items]) => {
+      let next = 1;
+      return [...items!.matchAll(/<li(?: value="(\d+)")?><a href="([^"]+)">/g)].map(([, value, href]) => {
+        const number = value ? Number(value) : next;
+        next = number + 1;
+        return `Q${number} ${href}`;
+      });
+    });
+    const expected = questionPages
+      .map((p) => ({ id: Number(/data-pagefind-meta="number:(\d+)"/.exec(p.html)?.[1]), href: `${TEST_BASE}${p.file.replace(/index\.html$/, '')}` }))
+      .sort((a, b) => a.id - b.id)
+      .map(({ id, href }) => `Q${id} ${href}`);
+    expect(listed).toEqual(expected);
+    expect(home).not.toContain('card-summary');
+  });
+
   it('ships question pages with only the theme snippet inline and one small module script', () => {
     for (const page of questionPages) {
       // JSON-LD is data, never run (tests/site/social.test.ts checks it).
