@@ -1,4 +1,4 @@
-import { expect, Q42, test, VIEWS } from './fixtures.ts';
+import { expect, Q42, readOnly as test, VIEWS } from './fixtures.ts';
 
 // The book is a front page (/book/) and a page per difficulty (/book/easy/,
 // …). That each part holds its band in order, with unique ids and links

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, Q42, test } from './fixtures.ts';
+import { expect, Q42, readOnly, test } from './fixtures.ts';
 
 // The CSP is sent as a header (dist/_headers, through scripts/serve-dist.ts)
 // and as a meta. These tests use every interactive feature under it and
@@ -13,7 +13,7 @@ async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
   return () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 }
 
-test('pages are served with the CSP and security headers', async ({ page }) => {
+readOnly('pages are served with the CSP and security headers', async ({ page }) => {
   const response = await page.goto(Q42.path);
   const headers = response!.headers();
   expect(headers['content-security-policy']).toMatch(/script-src 'self' 'sha256-[^']+' 'wasm-unsafe-eval'/);

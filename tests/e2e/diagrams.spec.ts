@@ -1,5 +1,5 @@
 import { runAxe } from './axe.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, readOnly as test } from './fixtures.ts';
 
 const PAGES = ['questions/idempotent-post-endpoint/', 'questions/idempotency-across-retries/', 'questions/webhook-security/'];
 

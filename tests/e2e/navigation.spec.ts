@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { expect, Q4, Q42, Q97, test, VIEWS } from './fixtures.ts';
+import { expect, Q4, Q42, Q97, readOnly, test, VIEWS } from './fixtures.ts';
 
-test('home lists answered questions under their difficulty', async ({ page }) => {
+readOnly('home lists answered questions under their difficulty', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Backend Interview Handbook');
   for (const [band, q] of [['Easy', Q4], ['Medium', Q42], ['Hard', Q97]] as const) {
@@ -12,7 +12,7 @@ test('home lists answered questions under their difficulty', async ({ page }) =>
   }
 });
 
-test('home lists titles only, and each band links to its short answers', async ({ page }) => {
+readOnly('home lists titles only, and each band links to its short answers', async ({ page }) => {
   await page.goto('./');
   await expect(page.getByText(/^200 OK means/)).toHaveCount(0);
   const easy = page.getByRole('region', { name: 'Easy' });
@@ -22,7 +22,7 @@ test('home lists titles only, and each band links to its short answers', async (
   await expect(card).toContainText(/200 OK means the request succeeded/);
 });
 
-test('a difficulty page lists its answers and links back home', async ({ page }) => {
+readOnly('a difficulty page lists its answers and links back home', async ({ page }) => {
   await page.goto('easy/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Easy questions');
   await page.getByRole('link', { name: Q4.title }).click();
@@ -31,7 +31,7 @@ test('a difficulty page lists its answers and links back home', async ({ page })
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Backend Interview Handbook');
 });
 
-test('a question page shows its short answer, snippet, real output and table of contents', async ({ page }) => {
+readOnly('a question page shows its short answer, snippet, real output and table of contents', async ({ page }) => {
   await page.goto(Q4.path);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(Q4.title);
   await expect(page.getByRole('region', { name: 'Short answer' })).toContainText('200');
@@ -78,19 +78,19 @@ for (const view of VIEWS) {
   });
 }
 
-test('/q/<id>/ lands on the canonical question page', async ({ page }) => {
+readOnly('/q/<id>/ lands on the canonical question page', async ({ page }) => {
   await page.goto(`q/${Q42.id}/`);
   await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
   await expect(page.locator('h1')).toBeVisible();
 });
 
-test('previous and next walk the answers in order', async ({ page }) => {
+readOnly('previous and next walk the answers in order', async ({ page }) => {
   await page.goto(Q4.path);
   await page.getByRole('navigation', { name: 'Previous and next question' }).getByRole('link', { name: /Next/ }).click();
   await expect(page.locator('.question-meta .qnum')).not.toHaveText('Q4');
 });
 
-test('an unknown address gets the 404 page', async ({ page, consoleErrors }) => {
+readOnly('an unknown address gets the 404 page', async ({ page, consoleErrors }) => {
   const response = await page.goto('no-such-page/');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
@@ -99,7 +99,7 @@ test('an unknown address gets the 404 page', async ({ page, consoleErrors }) => 
   consoleErrors.length = 0;
 });
 
-test('a phone-width page has no horizontal scroll', async ({ page }) => {
+readOnly('a phone-width page has no horizontal scroll', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 780 });
   for (const path of ['./', 'hard/', Q4.path, Q42.path, Q97.path]) {
     await page.goto(path);

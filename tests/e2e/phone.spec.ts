@@ -1,5 +1,5 @@
 import { bookScope, runAxe } from './axe.ts';
-import { expect, Q42, Q97, test } from './fixtures.ts';
+import { expect, Q42, Q97, readOnly as test } from './fixtures.ts';
 
 // Phone first: at 360 px wide no page scrolls sideways (code and diagrams
 // scroll inside their own boxes) and every tap target is at least 24 px or

@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
-import { expect, Q42, Q97, test } from './fixtures.ts';
+import type { Dialog, Page } from '@playwright/test';
+import { expect, Q42, Q97, readOnly, test } from './fixtures.ts';
 
 test('the search UI ships no JavaScript until it is used', async ({ page }) => {
   const loaded: string[] = [];
@@ -12,7 +12,7 @@ test('the search UI ships no JavaScript until it is used', async ({ page }) => {
   await expect.poll(() => loaded.some((p) => p.includes('/pagefind/'))).toBe(true);
 });
 
-test('search finds an answer by a word from its body and filters by difficulty', async ({ page }) => {
+readOnly('search finds an answer by a word from its body and filters by difficulty', async ({ page }) => {
   await page.goto('./');
   await page.keyboard.press('/');
   const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
@@ -26,7 +26,7 @@ test('search finds an answer by a word from its body and filters by difficulty',
   await expect(results.first().locator('.badge')).toHaveText('Hard');
 });
 
-test("the topic filter lists a topic's answers in order, alone or with a word", async ({ page }) => {
+readOnly("the topic filter lists a topic's answers in order, alone or with a word", async ({ page }) => {
   await page.goto('./');
   await page.keyboard.press('/');
   const dialog = page.getByRole('dialog', { name: 'Search the handbook' });
@@ -56,7 +56,7 @@ test('search works by keyboard alone, keeping what is typed while it loads', asy
   await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
 });
 
-test('results as typed end on the whole query, never on a superseded one', async ({ page }) => {
+readOnly('results as typed end on the whole query, never on a superseded one', async ({ page }) => {
   await page.goto('./');
   await page.keyboard.press('/');
   await expect(page.locator('#search-input')).toBeFocused();
@@ -103,7 +103,7 @@ test('a failed Pagefind load says so and is tried again on the next search', asy
   consoleErrors.length = 0;
 });
 
-test('Escape closes the search dialog and returns focus', async ({ page }) => {
+readOnly('Escape closes the search dialog and returns focus', async ({ page }) => {
   await page.goto(Q97.path);
   const opener = page.getByRole('button', { name: 'Search' });
   await opener.click();
@@ -113,8 +113,8 @@ test('Escape closes the search dialog and returns focus', async ({ page }) => {
   await expect(opener).toBeFocused();
 });
 
-test.describe('search finds what readers type', () => {
-  test.beforeEach(async ({ page }) => {
+readOnly.describe('search finds what readers type', () => {
+  readOnly.beforeEach(async ({ page }) => {
     await page.goto('./');
     await page.keyboard.press('/');
   });
@@ -125,7 +125,7 @@ test.describe('search finds what readers type', () => {
     return dialog;
   };
 
-  test('"put vs patch" puts Q31 first, with its difficulty and the matched words marked', async ({ page }) => {
+  readOnly('"put vs patch" puts Q31 first, with its difficulty and the matched words marked', async ({ page }) => {
     const dialog = await searchFor(page, 'put vs patch');
     const first = dialog.locator('.result').first();
     await expect(first.locator('.result-title')).toHaveText(/^Q31\. /);
@@ -140,7 +140,7 @@ test.describe('search finds what readers type', () => {
     ).toBe(true);
   });
 
-  test('shows the best partial matches, and says so, when no answer has every word', async ({ page }) => {
+  readOnly('shows the best partial matches, and says so, when no answer has every word', async ({ page }) => {
     const dialog = await searchFor(page, 'idempotency zxqv');
     await expect(dialog.getByRole('status')).toHaveText(
       /^Nothing matches “zxqv”; \d+ answers? match(es)? the other words\.( Showing the best 10\.)?$/,
@@ -148,7 +148,7 @@ test.describe('search finds what readers type', () => {
     await expect(dialog.locator('.result').first()).toBeVisible();
   });
 
-  test('finds a question by its number, and says when a filter hides it', async ({ page }) => {
+  readOnly('finds a question by its number, and says when a filter hides it', async ({ page }) => {
     const dialog = await searchFor(page, 'Q42');
     await expect(dialog.locator('.result-title').first()).toHaveText(/^Q42\. /);
     await dialog.getByRole('radio', { name: 'Hard' }).check();
@@ -156,12 +156,13 @@ test.describe('search finds what readers type', () => {
     await expect(dialog.locator('.result')).toHaveCount(0);
   });
 
-  test('treats a query of HTML as text: echoed, searched, never parsed', async ({ page }) => {
+  readOnly('treats a query of HTML as text: echoed, searched, never parsed', async ({ page }) => {
     const alerts: string[] = [];
-    page.on('dialog', (d) => {
+    const onDialog = (d: Dialog) => {
       alerts.push(d.message());
       void d.dismiss();
-    });
+    };
+    page.on('dialog', onDialog);
     const dialog = await searchFor(page, '<img src=x onerror=alert(1)>');
     await expect(dialog.locator('.result').first()).toBeVisible();
     await expect(dialog.locator('img, script, [onerror]')).toHaveCount(0);
@@ -170,5 +171,6 @@ test.describe('search finds what readers type', () => {
     await expect(dialog.getByRole('status')).toHaveText('No answers match “<b>qzxj</b>”.');
     await expect(dialog.getByRole('status').locator('*')).toHaveCount(0);
     expect(alerts).toEqual([]);
+    page.off('dialog', onDialog);
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pngSize } from '../../src/lib/share/social-png.ts';
-import { expect, Q42, test } from './fixtures.ts';
+import { expect, Q42, readOnly as test } from './fixtures.ts';
 
 test('a question page points crawlers at its own PNG share card', async ({ page }) => {
   await page.goto(Q42.path);

@@ -1,9 +1,9 @@
-import { expect, Q4, test } from './fixtures.ts';
+import { expect, Q4, readOnly, test } from './fixtures.ts';
 
 const background = (page: import('@playwright/test').Page) =>
   page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-test('follows the system colour scheme until the reader chooses', async ({ page }) => {
+readOnly('follows the system colour scheme until the reader chooses', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(Q4.path);
   expect(await background(page)).toBe('rgb(15, 19, 24)');

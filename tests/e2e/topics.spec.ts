@@ -1,4 +1,4 @@
-import { expect, Q42, test, VIEWS } from './fixtures.ts';
+import { expect, Q42, readOnly as test, VIEWS } from './fixtures.ts';
 
 for (const view of VIEWS) {
   test(`a question links its topics, and a topic page lists its answers easy to hard (${view.name})`, async ({ page }) => {
