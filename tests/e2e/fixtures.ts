@@ -22,16 +22,15 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 });
 
 /**
- * For tests that only look, and navigate to what they check: one page per
- * worker, kept from test to test. Each new page starts a renderer process,
- * about 0.85 s of CPU on the 2-core test machine and more than most of these
- * tests take. Each test starts at the project's viewport in the light screen
- * theme, with no routes, and fails if it left anything in storage for the
- * next. It must not leave a listener on the page either (page.on). A test
- * that needs a context of its own (permissions, init scripts, routes, a cold
- * cache, stored progress) uses `test`.
+ * One page per worker, kept from test to test, for `readOnly` and `storing`.
+ * Each new page starts a renderer process, about 0.85 s of CPU on the
+ * 2-core test machine and more than most tests take. Each test starts at
+ * the project's viewport in the light screen theme, with no routes, and
+ * must not leave a listener on the page (page.on). A test that needs a
+ * context of its own (permissions, init scripts, routes, a cold cache)
+ * uses `test`.
  */
-export const readOnly = test.extend<{ context: never }, { workerPage: Page }>({
+const onWorkerPage = test.extend<{ context: never }, { workerPage: Page }>({
   workerPage: [
     async ({ browser }, use, workerInfo) => {
       const { baseURL, viewport, userAgent, deviceScaleFactor, isMobile, hasTouch } = workerInfo.project.use;
@@ -46,11 +45,37 @@ export const readOnly = test.extend<{ context: never }, { workerPage: Page }>({
     await page.emulateMedia({ media: null, colorScheme: 'light' });
     await use(page);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
+  },
+  context: async ({}, _use) => {
+    throw new Error('this test shares its worker\'s page and has no context of its own: use `test` from fixtures.ts');
+  },
+});
+
+/** For tests that only look, and navigate to what they check: fails if the test left anything in storage. */
+export const readOnly = onWorkerPage.extend({
+  page: async ({ page }, use) => {
+    await use(page);
     const stored = await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]).catch(() => []);
     expect(stored, 'what a read-only test left in storage for the next').toEqual([]);
   },
-  context: async ({}, _use) => {
-    throw new Error('a read-only test shares its worker\'s page and has no context of its own: use `test` from fixtures.ts');
+});
+
+/**
+ * For tests that store progress, a theme or hide-answers: the site's
+ * localStorage, all it keeps, is emptied before the test, as a new context
+ * would have it, and again after it, for a read-only test that comes next.
+ */
+export const storing = onWorkerPage.extend({
+  page: async ({ page }, use, testInfo) => {
+    const origin = new URL(testInfo.project.use.baseURL!).origin;
+    const clear = async () => {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'local_storage' });
+      await cdp.detach();
+    };
+    await clear();
+    await use(page);
+    await clear();
   },
 });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { runAxe } from './axe.ts';
-import { expect, Q4, Q42, test } from './fixtures.ts';
+import { expect, Q4, Q42, storing, test } from './fixtures.ts';
 
 const KEY = 'handbook-progress';
 const day = 86_400_000;
@@ -28,7 +28,7 @@ async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
 
 for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 360, height: 780 }]] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`a whole easy session on ${device} in the ${theme} theme`, async ({ page }) => {
+    storing(`a whole easy session on ${device} in the ${theme} theme`, async ({ page }) => {
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme: theme });
       await page.goto('practice/?difficulty=easy');
@@ -55,7 +55,7 @@ for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['p
   }
 }
 
-test('the keys reveal and grade, but not while a form field has focus', async ({ page }) => {
+storing('the keys reveal and grade, but not while a form field has focus', async ({ page }) => {
   await page.goto('practice/');
   // practice.ts can run after the load event, and it sets the form from the
   // address (difficulty "any" here): a choice made before would be undone.
@@ -82,7 +82,7 @@ test('the keys reveal and grade, but not while a form field has focus', async ({
   expect(grades.map((g) => `${g.knew}/${g.again}`).sort()).toEqual(['0/1', '1/0']);
 });
 
-test('a linked session keeps its choice, and says when nothing is due', async ({ page }) => {
+storing('a linked session keeps its choice, and says when nothing is due', async ({ page }) => {
   await page.goto('practice/?difficulty=hard&topic=any&due=1');
   await expect(page.getByLabel('Difficulty')).toHaveValue('hard');
   await expect(page.getByLabel('Only questions due for review')).toBeChecked();
@@ -93,7 +93,7 @@ test('a linked session keeps its choice, and says when nothing is due', async ({
   await expect(page.locator('[data-practice-qnum]')).toHaveText(`Q${Q42.id}`);
 });
 
-test('export then import restores progress', async ({ page }) => {
+storing('export then import restores progress', async ({ page }) => {
   await page.goto('practice/');
   await seed(page, SEEDED);
   await page.reload();
@@ -113,7 +113,7 @@ test('export then import restores progress', async ({ page }) => {
   expect(await stored(page)).toEqual(SEEDED);
 });
 
-test('a malformed import is refused with the reason, and progress is unchanged', async ({ page }) => {
+storing('a malformed import is refused with the reason, and progress is unchanged', async ({ page }) => {
   await page.goto('practice/');
   await seed(page, SEEDED);
   await page.reload();
@@ -128,7 +128,7 @@ test('a malformed import is refused with the reason, and progress is unchanged',
   expect(await stored(page)).toEqual(SEEDED);
 });
 
-test('reset asks first, and does nothing when declined', async ({ page }) => {
+storing('reset asks first, and does nothing when declined', async ({ page }) => {
   await page.goto('practice/');
   await seed(page, SEEDED);
   await page.reload();
@@ -141,7 +141,7 @@ test('reset asks first, and does nothing when declined', async ({ page }) => {
   expect(await stored(page)).toEqual({ version: 1, cards: {} });
 });
 
-test('home and difficulty pages show the counts in their scope', async ({ page }) => {
+storing('home and difficulty pages show the counts in their scope', async ({ page }) => {
   await page.goto('./');
   await seed(page, SEEDED);
   await page.reload();
@@ -153,7 +153,7 @@ test('home and difficulty pages show the counts in their scope', async ({ page }
   await expect(line).toContainText(/^\d+ answered questions · 0 known · 1 to review/);
 });
 
-test('hide answers hides the answer on every question page until revealed', async ({ page }) => {
+storing('hide answers hides the answer on every question page until revealed', async ({ page }) => {
   await page.goto(Q4.path);
   const toggle = page.getByRole('button', { name: 'Hide answers' });
   const shortAnswer = page.getByRole('region', { name: 'Short answer' });
@@ -181,7 +181,7 @@ test('hide answers hides the answer on every question page until revealed', asyn
   await expect(page.getByRole('button', { name: 'Show answer' })).toBeHidden();
 });
 
-test('without JavaScript, practice is a list of questions that open to their answers', async ({ browser }) => {
+storing('without JavaScript, practice is a list of questions that open to their answers', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: test.info().project.use.baseURL });
   const page = await context.newPage();
   await page.goto('practice/');
@@ -210,7 +210,7 @@ test('when the browser refuses storage, practice says so and works in memory', a
 });
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`axe finds no violations in practice mode in the ${theme} theme`, async ({ page }) => {
+  storing(`axe finds no violations in practice mode in the ${theme} theme`, async ({ page }) => {
     test.setTimeout(60_000);
     await page.emulateMedia({ colorScheme: theme });
     await page.goto('practice/');

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { violationsAfterRun } from './axe.ts';
-import { expect, test, VIEWS } from './fixtures.ts';
+import { expect, readOnly, test, VIEWS } from './fixtures.ts';
 
 // The editor beside Run (src/scripts/run-edit.ts), as a reader uses it:
 // opened by keyboard, an edit that changes the output, Reset, a syntax
@@ -66,7 +66,7 @@ test('opens by keyboard with the whole module, and an edit run with Ctrl+Enter c
   expect(lines).toHaveLength(built.length);
 });
 
-test('Reset restores the original text, which prints the build\'s output', async ({ page }) => {
+readOnly('Reset restores the original text, which prints the build\'s output', async ({ page }) => {
   const figure = await openByKeyboard(page);
   const textarea = figure.getByRole('textbox');
   await setLimit(textarea, page, 9);
@@ -80,7 +80,7 @@ test('Reset restores the original text, which prints the build\'s output', async
   expect((await outputLines(figure)).join('\n')).toBe(built);
 });
 
-test('Run edited pressed while Run still runs says the edit did not run', async ({ page }) => {
+readOnly('Run edited pressed while Run still runs says the edit did not run', async ({ page }) => {
   // The edit once went nowhere without a word, and the original's output then
   // showed as if it were the edit's. The module's Run is made slow here with a
   // compiled module of the test's own, put where run.ts fetches chunks.
@@ -101,7 +101,7 @@ test('Run edited pressed while Run still runs says the edit did not run', async 
   }
 });
 
-test('a syntax error shows its line and column, and nothing runs', async ({ page }) => {
+readOnly('a syntax error shows its line and column, and nothing runs', async ({ page }) => {
   const figure = await openByKeyboard(page);
   // The module ends with a line break: the caret lands on a new, empty last line.
   await page.keyboard.press('Control+End');
@@ -113,7 +113,7 @@ test('a syntax error shows its line and column, and nothing runs', async ({ page
   await expect(runPanel(figure).locator('.run-output code')).toHaveText('');
 });
 
-test('Tab indents and Shift+Tab outdents; Escape, then Tab, leaves the editor either way', async ({ page }) => {
+readOnly('Tab indents and Shift+Tab outdents; Escape, then Tab, leaves the editor either way', async ({ page }) => {
   const figure = await openByKeyboard(page);
   const textarea = figure.getByRole('textbox');
   await page.keyboard.press('Tab');
@@ -161,7 +161,7 @@ test('a failed load says so and Edit tries again; then Edit hides and shows the 
 });
 
 for (const view of VIEWS) {
-  test(`an edited run at ${view.name}: axe finds nothing, nothing scrolls sideways`, async ({ page }) => {
+  readOnly(`an edited run at ${view.name}: axe finds nothing, nothing scrolls sideways`, async ({ page }) => {
     await page.setViewportSize(view.viewport);
     await page.emulateMedia({ colorScheme: view.theme });
     await page.goto(PAGE);

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect, test } from './fixtures.ts';
+import { expect, readOnly as test } from './fixtures.ts';
 
 // Edit and run, through the plumbing the editor uses: run(button, source)
 // from the page's own runner script, with the module's source read from the

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { rmSync, writeFileSync } from 'node:fs';
 import { OUTPUT_LIMIT } from '../../src/lib/runnable/run-protocol.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, storing, test } from './fixtures.ts';
 
 // The runner's sandbox holds against hostile code. Each test writes its own
 // compiled module into the built site's dist/_run/ and points a Run button
@@ -35,7 +35,7 @@ const output = (page: Page) => page.locator('.run-output code').first();
 const say = (text: string) => `postMessage({ type: 'out', stream: 'stdout', text: ${text} + '\\n' });`;
 const exit = `postMessage({ type: 'exit', code: 0 });`;
 
-test('an endless loop is stopped after 5 s, and the page stays responsive', async ({ page }) => {
+storing('an endless loop is stopped after 5 s, and the page stays responsive', async ({ page }) => {
   await runHostile(page, `${say("'looping'")} while (true) {}`);
   await expect(output(page)).toHaveText('looping');
   // While the loop runs, the page still answers and scrolls.
@@ -47,7 +47,7 @@ test('an endless loop is stopped after 5 s, and the page stays responsive', asyn
   await expect(page.locator('.run-status').nth(1)).toHaveText(/^Ran in your browser/);
 });
 
-test('the sandbox policy blocks every network request, to this site or any other', async ({ page, baseURL }) => {
+storing('the sandbox policy blocks every network request, to this site or any other', async ({ page, baseURL }) => {
   await runHostile(page, `(async () => {
     const blocked = [];
     addEventListener('securitypolicyviolation', (e) => blocked.push(e.effectiveDirective + ' ' + e.blockedURI));
@@ -69,7 +69,7 @@ test('the sandbox policy blocks every network request, to this site or any other
   ].join('\n'));
 });
 
-test("the sandbox cannot read the site's localStorage, cookies, IndexedDB or caches", async ({ page }) => {
+storing("the sandbox cannot read the site's localStorage, cookies, IndexedDB or caches", async ({ page }) => {
   // Each probe reports what it found; a throw (muted by the browser, as the
   // chunk is another origin's script) must not end the run early.
   await runHostile(page, `(async () => {
@@ -90,7 +90,7 @@ test("the sandbox cannot read the site's localStorage, cookies, IndexedDB or cac
   expect(await page.evaluate(() => localStorage.getItem('handbook-progress'))).toContain('secret');
 });
 
-test('50 MB of output is cut at 1 MB, and the page stays responsive', async ({ page }) => {
+storing('50 MB of output is cut at 1 MB, and the page stays responsive', async ({ page }) => {
   await runHostile(page, `
     const line = 'x'.repeat(999_999) + '\\n';
     for (let i = 0; i < 50; i++) postMessage({ type: 'out', stream: 'stdout', text: line });
@@ -103,7 +103,7 @@ test('50 MB of output is cut at 1 MB, and the page stays responsive', async ({ p
   await expect(page.locator('button[data-run]').first()).not.toHaveAttribute('aria-disabled');
 });
 
-test('a message that is not an event of the protocol neither ends the run nor lifts the output limit', async ({ page }) => {
+storing('a message that is not an event of the protocol neither ends the run nor lifts the output limit', async ({ page }) => {
   // Text that is not a string once left the meter counting NaN, so nothing after it was cut;
   // a message of no known type ended the run as "Exited with code undefined".
   await runHostile(page, `
@@ -164,7 +164,7 @@ test.fixme('code that exhausts memory is stopped, and the page survives', async 
   expect(await page.evaluate(() => 1 + 1)).toBe(2);
 });
 
-test('what a module prints before an endless loop shows, stdout and stderr', async ({ page }) => {
+storing('what a module prints before an endless loop shows, stdout and stderr', async ({ page }) => {
   // Through the prelude's console, as a reader's code prints: it held output
   // until 64 KB or the end, so a loop swallowed it, and a stopped run showed
   // no stderr at all. Node prints both before it hangs.

@@ -1,4 +1,4 @@
-import { expect, Q4, readOnly, test } from './fixtures.ts';
+import { expect, Q4, readOnly, storing } from './fixtures.ts';
 
 const background = (page: import('@playwright/test').Page) =>
   page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -11,7 +11,7 @@ readOnly('follows the system colour scheme until the reader chooses', async ({ p
   expect(await background(page)).toBe('rgb(255, 255, 255)');
 });
 
-test('the toggle switches theme, and the choice persists across pages', async ({ page }) => {
+storing('the toggle switches theme, and the choice persists across pages', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(Q4.path);
   const toggle = page.getByRole('button', { name: 'Dark theme' });
@@ -25,7 +25,7 @@ test('the toggle switches theme, and the choice persists across pages', async ({
   await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
 });
 
-test('keyboard alone reaches the skip link, search and the theme toggle', async ({ page }) => {
+storing('keyboard alone reaches the skip link, search and the theme toggle', async ({ page }) => {
   await page.goto(Q4.path);
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
