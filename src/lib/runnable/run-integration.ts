@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { stop as stopEsbuild } from 'esbuild';
 import { runFiles, usedModules } from './run-manifest.ts';
 
 /** PGlite's files the runner sends into the sandbox, by the name the page fetches. */
@@ -21,26 +20,6 @@ export function runnerFiles(root: string): AstroIntegration {
   return {
     name: 'handbook-runner',
     hooks: {
-      'astro:config:setup': ({ command, updateConfig }) => {
-        if (command !== 'build') return;
-        // Stops esbuild's service once the runner build and Vite's builds
-        // are done, before Astro renders the pages: left running, it stays
-        // resident (~150 MB after the runner build) through the build's
-        // largest moment. Not sooner: Astro transforms server modules with
-        // the same service (for import.meta.env) while the runner builds,
-        // and a call in flight when it stops never settles: the build would
-        // hang. The client build is Vite's last; a later call starts it again.
-        updateConfig({ vite: { plugins: [{
-          name: 'handbook-runner-stop-esbuild',
-          // Not in the dev server Astro runs to sync content, whose close also ends in closeBundle.
-          apply: 'build',
-          async closeBundle() {
-            if (this.environment.name !== 'client') return;
-            await runFiles(root).catch(() => {});
-            await stopEsbuild();
-          },
-        }] } });
-      },
       'astro:build:start': () => {
         // Started, not awaited: the pages wait for it where they need it. A failure shows there, naming the module.
         runFiles(root).catch(() => {});

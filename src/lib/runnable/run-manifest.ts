@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { version as esbuildVersion } from 'esbuild';
 import { hashPackages } from '../tooling/build-cache.ts';
 import { filesUnder } from '../tooling/files.ts';
@@ -69,11 +70,41 @@ export function runFiles(root: string): Promise<KeptBuild> {
 }
 
 async function keptOrBuilt(root: string): Promise<KeptBuild> {
-  const dir = join(runCacheDir(root), runCacheKey(root));
+  const dir = keyDir(root);
   const manifest = join(dir, 'manifest.json');
   if (existsSync(manifest)) return { dir, manifest: JSON.parse(readFileSync(manifest, 'utf8')) as RunManifest };
-  // esbuild's service stays running after this: Astro may be using it too.
-  // run-integration.ts stops it once Astro's own builds are done.
+  return builtInThread(root);
+}
+
+const keyDir = (root: string) => join(runCacheDir(root), runCacheKey(root));
+
+/**
+ * Makes the build in a thread of its own (run-build-thread.ts), which stops
+ * its esbuild service when done. esbuild runs one service per thread, and
+ * Astro uses this thread's for its own transforms until its bundling ends,
+ * so a service here could not be stopped sooner: the runner build left it
+ * ~140 MB resident for ~10 s, through the build's largest moment (2026-12-02).
+ */
+function builtInThread(root: string): Promise<KeptBuild> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./run-build-thread.ts', import.meta.url), { workerData: { root } satisfies RunBuildRequest });
+    worker.once('message', (reply: RunBuildReply) => ('kept' in reply ? resolve(reply.kept) : reject(new Error(reply.error))));
+    worker.once('error', reject);
+    // After a reply this does nothing: a promise settles once.
+    worker.once('exit', (code) => reject(new Error(`the runner build's thread ended (code ${code}) without a result`)));
+  });
+}
+
+/** What run-build-thread.ts is given, and answers. */
+export interface RunBuildRequest {
+  root: string;
+}
+export type RunBuildReply = { kept: KeptBuild } | { error: string };
+
+/** Makes the runner build for `root` and keeps it under its key (run in run-build-thread.ts). */
+export async function buildAndKeep(root: string): Promise<KeptBuild> {
+  const dir = keyDir(root);
+  const manifest = join(dir, 'manifest.json');
   const built = await buildRunFiles(root, demoModules(root));
   // Written aside, then renamed: a parallel build never reads half a folder. Older keys go.
   const partial = `${dir}.${process.pid}.partial`;
