@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { runAxe } from './axe.ts';
-import { expect, Q4, Q42, storing, test } from './fixtures.ts';
+import { expect, Q4, Q42, readOnly, storing, test } from './fixtures.ts';
 
 const KEY = 'handbook-progress';
 const day = 86_400_000;
@@ -151,6 +151,21 @@ storing('home and difficulty pages show the counts in their scope', async ({ pag
   await expect(line).toContainText(/^\d+ answered questions · 1 known · 0 to review/);
   await page.goto('medium/');
   await expect(line).toContainText(/^\d+ answered questions · 0 known · 1 to review/);
+});
+
+// Fetched before the first paint, the line's three chained modules were on
+// the path to home's LCP in Lighthouse's simulation (~+500 ms, 2026-12-02).
+readOnly('home asks for the progress line\'s scripts only after its first paint', async ({ page }) => {
+  await page.goto('./');
+  const timings = () =>
+    page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      scripts: performance.getEntriesByType('resource').filter((e) => /\/(practice-boot|progress-summary|progress-store)\./.test(e.name)).map((e) => e.startTime),
+    }));
+  await expect.poll(async () => (await timings()).scripts.length, { message: 'the progress line\'s three modules loaded' }).toBe(3);
+  const { paint, scripts } = await timings();
+  expect(paint, 'first-contentful-paint entry').toBeDefined();
+  for (const start of scripts) expect(start).toBeGreaterThanOrEqual(paint!);
 });
 
 storing('hide answers hides the answer on every question page until revealed', async ({ page }) => {

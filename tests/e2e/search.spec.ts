@@ -56,6 +56,15 @@ test('search works by keyboard alone, keeping what is typed while it loads', asy
   await expect(page).toHaveURL(new RegExp(`${Q42.path}$`));
 });
 
+readOnly('a "/" typed into a field is text, not the search key', async ({ page }) => {
+  await page.goto('./');
+  await page.keyboard.press('/');
+  const input = page.getByRole('searchbox', { name: 'Search answers' });
+  await page.keyboard.type('tcp/ip');
+  await expect(input).toHaveValue('tcp/ip');
+  await page.keyboard.press('Escape');
+});
+
 readOnly('results as typed end on the whole query, never on a superseded one', async ({ page }) => {
   await page.goto('./');
   await page.keyboard.press('/');
