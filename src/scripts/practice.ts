@@ -134,9 +134,11 @@ document.addEventListener('keydown', (event) => {
 // With JavaScript the session replaces the plain list; a linked session starts at once.
 document.querySelector<HTMLElement>('[data-practice-list]')!.hidden = true;
 const params = new URLSearchParams(location.search);
-const linked = choiceFromQuery(params, topics);
-form.difficulty.value = linked.difficulty;
-form.topic.value = linked.topic;
-form.due.checked = linked.dueOnly;
-if (params.has('difficulty')) start(linked);
-else show('setup');
+// Without a link the form keeps what it shows: a reader may have chosen before this script ran.
+if (params.has('difficulty')) {
+  const linked = choiceFromQuery(params, topics);
+  form.difficulty.value = linked.difficulty;
+  form.topic.value = linked.topic;
+  form.due.checked = linked.dueOnly;
+  start(linked);
+} else show('setup');

@@ -93,6 +93,21 @@ storing('a linked session keeps its choice, and says when nothing is due', async
   await expect(page.locator('[data-practice-qnum]')).toHaveText(`Q${Q42.id}`);
 });
 
+test('a choice made before the practice script runs is kept', async ({ page }) => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/practice\.[^/]*\.js$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto('practice/');
+  await page.getByLabel('Difficulty').selectOption('hard');
+  release();
+  // The script hides the plain list when it runs.
+  await expect(page.locator('[data-practice-list]')).toBeHidden();
+  await expect(page.getByLabel('Difficulty')).toHaveValue('hard');
+});
+
 storing('export then import restores progress', async ({ page }) => {
   await page.goto('practice/');
   await seed(page, SEEDED);
