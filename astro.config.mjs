@@ -17,6 +17,7 @@ import { headingAnchorPlugin } from './src/lib/markdown/heading-anchor-plugin.ts
 import { parseQuestionFileName, readQuestionSources } from './src/lib/content/question-files.ts';
 import { questionLinkPlugin } from './src/lib/markdown/question-link-plugin.ts';
 import { snippetPlugin } from './src/lib/markdown/snippet-plugin.ts';
+import { searchIndex } from './src/lib/search/search-index-integration.ts';
 import { securityHeaders } from './src/lib/site/security-integration.ts';
 import { runnerFiles } from './src/lib/runnable/run-integration.ts';
 import { siteConfig } from './src/lib/site/site-config.ts';
@@ -32,6 +33,7 @@ const slugs = new Map(
 );
 // In `astro build`, pages render while their demos run; outputs go in after.
 const deferredDemos = new DeferredDemos();
+const search = searchIndex(root);
 
 export default defineConfig({
   site: config.site,
@@ -52,6 +54,8 @@ export default defineConfig({
     // Fills in demo output, so it comes before anything that reads built pages.
     demoOutputs(deferredDemos),
     bookIds(config.base, slugs),
+    // Pages are final from here: Pagefind indexes them beside the steps below, until searchIndex.end.
+    search.start,
     // Made from the book pages above once their ids are scoped, so it comes after.
     epubBook({ root, title: config.title, description: config.description, url: `${config.site}${config.base}`, cache: epubCache(root) }),
     securityHeaders(),
@@ -59,6 +63,7 @@ export default defineConfig({
     runnerFiles(root),
     // Redirect stubs (/q/N/) and the 404 page are not pages to index.
     sitemap({ filter: (page) => !/\/q\/\d+\/$|\/404\/?$/.test(page) }),
+    search.end,
   ],
   markdown: {
     // Code is highlighted by codeHighlightPlugin below: Astro's own Shiki step, each block's result kept.

@@ -23,7 +23,7 @@ import {
 } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
-import { ASTRO_BIN, BUILD_STEPS } from './build.ts';
+import { ASTRO_BIN, BUILD_ARGS } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { LIGHTHOUSE_PAGES, lighthouseMetrics, measureLighthouse } from './bench/lighthouse.ts';
 import { measureRelevance } from './bench/search-relevance.ts';
@@ -60,7 +60,7 @@ const demoCache =
 const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), join(dir, 'node_modules/.astro')];
 const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recursive: true, force: true }));
 
-/** Our build: astro (with the demos) then pagefind; cold clears every cache first, warm keeps the demo output. */
+/** Our build (the demos and Pagefind inside it); cold clears every cache first, warm keeps the demo output. */
 async function buildOurs(cold: boolean) {
   clear(buildState(root));
   if (cold) {
@@ -71,15 +71,12 @@ async function buildOurs(cold: boolean) {
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });
   const env = { ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' };
-  const astroRun = await measure(process.execPath, [...BUILD_STEPS.astro], { cwd: root, env });
-  const pagefindRun = await measure(process.execPath, [...BUILD_STEPS.pagefind], { cwd: root });
+  const run = await measure(process.execPath, [...BUILD_ARGS], { cwd: root, env });
   const demos = demoPhase(existsSync(timings) ? readFileSync(timings, 'utf8') : '', root);
   return {
-    astroSeconds: astroRun.seconds,
-    pagefindSeconds: pagefindRun.seconds,
-    totalSeconds: astroRun.seconds + pagefindRun.seconds,
-    peakRssBytes: Math.max(astroRun.peakRssBytes, pagefindRun.peakRssBytes),
-    peakPssBytes: Math.max(astroRun.peakPssBytes, pagefindRun.peakPssBytes),
+    totalSeconds: run.seconds,
+    peakRssBytes: run.peakRssBytes,
+    peakPssBytes: run.peakPssBytes,
     demos,
   };
 }
@@ -173,7 +170,7 @@ for (let i = 1; i <= ROUNDS; i++) {
   warmRuns.push(await buildOurs(false));
 }
 if (!peerSite) throw new Error(`ROUNDS is ${ROUNDS}; the benchmark needs at least one build round`);
-const figures = ['totalSeconds', 'astroSeconds', 'pagefindSeconds', 'peakRssBytes', 'peakPssBytes'] as const;
+const figures = ['totalSeconds', 'peakRssBytes', 'peakPssBytes'] as const;
 const cold = medianOf(coldRuns, figures);
 const warm = medianOf(warmRuns, figures);
 const peerRun = medianOf(peerRuns, ['totalSeconds', 'peakRssBytes', 'peakPssBytes']);
@@ -223,10 +220,8 @@ const p = peer.questionPage;
 const metrics: Metric[] = [
   { name: 'build, cold (every snippet runs), median', unit: 's', ours: cold.totalSeconds, peer: peerRun.totalSeconds },
   { name: 'build, warm (demo cache), median', unit: 's', ours: warm.totalSeconds, peer: peerRun.totalSeconds },
-  { name: 'build: astro, cold', unit: 's', ours: cold.astroSeconds, peer: null },
   { name: 'build: snippet demos, wall', unit: 's', ours: demoWall, peer: null },
   { name: 'build: snippet demos, sum', unit: 's', ours: demoSum, peer: null },
-  { name: 'build: pagefind', unit: 's', ours: cold.pagefindSeconds, peer: null },
   // PSS: memory the build's processes hold, shared pages charged once (see process-tree.ts).
   { name: 'peak memory, cold (PSS, sampled)', unit: 'bytes', ours: cold.peakPssBytes, peer: peerRun.peakPssBytes },
   { name: 'peak memory, warm (PSS, sampled)', unit: 'bytes', ours: warm.peakPssBytes, peer: peerRun.peakPssBytes },
@@ -357,14 +352,16 @@ const result = {
   // The fields before `starlight` keep the shape of earlier results.
   pages: { total: ours.pages, questions: ours.questionPages },
   // Build figures are medians over the rounds; `rounds` keeps every run.
+  // Since 2026-12-02 Pagefind runs inside the astro build: `astro` is the
+  // whole build and `pagefind` is null.
   buildSeconds: {
-    astro: round(cold.astroSeconds),
-    pagefind: round(cold.pagefindSeconds),
+    astro: round(cold.totalSeconds),
+    pagefind: null,
     total: round(cold.totalSeconds),
     demos: { ...coldRuns.at(-1)!.demos, wallSeconds: demoWall, sumSeconds: demoSum },
     warm: {
-      astro: round(warm.astroSeconds),
-      pagefind: round(warm.pagefindSeconds),
+      astro: round(warm.totalSeconds),
+      pagefind: null,
       total: round(warm.totalSeconds),
       demosRun: warmRuns.at(-1)!.demos.runs,
     },

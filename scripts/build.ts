@@ -1,6 +1,8 @@
-// `npm run build`: Astro builds dist/ (running every snippet demo a page
-// shows), then Pagefind indexes it. The test build (build-for-tests.ts) and
-// the benchmark import these steps, so both run exactly this build.
+// `npm run build`: Astro builds dist/, running every snippet demo a page
+// shows, and Pagefind indexes it inside the same build
+// (src/lib/search/search-index-integration.ts). The test build
+// (build-for-tests.ts) and the benchmark import these steps, so both run
+// exactly this build.
 //
 // Astro runs with a 4 MB young generation (V8's default grows to 32 MB per
 // semi-space). A static build makes short-lived garbage in small batches, so
@@ -21,19 +23,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Astro's command-line entry, which `astro build` runs. */
 export const ASTRO_BIN = `${root}node_modules/astro/bin/astro.mjs`;
 
-/** Node arguments for each step, in order; run each with `process.execPath` in the repository root. */
-export const BUILD_STEPS = {
-  astro: ['--max-semi-space-size=4', '--max-old-space-size=768', ASTRO_BIN, 'build'],
-  pagefind: [`${root}node_modules/pagefind/lib/runner/bin.cjs`, '--site', 'dist'],
-} as const;
+/** Node arguments of the build; run them with `process.execPath` in the repository root. */
+export const BUILD_ARGS = ['--max-semi-space-size=4', '--max-old-space-size=768', ASTRO_BIN, 'build'] as const;
 
-/** Runs the build steps in order with `env`; the exit status of the first that fails, or 0. */
+/** Runs the build with `env`; its exit status. */
 export function runBuild(env: NodeJS.ProcessEnv = process.env): number {
-  for (const args of Object.values(BUILD_STEPS)) {
-    const { status } = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
-    if (status !== 0) return status ?? 1;
-  }
-  return 0;
+  return spawnSync(process.execPath, BUILD_ARGS, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
 }
 
 if (import.meta.main) process.exit(runBuild());
