@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transform } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { esbuildChildrenSettle } from '../../../tests/esbuild-children.ts';
 import { demoModules, runCacheKey, runFiles, runnableDemo, usedModules } from './run-manifest.ts';
 
 let root: string;
@@ -53,9 +54,7 @@ describe('the runner cache', () => {
   // Before any test here calls esbuild itself: the builds above leave no esbuild process.
   it('leaves no esbuild service running once built: it builds in a thread whose service ends with it', async () => {
     await runFiles(root);
-    const deadline = Date.now() + 10_000;
-    while (esbuildChildren() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(esbuildChildren()).toBe(0);
+    expect(await esbuildChildrenSettle(0)).toBe(0);
   }, 60_000);
 
   it("leaves esbuild's service to calls other code has in flight as it builds (Astro's import.meta.env transforms)", async () => {
@@ -74,18 +73,3 @@ describe('the runner cache', () => {
     expect([...outcomes]).toEqual(['settled']);
   }, 60_000);
 });
-
-/** esbuild service processes started by this process (its children). */
-function esbuildChildren(): number {
-  let count = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('esbuild')) count++;
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return count;
-}
