@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { transform } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { esbuildChildrenSettle } from '../../../tests/esbuild-children.ts';
-import { demoModules, runCacheKey, runFiles, runnableDemo, usedModules } from './run-manifest.ts';
+import { buildAndKeep, demoModules, runCacheKey, runFiles, runnableDemo, usedModules } from './run-manifest.ts';
 
 let root: string;
 beforeAll(() => {
@@ -71,5 +71,14 @@ describe('the runner cache', () => {
     }
     await build;
     expect([...outcomes]).toEqual(['settled']);
+  }, 60_000);
+
+  // Builds in this thread, so after the tests that check esbuild's processes.
+  it('leaves the folder another process kept under the same key, which it may be copying from', async () => {
+    const { dir } = await runFiles(root);
+    writeFileSync(join(dir, 'kept-by-the-other-process'), '');
+    expect((await buildAndKeep(root)).dir).toBe(dir);
+    expect(existsSync(join(dir, 'kept-by-the-other-process'))).toBe(true);
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
   }, 60_000);
 });

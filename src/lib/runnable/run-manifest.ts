@@ -112,7 +112,10 @@ export async function buildAndKeep(root: string): Promise<KeptBuild> {
   mkdirSync(partial, { recursive: true });
   for (const [name, text] of built.files) writeFileSync(join(partial, name), text);
   writeFileSync(join(partial, 'manifest.json'), JSON.stringify(built.manifest));
-  for (const old of readdirSync(runCacheDir(root))) if (!old.endsWith('.partial')) rmSync(join(runCacheDir(root), old), { recursive: true, force: true });
+  // Not this key's folder: another process may have just kept it, and be copying from it.
+  for (const old of readdirSync(runCacheDir(root))) {
+    if (!old.endsWith('.partial') && join(runCacheDir(root), old) !== dir) rmSync(join(runCacheDir(root), old), { recursive: true, force: true });
+  }
   try {
     renameSync(partial, dir);
   } catch (error) {
