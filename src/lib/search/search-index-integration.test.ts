@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +8,33 @@ import { runPagefind } from './search-index-integration.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** A built site of one page Pagefind can index. */
+function site(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'search-index-'));
+  writeFileSync(join(dir, 'index.html'), '<html><body><main data-pagefind-body><h1>Idempotency</h1><p>Keys make retries safe.</p></main></body></html>');
+  return dir;
+}
+
 describe('Pagefind inside the build', () => {
   it('indexes the built site into pagefind/', async () => {
-    const site = mkdtempSync(join(tmpdir(), 'search-index-'));
-    writeFileSync(join(site, 'index.html'), '<html><body><main data-pagefind-body><h1>Idempotency</h1><p>Keys make retries safe.</p></main></body></html>');
-    expect(await runPagefind(root, site)).toMatch(/Indexed 1 page/);
-    expect(existsSync(join(site, 'pagefind/pagefind.js'))).toBe(true);
+    const dir = site();
+    expect(await runPagefind(root, dir)).toMatch(/Indexed 1 page/);
+    expect(existsSync(join(dir, 'pagefind/pagefind.js'))).toBe(true);
   });
 
   it('fails the build naming the folder, the exit code and why, when Pagefind cannot index it', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'search-index-empty-'));
     await expect(runPagefind(root, empty)).rejects.toThrow(new RegExp(`pagefind --site ${empty} exited with 1:[^]*not able to build an index`));
+  });
+
+  it('stops when the build exits first, so nothing writes into the site after a failed build', async () => {
+    const dir = site();
+    // As Astro's CLI does when a later integration throws: print, then process.exit(1).
+    const module = new URL('./search-index-integration.ts', import.meta.url).href;
+    const script = `import { runPagefind } from ${JSON.stringify(module)}; runPagefind(${JSON.stringify(root)}, ${JSON.stringify(dir)}).catch(() => {}); process.exit(1);`;
+    expect(spawnSync(process.execPath, ['--input-type=module', '-e', script]).status).toBe(1);
+    // Left running, Pagefind indexes this page in well under a second (2026-12-02).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(existsSync(join(dir, 'pagefind'))).toBe(false);
   });
 });

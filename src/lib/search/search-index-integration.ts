@@ -8,22 +8,42 @@
  * build as a step of its own, it added ~1 s to every build (2026-12-02).
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 
-/** Pagefind's command-line entry in the repository at `root`. */
-const pagefindBin = (root: string) => join(root, 'node_modules/pagefind/lib/runner/bin.cjs');
+/**
+ * Pagefind's own executable in the repository at `root`, found by the
+ * function its command-line wrapper (lib/runner/bin.cjs) uses. Not the
+ * wrapper: it runs the executable with spawnSync, so stopping the wrapper
+ * would leave the executable running.
+ */
+function pagefindExecutable(root: string): string {
+  // An ES module, loaded with require so Pagefind starts in this tick (see runPagefind).
+  const { resolveBinaryPath } = createRequire(import.meta.url)(join(root, 'node_modules/pagefind/lib/resolveBinary.js')) as {
+    resolveBinaryPath(names: string[]): string;
+  };
+  return resolveBinaryPath(['pagefind_extended', 'pagefind']);
+}
 
-/** Runs Pagefind over `site`; resolves with what it printed, rejects naming its exit code and last lines. */
+/**
+ * Runs Pagefind over `site`; resolves with what it printed, rejects naming
+ * its exit code and last lines. Stopped if this process exits first: when a
+ * later integration fails, Astro's CLI exits at once, and Pagefind would
+ * otherwise go on writing `pagefind/` into the failed build's folder.
+ */
 export function runPagefind(root: string, site: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [pagefindBin(root), '--site', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pagefindExecutable(root), ['--site', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = () => child.kill();
+    process.once('exit', stop);
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      process.off('exit', stop);
       if (code === 0) resolve(log);
       else reject(new Error(`pagefind --site ${site} exited with ${code}:\n${log.trim().split('\n').slice(-12).join('\n')}`));
     });
