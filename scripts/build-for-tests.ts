@@ -1,5 +1,5 @@
 // Builds the site the way the tests expect it: under the sub-path TEST_BASE,
-// with the build steps of scripts/build.ts run directly (no npm in between).
+// with the build of scripts/build.ts run directly (no npm in between).
 // Usage: npm run build:test   (scripts/run-tests.ts calls buildForTests)
 import { TEST_BASE, TEST_ORIGIN } from '../tests/site-under-test.ts';
 import { runBuild } from './build.ts';

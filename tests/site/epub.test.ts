@@ -66,6 +66,13 @@ describe('the EPUB', () => {
     expect(html).not.toContain('<!--epub-size-->');
   });
 
+  it('is linked only from pages search does not index, as its size goes in while Pagefind reads them', () => {
+    // See src/lib/search/search-index-integration.ts: the EPUB is made beside Pagefind.
+    const linking = pages.filter((p) => p.html.includes(`href="${TEST_BASE}${EPUB_PATH}"`));
+    expect(linking.length).toBeGreaterThan(0);
+    for (const page of linking) expect(page.html, page.file).not.toContain('data-pagefind-body');
+  });
+
   it('names itself (identifier, build time) and starts with the mimetype, stored, as readers sniff it', () => {
     const opf = spawnSync('unzip', ['-p', epub, 'EPUB/package.opf'], { encoding: 'utf8' }).stdout;
     expect(opf).toMatch(/<dc:identifier id="book-id">urn:uuid:[0-9a-f-]{36}<\/dc:identifier>/);

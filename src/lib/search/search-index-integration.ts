@@ -2,9 +2,12 @@
  * Pagefind's index of the built site (`dist/pagefind/`), made inside
  * `astro build`. `start` goes after the integrations that change pages
  * (demo output, the book's ids) and starts Pagefind; `end` goes last and
- * waits for it. In between, the steps that only read pages (the EPUB, the
- * runner's files, the sitemap) run beside it: Pagefind is a native process,
- * and the EPUB keeps the build's thread busy for ~1.5 s. Run after the
+ * waits for it. In between, the steps that leave indexed pages alone (the
+ * EPUB, the runner's files, the sitemap) run beside it: Pagefind is a
+ * native process, and the EPUB keeps the build's thread busy for ~1.5 s.
+ * The EPUB does write its size into the pages that link to it while
+ * Pagefind reads them, so those must stay pages Pagefind skips (no
+ * data-pagefind-body; tests/site/epub.test.ts checks). Run after the
  * build as a step of its own, it added ~1 s to every build (2026-12-02).
  */
 import { spawn } from 'node:child_process';
