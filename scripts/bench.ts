@@ -8,7 +8,7 @@ import { chromium } from '@playwright/test';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { defaultDemoCache, demoCompileCache } from '../src/lib/demos/demo-output.ts';
+import { defaultDemoCache } from '../src/lib/demos/demo-output.ts';
 import { demoCacheKey, readCachedDemo } from '../src/lib/demos/demo-cache.ts';
 import { launchOptions } from '../tests/browser.ts';
 import {
@@ -64,7 +64,7 @@ const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recurs
 async function buildOurs(cold: boolean) {
   clear(buildState(root));
   if (cold) {
-    clear([demoCache.dir, demoCompileCache(root), cardCacheDir(root), runCacheDir(root)]);
+    clear([demoCache.dir, cardCacheDir(root), runCacheDir(root)]);
     clear([codeHighlightCacheDir(root), diagramCacheDir(root), epubCacheDir(root)]);
   }
   const timings = join(root, 'bench/tmp/demo-timings.jsonl');

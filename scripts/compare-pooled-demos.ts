@@ -13,7 +13,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readQuestionSources } from '../src/lib/content/question-files.ts';
-import { demoCompileCache } from '../src/lib/demos/demo-output.ts';
 import { runInDemoHost } from '../src/lib/demos/demo-queue.ts';
 import { pageSnippets, SNIPPET_DIR } from '../src/lib/markdown/snippet-usage.ts';
 
@@ -34,7 +33,7 @@ const shown = [...new Set(readQuestionSources(root).flatMap((page) =>
   pageSnippets(page.text).refs.filter((ref) => ref.output).map((ref) => join(root, SNIPPET_DIR, ref.file))))];
 const demos = shown.filter((file) => opensDatabase(file));
 
-const options = { cwd: root, compileCache: demoCompileCache(root), timeoutMs: 60_000, hosts: 1 };
+const options = { cwd: root, timeoutMs: 60_000, hosts: 1 };
 const hosted = await Promise.all(demos.map((file) => runInDemoHost(file, options)));
 let differ = 0;
 for (const [i, file] of demos.entries()) {

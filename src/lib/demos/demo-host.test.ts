@@ -121,7 +121,7 @@ describe('the demo host, on database demos', () => {
 
   it('prints what `node <file>` prints alone, byte for byte, with two hosts side by side', async () => {
     const files = SAMPLE.map((file) => join(root, 'snippets', file));
-    const options = { cwd: root, compileCache: join(dir, 'compile'), timeoutMs: 60_000, hosts: 2 };
+    const options = { cwd: root, timeoutMs: 60_000, hosts: 2 };
     // Each demo twice, so that every one runs after another in its host.
     const hosted = await Promise.all([...files, ...files].map((file) => runInDemoHost(file, options)));
     for (const [i, file] of files.entries()) {

@@ -32,13 +32,6 @@ export function defaultDemoCache(root: string): DemoCache | null {
 }
 
 /**
- * Where demos keep V8's compiled code (Node's NODE_COMPILE_CACHE, keyed by
- * each file's content), so a later build skips stripping types from and
- * compiling modules whose text is unchanged.
- */
-export const demoCompileCache = (root: string) => join(root, '.cache/demo-compile');
-
-/**
  * How many demo hosts run side by side: one, unless DEMO_HOSTS says
  * otherwise (read at the first demo). On 2 cores a second host shortened
  * the demo phase, but each host holds its own PGlite: a cold build's peak
@@ -82,7 +75,7 @@ export function prefetchDemos(files: Iterable<string>, options: DemoOptions): vo
 
 /** Runs the demo in the host: its output, or an error saying why there is none. */
 async function freshOutput(file: string, cwd: string, timeoutMs: number): Promise<string> {
-  const result = await runInDemoHost(file, { cwd, compileCache: demoCompileCache(cwd), timeoutMs, hosts: demoHosts() });
+  const result = await runInDemoHost(file, { cwd, timeoutMs, hosts: demoHosts() });
   logTiming(result);
   if (result.exitCode !== 0) throw new Error(`running "node ${file}" exited with code ${result.exitCode}${stderrTail(result.stderr)}`);
   const output = result.stdout.replace(/\s+$/, '');

@@ -6,7 +6,7 @@ import { HOST_STDIO, RESULT_FD } from './demo-protocol.ts';
 import { DemoQueue, HOST_RSS_LIMIT_MB, runInDemoHost, stderrTail } from './demo-queue.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-queue-'));
-const options = { cwd: dir, compileCache: join(dir, 'compile'), timeoutMs: 30_000, hosts: 1 };
+const options = { cwd: dir, timeoutMs: 30_000, hosts: 1 };
 function module(name: string, body: string): string {
   const file = join(dir, name);
   writeFileSync(file, body);
@@ -24,6 +24,19 @@ describe('runInDemoHost', () => {
   it('keeps the host for the next demo after one that succeeds', async () => {
     const file = module('ok.ts', "console.log('ok');\n");
     await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'ok\n', exitCode: 0, last: false });
+  });
+
+  it("starts hosts without Node's compile cache, even when the build has one", async () => {
+    // A new folder gets a new queue, so a host started after the variable is set.
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-cache-'));
+    const file = join(cwd, 'cache.ts');
+    writeFileSync(file, "import { getCompileCacheDir } from 'node:module';\nconsole.log(getCompileCacheDir() ?? 'none');\n");
+    process.env.NODE_COMPILE_CACHE = join(cwd, 'compile');
+    try {
+      await expect(runInDemoHost(file, { ...options, cwd })).resolves.toMatchObject({ stdout: 'none\n', exitCode: 0 });
+    } finally {
+      delete process.env.NODE_COMPILE_CACHE;
+    }
   });
 
   it('replaces a host past its memory limit after the demo it ran, and runs the next demo in a new one', async () => {
@@ -96,7 +109,7 @@ describe("runInDemoHost, when the queue's thread fails", () => {
 // keep busy; so they run a DemoQueue in theirs, busy as the queue's thread
 // may yet be (a loaded machine), and as the build's was before.
 describe('DemoQueue, in a thread too busy to hear from its hosts', () => {
-  const queue = (cwd: string) => new DemoQueue(cwd, join(dir, 'compile'), 1, HOST_RSS_LIMIT_MB);
+  const queue = (cwd: string) => new DemoQueue(cwd, 1, HOST_RSS_LIMIT_MB);
 
   it('has the host start the next demo without hearing back of the last', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-ahead-busy-'));

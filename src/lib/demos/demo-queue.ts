@@ -12,8 +12,12 @@ import { type DemoRequest, type DemoResult, HOST_STDIO, RESULT_FD } from './demo
  * for the optimizing tier to pay back, and with it V8 recompiled PGlite's
  * hot functions in the background, at a large cost in memory and CPU. A
  * 1 MB young generation is plenty for a demo's garbage and lowers the
- * host's peak. bench/README.md reports the host's memory; measure a change
- * to these flags with `npm run bench` (results in bench/results/).
+ * host's peak; 4 MB used no clearly less CPU (17.8 s against 18.5 s, 4
+ * interleaved runs each of scripts/bench/host-cpu.ts, within its noise),
+ * and 8 MB made the hosts reach their memory limit sooner: 5 hosts a cold
+ * build instead of 4, and no less CPU (2026-12-02). bench/README.md
+ * reports the host's memory; measure a change to these flags with
+ * `npm run bench` (results in bench/results/).
  */
 const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
 
@@ -35,8 +39,6 @@ const HOST_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'demo-host.ts'
 export interface HostOptions {
   /** Folder the host runs demos in. */
   cwd: string;
-  /** Where Node keeps the demos' compiled code (NODE_COMPILE_CACHE). */
-  compileCache: string;
   /** Kills a demo that hangs; a demo must be quick and deterministic. */
   timeoutMs: number;
   /** How many hosts may run demos side by side (taken from the first call per folder). */
@@ -92,14 +94,12 @@ export class DemoQueue {
   private readonly waiting: Job[] = [];
   private readonly hosts = new Set<Host>();
   private readonly cwd: string;
-  private readonly compileCache: string;
   private readonly size: number;
   private readonly rssLimitMb: number;
 
-  constructor(cwd: string, compileCache: string, size: number, rssLimitMb: number) {
+  constructor(cwd: string, size: number, rssLimitMb: number) {
     checkHosts(size);
     this.cwd = cwd;
-    this.compileCache = compileCache;
     this.size = size;
     this.rssLimitMb = rssLimitMb;
   }
@@ -144,8 +144,20 @@ export class DemoQueue {
     }, job.timeoutMs);
   }
 
+  /**
+   * Starts a host, without Node's compile cache (NODE_COMPILE_CACHE, even
+   * if the build has one). That cache keys entries by URL, so the module
+   * instances of each demo, under their `?demo=N` URLs, never hit it, yet
+   * each became an entry, held in memory until the host exited and then
+   * serialized and written: ~1,900 files, 15 MB, per cold build. With it
+   * the hosts of a cold build used 19.7 s of CPU, without it 18.3 s (5
+   * interleaved runs each of scripts/bench/host-cpu.ts, 2026-12-02; an
+   * earlier set of 4 each gave 19.7 and 18.9 s). It saved ~0.2 s (1.9 s
+   * instead of 2.1 s) where a build reruns one PGlite and one zod demo,
+   * from its cached copies of the packages.
+   */
   private start(): Host {
-    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: this.compileCache };
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined };
     const args = [...DEMO_HOST_FLAGS, HOST_SCRIPT, String(this.rssLimitMb)];
     const child = spawn(process.execPath, args, { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
     const host: Host = { child, sent: [], stderr: '' };
@@ -206,9 +218,9 @@ export class DemoQueue {
 const queues = new Map<string, DemoQueue>();
 
 /** This thread's queue for `cwd`, made by the first call with its options. */
-export function demoQueue({ cwd, compileCache, hosts, rssLimitMb = HOST_RSS_LIMIT_MB }: Omit<HostOptions, 'timeoutMs'>): DemoQueue {
+export function demoQueue({ cwd, hosts, rssLimitMb = HOST_RSS_LIMIT_MB }: Omit<HostOptions, 'timeoutMs'>): DemoQueue {
   let queue = queues.get(cwd);
-  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, compileCache, hosts, rssLimitMb)));
+  if (!queue) queues.set(cwd, (queue = new DemoQueue(cwd, hosts, rssLimitMb)));
   return queue;
 }
 
