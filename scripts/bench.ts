@@ -23,7 +23,7 @@ import {
 } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
 import { measure } from './bench/process-tree.ts';
-import { ASTRO_BIN, BUILD_ARGS } from './build.ts';
+import { ASTRO_BIN, BUILD_ARGS, buildEnv } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { LIGHTHOUSE_PAGES, lighthouseMetrics, measureLighthouse } from './bench/lighthouse.ts';
 import { measureRelevance } from './bench/search-relevance.ts';
@@ -70,7 +70,7 @@ async function buildOurs(cold: boolean) {
   const timings = join(root, 'bench/tmp/demo-timings.jsonl');
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });
-  const env = { ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' };
+  const env = buildEnv({ ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' });
   const run = await measure(process.execPath, [...BUILD_ARGS], { cwd: root, env });
   const demos = demoPhase(existsSync(timings) ? readFileSync(timings, 'utf8') : '', root);
   return {

@@ -8,13 +8,19 @@
 // semi-space). A static build makes short-lived garbage in small batches, so
 // the smaller nursery is collected as often at no extra cost and never holds
 // the pages faulted in for a large one: the build took less memory and less
-// time. Its old generation is capped at 768 MB: left to itself V8 let
-// garbage pile up to ~400 MB of heap while what was live stayed under
-// 240 MB (after every full collection of a cold build, 2026-12-02), and
-// the cap has it collect sooner. A cold build's peak fell from ~1,340 to
-// ~1,150 MB PSS for no time we could tell from noise. Should the build one
-// day hold more than that live, it stops with "Reached heap limit": raise
-// the cap. Measure a change here with `npm run bench` (bench/README.md).
+// time.
+//
+// Most of Astro's memory is not V8's heap (which stayed under ~350 MB in a
+// cold build, --trace-gc) but native: rolldown (Vite's bundler) and Sätteri
+// (the Markdown parser) allocate with mimalloc, which kept memory they had
+// freed resident. ALLOCATOR_ENV has it hand freed pages back at once: a
+// cold build's peak fell by ~100 MB PSS. That let the old-generation cap
+// (--max-old-space-size=768) go: it made V8 collect ~2.5× as often (36 full
+// collections instead of 14) for ~3.5 s more CPU on a 2-core machine, and
+// now the peak stays under Starlight's without it (paired cold builds,
+// 2026-12-02: 1,069–1,178 MB against 949–1,018 with the cap, 26.0–28.6 s
+// against 28.3–31.2 s). Measure a change here with `npm run bench`
+// (bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -23,12 +29,18 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Astro's command-line entry, which `astro build` runs. */
 export const ASTRO_BIN = `${root}node_modules/astro/bin/astro.mjs`;
 
-/** Node arguments of the build; run them with `process.execPath` in the repository root. */
-export const BUILD_ARGS = ['--max-semi-space-size=4', '--max-old-space-size=768', ASTRO_BIN, 'build'] as const;
+/** Node arguments of the build; run them with `process.execPath` in the repository root, with `buildEnv`. */
+export const BUILD_ARGS = ['--max-semi-space-size=4', ASTRO_BIN, 'build'] as const;
+
+/** mimalloc's options (see above): decommit freed pages, with no delay. */
+const ALLOCATOR_ENV = { MIMALLOC_PURGE_DECOMMITS: '1', MIMALLOC_PURGE_DELAY: '0' } as const;
+
+/** The build's environment: `env` over ALLOCATOR_ENV, so a variable set by hand wins. */
+export const buildEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...ALLOCATOR_ENV, ...env });
 
 /** Runs the build with `env`; its exit status. */
 export function runBuild(env: NodeJS.ProcessEnv = process.env): number {
-  return spawnSync(process.execPath, BUILD_ARGS, { cwd: root, env, stdio: 'inherit' }).status ?? 1;
+  return spawnSync(process.execPath, BUILD_ARGS, { cwd: root, env: buildEnv(env), stdio: 'inherit' }).status ?? 1;
 }
 
 if (import.meta.main) process.exit(runBuild());
