@@ -11,15 +11,25 @@
 // time.
 //
 // Most of Astro's memory is not V8's heap (which stayed under ~350 MB in a
-// cold build, --trace-gc) but native: rolldown (Vite's bundler) and Sätteri
-// (the Markdown parser) allocate with mimalloc, which kept memory they had
-// freed resident. ALLOCATOR_ENV has it hand freed pages back at once: a
-// cold build's peak fell by ~100 MB PSS. That let the old-generation cap
+// cold build, --trace-gc) but native. Three packages of the build carry a
+// copy of the mimalloc allocator in their native code: rolldown (Vite's
+// bundler; mimalloc 3.6, which kept memory it had freed for 1 s by default,
+// its arenas 4 s), Astro's compiler and resvg (the share cards; mimalloc 2,
+// 10 ms). ALLOCATOR_ENV has all three hand freed pages back at once
+// (MIMALLOC_VERBOSE=1 prints each one's options; PURGE_DECOMMITS=1 is
+// already their default; build.test.ts checks they read PURGE_DELAY).
+// Sätteri (the Markdown parser) uses glibc's malloc, Pagefind jemalloc.
+// A cold build's peak fell by ~100 MB PSS. That let the old-generation cap
 // (--max-old-space-size=768) go: it made V8 collect ~2.5× as often (36 full
 // collections instead of 14) for ~3.5 s more CPU on a 2-core machine, and
 // now the peak stays under Starlight's without it (paired cold builds,
 // 2026-12-02: 1,069–1,178 MB against 949–1,018 with the cap, 26.0–28.6 s
-// against 28.3–31.2 s). Measure a change here with `npm run bench`
+// against 28.3–31.2 s). Without the cap V8's limit is half the machine's
+// (or container's) memory, at most 4 GB, far above the ~240 MB a cold
+// build held live: a machine too small for the build's peak runs out of
+// memory before V8 reaches its limit. Should the peak grow past
+// Starlight's again, put the cap back (768 MB took ~120–160 MB off it, for
+// the CPU above). Measure a change here with `npm run bench`
 // (bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
