@@ -146,15 +146,17 @@ export class DemoQueue {
 
   /**
    * Starts a host, without Node's compile cache (NODE_COMPILE_CACHE, even
-   * if the build has one). That cache keys entries by URL, so the module
-   * instances of each demo, under their `?demo=N` URLs, never hit it, yet
-   * each became an entry, held in memory until the host exited and then
-   * serialized and written: ~1,900 files, 15 MB, per cold build. With it
-   * the hosts of a cold build used 19.7 s of CPU, without it 18.3 s (5
-   * interleaved runs each of scripts/bench/host-cpu.ts, 2026-12-02; an
-   * earlier set of 4 each gave 19.7 and 18.9 s). It saved ~0.2 s (1.9 s
-   * instead of 2.1 s) where a build reruns one PGlite and one zod demo,
-   * from its cached copies of the packages.
+   * if the build has one). That cache keys entries by URL, and the N of
+   * the `?demo=N` URLs of a demo's modules counts from 1 in each host: they
+   * hit it only where an earlier build loaded the same file, unchanged,
+   * under the same N (a cold build never does), yet each became an entry,
+   * held in memory until the host exited and then serialized and written:
+   * ~1,900 files, 15 MB, per cold build. With it the hosts of a cold build
+   * used 19.7 s of CPU, without it 18.3 s (5 interleaved runs each of
+   * scripts/bench/host-cpu.ts, 2026-12-02; an earlier set of 4 each gave
+   * 19.7 and 18.9 s). It saved ~0.2 s (1.9 s instead of 2.1 s) where a
+   * build reruns one PGlite and one zod demo, from its cached copies of
+   * the packages.
    */
   private start(): Host {
     const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined };
