@@ -173,7 +173,7 @@ if (!peerSite) throw new Error(`ROUNDS is ${ROUNDS}; the benchmark needs at leas
 const figures = ['totalSeconds', 'peakRssBytes', 'peakPssBytes'] as const;
 const cold = medianOf(coldRuns, figures);
 const warm = medianOf(warmRuns, figures);
-const peerRun = medianOf(peerRuns, ['totalSeconds', 'peakRssBytes', 'peakPssBytes']);
+const peerRun = medianOf(peerRuns, figures);
 const demoWall = median(coldRuns.map((run) => run.demos.wallSeconds));
 const demoSum = median(coldRuns.map((run) => run.demos.sumSeconds));
 

@@ -3,20 +3,17 @@
  * read from /proc): esbuild runs one per thread that calls it, and the
  * runner's tests check which of them are left running.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { childrenOf } from '../scripts/bench/process-tree.ts';
 
 export function esbuildChildren(): number {
-  let count = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  return childrenOf(process.pid).filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('esbuild')) count++;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('esbuild');
     } catch {
-      // The process ended between listing and reading.
+      return false; // The process ended between listing and reading.
     }
-  }
-  return count;
+  }).length;
 }
 
 /** Waits up to 10 s for the count to reach `count`; the count then. */

@@ -13,14 +13,14 @@
  * The wall time is printed too, but on a shared 2-core machine it is
  * noise: compare CPU seconds.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readQuestionSources } from '../../src/lib/content/question-files.ts';
 import { DemoQueue, HOST_RSS_LIMIT_MB } from '../../src/lib/demos/demo-queue.ts';
 import { pageSnippets, SNIPPET_DIR } from '../../src/lib/markdown/snippet-usage.ts';
-import { parseParent, parseSmapsRollup } from './process-tree.ts';
+import { childrenOf, parseSmapsRollup } from './process-tree.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TICKS_PER_SECOND = 100;
@@ -35,20 +35,6 @@ function childrenCpu(): number {
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
 }
 
-/** This process's direct children. */
-function children(): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (parseParent(readFileSync(`/proc/${name}/stat`, 'utf8')) === process.pid) found.push(Number(name));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return found;
-}
-
 function demoFiles(): string[] {
   return [...new Set(readQuestionSources(root).flatMap((page) =>
     pageSnippets(page.text).refs.filter((ref) => ref.output).map((ref) => join(root, SNIPPET_DIR, ref.file))))];
@@ -59,7 +45,7 @@ async function measure(files: string[]): Promise<{ cpu: number; wall: number; ho
   const seen = new Set<number>();
   let peakPss = 0;
   const sample = setInterval(() => {
-    for (const pid of children()) {
+    for (const pid of childrenOf(process.pid)) {
       seen.add(pid);
       try {
         peakPss = Math.max(peakPss, parseSmapsRollup(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')).pssBytes);
@@ -72,7 +58,7 @@ async function measure(files: string[]): Promise<{ cpu: number; wall: number; ho
   const start = performance.now();
   const results = await Promise.all(files.map((file) => queue.run(file, 60_000)));
   // Wait for the last host to exit and be reaped.
-  while (children().length > 0) await new Promise((done) => setTimeout(done, 50));
+  while (childrenOf(process.pid).length > 0) await new Promise((done) => setTimeout(done, 50));
   clearInterval(sample);
   const wall = (performance.now() - start) / 1000;
   const outputs: Outputs = {};

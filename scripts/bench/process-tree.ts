@@ -50,7 +50,8 @@ export function parseSmapsRollup(text: string): { rssBytes: number; pssBytes: nu
   return { rssBytes: kB('Rss'), pssBytes: kB('Pss') };
 }
 
-function treeMemory(root: number): { rssBytes: number; pssBytes: number } {
+/** Every running process's parent, read from /proc now. */
+function parentsNow(): Map<number, number> {
   const parents = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -60,8 +61,17 @@ function treeMemory(root: number): { rssBytes: number; pssBytes: number } {
       // The process ended between listing and reading.
     }
   }
+  return parents;
+}
+
+/** The processes whose parent is `pid` now. */
+export function childrenOf(pid: number): number[] {
+  return [...parentsNow()].filter(([, parent]) => parent === pid).map(([child]) => child);
+}
+
+function treeMemory(root: number): { rssBytes: number; pssBytes: number } {
   const sum = { rssBytes: 0, pssBytes: 0 };
-  for (const pid of descendants(parents, root)) {
+  for (const pid of descendants(parentsNow(), root)) {
     let rollup: string;
     try {
       rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
