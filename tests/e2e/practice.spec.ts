@@ -108,6 +108,16 @@ test('a choice made before the practice script runs is kept', async ({ page }) =
   await expect(page.getByLabel('Difficulty')).toHaveValue('hard');
 });
 
+readOnly('on a phone the choices fit inside the setup form', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto('practice/');
+  const form = (await page.locator('[data-practice-setup]').boundingBox())!;
+  for (const name of ['difficulty', 'topic']) {
+    const field = (await page.locator(`[data-practice-setup] select[name=${name}]`).boundingBox())!;
+    expect(field.x + field.width, `${name}'s right edge`).toBeLessThanOrEqual(form.x + form.width);
+  }
+});
+
 storing('export then import restores progress', async ({ page }) => {
   await page.goto('practice/');
   await seed(page, SEEDED);
