@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../snippets/db/database.ts';
 import { baselineOf, catalogSummary, createDatabasePool } from './database-pool.ts';
@@ -164,5 +166,21 @@ describe('createDatabasePool', () => {
     db.query = (() => { throw new Error('wrapped'); }) as typeof db.query;
     await db.close();
     expect(String(discarded.at(-1))).toMatch(/changed the instance/);
+  }, 60_000);
+
+  it('lets a database it closed go, WebAssembly memory and all, while a demo still holds it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const own = createDatabasePool({ keep: 0 });
+    const db = await own.borrow(() => openDatabase());
+    // The Emscripten module, whose WebAssembly memory is most of a database's ~135 MB.
+    const module = new WeakRef((db as unknown as { mod: object }).mod);
+    await db.close();
+    for (let i = 0; i < 3 && module.deref(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gc();
+    }
+    expect(module.deref()).toBeUndefined();
+    await expect(db.close()).rejects.toThrow('PGlite is closed');
   }, 60_000);
 });

@@ -302,14 +302,20 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
       return off;
     };
     db.close = async () => {
-      // Once returned, it is closed as far as the demo is concerned.
+      // Once returned, it is closed as far as the demo is concerned, and
+      // the wrappers made here go with `properties`: it holds the
+      // instance's Emscripten module, and they share this scope, so a
+      // discarded database a demo still held kept its ~135 MB of
+      // WebAssembly memory as long as the demo's module lived: for ever.
       db.close = () => Promise.reject(new Error('PGlite is closed'));
+      const changed = !sameProperties(db, properties);
+      properties = [];
+      delete (db as Partial<PGlite>).listen;
+      delete (db as Partial<PGlite>).onNotification;
       try {
         if (idle.length >= keep) throw new Error('pool full');
-        if (!sameProperties(db, properties)) throw new Error('a demo changed the instance');
+        if (changed) throw new Error('a demo changed the instance');
         for (const unsubscribe of unsubscribes) await unsubscribe();
-        delete (db as Partial<PGlite>).listen;
-        delete (db as Partial<PGlite>).onNotification;
         await resetDatabase(db, warm.baseline);
         idle.push(warm);
       } catch (error) {
@@ -317,7 +323,7 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
         await warm.close();
       }
     };
-    const properties = Object.entries(db);
+    let properties = Object.entries(db);
     return db;
   };
   return {
