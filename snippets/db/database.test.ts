@@ -65,4 +65,10 @@ describe('openDatabase', () => {
     await db.close();
     expect(existsSync(folder)).toBe(false);
   });
+
+  it('adds one exit listener per process, however often the module is loaded (as the demo host does)', async () => {
+    const before = process.listenerCount('exit');
+    for (let copy = 1; copy <= 12; copy++) await import(/* @vite-ignore */ `./database.ts?copy=${copy}`);
+    expect(process.listenerCount('exit')).toBeLessThanOrEqual(before + 1);
+  });
 });

@@ -80,11 +80,20 @@ export function scratchDir(): string {
   return tmpdir();
 }
 
-// Folders of databases still open: removed at exit even if a test forgot to close one.
-const openFolders = new Set<string>();
-process.once('exit', () => {
-  for (const dir of openFolders) rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * Folders of databases still open: removed at exit even if a test forgot
+ * to close one. One set and one exit listener per process, even where this
+ * module is loaded many times (the build's demo host loads a fresh copy
+ * for each demo, and a listener each would pass Node's limit of 10).
+ */
+const OPEN_FOLDERS = Symbol.for('handbook.openDatabaseFolders');
+const openFolders = ((process as unknown as Record<symbol, Set<string>>)[OPEN_FOLDERS] ??= (() => {
+  const folders = new Set<string>();
+  process.once('exit', () => {
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+  return folders;
+})());
 
 /**
  * A process that was killed (a demo past its timeout, say) ran no exit
