@@ -26,6 +26,17 @@ describe('runInDemoHost', () => {
     await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'ok\n', exitCode: 0, last: false });
   });
 
+  it('runs demos in a host that hands large freed blocks back to the system', async () => {
+    // scrypt with N = 2^14, r = 8 allocates 16 MiB with malloc and frees it:
+    // glibc's default would keep the later ones in its heap.
+    const file = module('scrypt.ts', `import { scryptSync } from 'node:crypto';
+const before = process.memoryUsage.rss();
+for (let i = 0; i < 3; i++) scryptSync('pw', 'salt' + i, 32, { N: 2 ** 14, r: 8, p: 1 });
+console.log(process.memoryUsage.rss() - before < 8 * 2 ** 20 ? 'returned' : 'kept');
+`);
+    await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'returned\n', exitCode: 0 });
+  });
+
   it("starts hosts without Node's compile cache, even when the build has one", async () => {
     // A new folder gets a new queue, so a host started after the variable is set.
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-cache-'));

@@ -23,16 +23,30 @@ const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
 
 /**
  * A host past this resident size after a demo ends itself, and the next
- * demos run in a fresh one. A host keeps every module instance each demo
- * loaded (their URLs differ): over the 125 demos of a cold build its
- * resident size grew from ~160 MB to ~390 MB, late in the build, while
- * Astro's own process was at its largest. Running the demos of a cold
- * build through the host with a limit of 256 MiB, its peak PSS was 239 MB
- * instead of 361–390 MB, for ~2 s more CPU (each new host loads Node and
- * the demos' packages again); with 320 MiB, 298 MB for ~1 s (2026-12-02,
- * busy machine). Measure a change with `npm run bench`.
+ * demos run in a fresh one, which loads Node, the demos' packages and
+ * PGlite's WebAssembly again (~1 s of CPU). A host keeps every module
+ * instance each demo loaded (their URLs differ), so it grows as it goes.
+ * It grew faster until 2026-12-02: a database the pool had closed stayed
+ * alive, WebAssembly memory and all, as long as a demo's module held it
+ * (database-pool.ts), and glibc kept the large blocks a demo had freed
+ * (scrypt's, say) rather than hand them back (HOST_ENV). With both fixed,
+ * one host ran all 125 demos of a cold build below 384 MiB, peaking at
+ * 273–319 MiB PSS, where a 288 MiB limit had taken four hosts peaking at
+ * 384–406 MiB, and 11.5–13.9 s of CPU against 13.5–14.2 s
+ * (scripts/bench/host-cpu.ts, 2 runs each). The limit stays as a guard
+ * against a demo that leaks. Measure a change with `npm run bench`.
  */
-export const HOST_RSS_LIMIT_MB = 288;
+export const HOST_RSS_LIMIT_MB = 384;
+
+/**
+ * The hosts' environment, over the build's. glibc's malloc serves a block
+ * of over 128 KiB with its own mapping and unmaps it when freed, but once
+ * one such block is freed it raises that threshold (up to 32 MiB) and
+ * keeps later blocks of that size in its heap, which it seldom shrinks:
+ * after the scrypt demos a host held ~75 MB more for the rest of its life.
+ * Setting the threshold fixes it at 128 KiB.
+ */
+const HOST_ENV = { NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined, MALLOC_MMAP_THRESHOLD_: '131072' } as const;
 
 const HOST_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'demo-host.ts');
 
@@ -159,7 +173,7 @@ export class DemoQueue {
    * the packages.
    */
   private start(): Host {
-    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined };
+    const env = { ...process.env, ...HOST_ENV };
     const args = [...DEMO_HOST_FLAGS, HOST_SCRIPT, String(this.rssLimitMb)];
     const child = spawn(process.execPath, args, { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
     const host: Host = { child, sent: [], stderr: '' };
