@@ -22,9 +22,11 @@
  *   stays the same and what does not); DEMO_DATABASE_POOL=0 turns that off.
  *
  * It reads requests and writes results as demo-protocol.ts describes. Its
- * one argument is a memory limit in MiB: when its resident size is past it
+ * first argument is a memory limit in MiB: when its resident size is past it
  * after a demo, it ends itself after that demo's result, and the build
  * starts a fresh host for the demos still queued (demo-queue.ts says why).
+ * The rest name environment variables set for its allocator alone, which it
+ * removes before it runs a demo.
  */
 import { writeSync } from 'node:fs';
 import { registerHooks } from 'node:module';
@@ -138,6 +140,7 @@ async function runAsEntry(file: string, base: Map<string, number>): Promise<Demo
 }
 
 async function serve(): Promise<void> {
+  for (const name of process.argv.slice(3)) delete process.env[name];
   installHooks();
   if (process.env.DEMO_DATABASE_POOL !== '0') installDatabasePool();
   // An error thrown in a callback, or a promise rejected with no handler,

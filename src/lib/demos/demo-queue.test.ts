@@ -37,6 +37,11 @@ console.log(process.memoryUsage.rss() - before < 8 * 2 ** 20 ? 'returned' : 'kep
     await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'returned\n', exitCode: 0 });
   });
 
+  it("runs demos in the build's environment, without the host's allocator settings", async () => {
+    const file = module('env.ts', "console.log(process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset');\n");
+    await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'unset\n', exitCode: 0 });
+  });
+
   it("starts hosts without Node's compile cache, even when the build has one", async () => {
     // A new folder gets a new queue, so a host started after the variable is set.
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-cache-'));

@@ -29,7 +29,7 @@ const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
  * It grew faster until 2026-12-02: a database the pool had closed stayed
  * alive, WebAssembly memory and all, as long as a demo's module held it
  * (database-pool.ts), and glibc kept the large blocks a demo had freed
- * (scrypt's, say) rather than hand them back (HOST_ENV). With both fixed,
+ * (scrypt's, say) rather than hand them back (ALLOCATOR_ENV). With both fixed,
  * one host ran all 125 demos of a cold build below 384 MiB, peaking at
  * 273–319 MiB PSS, where a 288 MiB limit had taken four hosts peaking at
  * 384–406 MiB, and 11.5–13.9 s of CPU against 13.5–14.2 s
@@ -38,15 +38,20 @@ const DEMO_HOST_FLAGS = ['--liftoff-only', '--max-semi-space-size=1'] as const;
  */
 export const HOST_RSS_LIMIT_MB = 384;
 
+/** The hosts' environment, over the build's. */
+const HOST_ENV = { NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined } as const;
+
 /**
- * The hosts' environment, over the build's. glibc's malloc serves a block
- * of over 128 KiB with its own mapping and unmaps it when freed, but once
- * one such block is freed it raises that threshold (up to 32 MiB) and
- * keeps later blocks of that size in its heap, which it seldom shrinks:
- * after the scrypt demos a host held ~75 MB more for the rest of its life.
- * Setting the threshold fixes it at 128 KiB.
+ * Set for a host's allocator alone, unless the build has them: glibc reads
+ * them as the process starts, and the host removes them before it runs a
+ * demo, so demos see the build's environment. glibc's malloc serves a
+ * block of over 128 KiB with a mapping of its own and unmaps it when
+ * freed, but after the first such free it raises that threshold (up to
+ * 32 MiB) and keeps later blocks of that size in its heap, which it seldom
+ * shrinks: after the scrypt demos a host held ~75 MB more for the rest of
+ * its life. Setting the threshold fixes it at 128 KiB.
  */
-const HOST_ENV = { NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefined, MALLOC_MMAP_THRESHOLD_: '131072' } as const;
+const ALLOCATOR_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
 
 const HOST_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'demo-host.ts');
 
@@ -173,8 +178,9 @@ export class DemoQueue {
    * the packages.
    */
   private start(): Host {
-    const env = { ...process.env, ...HOST_ENV };
-    const args = [...DEMO_HOST_FLAGS, HOST_SCRIPT, String(this.rssLimitMb)];
+    const allocator = Object.fromEntries(Object.entries(ALLOCATOR_ENV).filter(([name]) => process.env[name] === undefined));
+    const env = { ...process.env, ...HOST_ENV, ...allocator };
+    const args = [...DEMO_HOST_FLAGS, HOST_SCRIPT, String(this.rssLimitMb), ...Object.keys(allocator)];
     const child = spawn(process.execPath, args, { cwd: this.cwd, env, stdio: [...HOST_STDIO] });
     const host: Host = { child, sent: [], stderr: '' };
     // A host that could not start, or has died, reports it in 'close'.
