@@ -6,7 +6,7 @@ import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { bookIds } from './src/lib/site/book-integration.ts';
 import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code-highlight-plugin.ts';
-import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
+import { CODE_THEMES, loadDarkColours, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
@@ -77,10 +77,11 @@ export default defineConfig({
       hastPlugins: [
         codeHighlightPlugin(
           {
-            themes: CODE_THEMES,
-            defaultColor: false,
-            // Token colours as classes (src/styles/code-tokens.css), not style attributes.
-            transformers: [tokenClassTransformer(await loadPalettes())],
+            // One pass with the light theme; the transformer adds the dark
+            // colours and writes token colours as classes
+            // (src/styles/code-tokens.css), not style attributes.
+            theme: CODE_THEMES.light,
+            transformers: [tokenClassTransformer(await loadPalettes(), await loadDarkColours())],
           },
           codeHighlightCache(root, [`${root}src/lib/markdown/code-tokens.ts`]),
         ),

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { codeToHtml } from 'shiki';
 import { describe, expect, it, vi } from 'vitest';
+import type { ThemeRegistrationResolved } from 'shiki';
 import {
-  CODE_THEMES, codeTokenCss, loadPalettes, type Palettes, paletteOf, tokenClasses, tokenClassTransformer,
+  asBothThemes, CODE_THEMES, codeTokenCss, darkColours, loadDarkColours, loadPalettes, type Palettes, paletteOf, tokenClasses, tokenClassTransformer,
 } from './code-tokens.ts';
 
 const palettes: Palettes = {
@@ -91,5 +92,53 @@ describe('tokenClassTransformer', () => {
     } finally {
       now.mockRestore();
     }
+  });
+});
+
+/** A theme with `rules` as [scope, foreground, fontStyle?]. */
+const theme = (name: string, fg: string, rules: [string, string, string?][]): ThemeRegistrationResolved => ({
+  name, type: 'light', fg, bg: '#ffffff',
+  settings: rules.map(([scope, foreground, fontStyle]) => ({ scope, settings: { foreground, ...(fontStyle ? { fontStyle } : {}) } })),
+});
+
+describe('darkColours', () => {
+  it('pairs each light colour of CODE_THEMES with one dark colour, the defaults included', async () => {
+    const dark = await loadDarkColours();
+    expect(dark.get('#1f2328')).toBe('#e6edf3');
+    expect(dark.get('#cf222e')).toBe('#ff7b72');
+  });
+
+  it('refuses themes whose rules differ, or whose light colour stands for two dark ones', () => {
+    const light = theme('l', '#000000', [['keyword', '#aa0000'], ['string', '#00aa00']]);
+    expect(() => darkColours(light, theme('d', '#ffffff', [['string', '#ff0000'], ['keyword', '#00ff00']])))
+      .toThrow('code themes l and d differ at rule 0');
+    expect(() => darkColours(light, theme('d', '#ffffff', [['keyword', '#ff0000']]))).toThrow('have 2 and 1 rules');
+    expect(() => darkColours(light, theme('d', '#ffffff', [['keyword', '#ff0000', 'italic'], ['string', '#00ff00']])))
+      .toThrow('differ at rule 0');
+    const shared = theme('l', '#000000', [['keyword', '#aa0000'], ['string', '#aa0000']]);
+    expect(() => darkColours(shared, theme('d', '#ffffff', [['keyword', '#ff0000'], ['string', '#00ff00']])))
+      .toThrow('give light #aa0000 two dark colours (#ff0000, #00ff00), so the dark colours cannot come from the light pass');
+  });
+});
+
+describe('asBothThemes', () => {
+  const dark = new Map([['#cf222e', '#ff7b72']]);
+  it('writes a one-theme style as the two-theme pass does', () => {
+    expect(asBothThemes('color:#CF222E;font-style:italic', dark))
+      .toBe('--shiki-light:#cf222e;--shiki-dark:#ff7b72;--shiki-light-font-style:italic;--shiki-dark-font-style:italic');
+  });
+  it('fails on a colour it has no dark colour for', () => {
+    expect(() => asBothThemes('color:#123456', dark)).toThrow('code token colour #123456 has no dark colour in github-dark-default');
+  });
+});
+
+describe('tokenClassTransformer, one light pass', () => {
+  it('writes the same markup as a pass per theme', async () => {
+    const [real, dark] = [await loadPalettes(), await loadDarkColours()];
+    const code = readFileSync(new URL('./code-tokens.ts', import.meta.url), 'utf8');
+    const twoPasses = await codeToHtml(code, { lang: 'ts', themes: CODE_THEMES, defaultColor: false, transformers: [tokenClassTransformer(real)] });
+    const onePass = await codeToHtml(code, { lang: 'ts', theme: CODE_THEMES.light, transformers: [tokenClassTransformer(real, dark)] });
+    expect(onePass).toBe(twoPasses);
+    expect(onePass).toContain('<pre class="shiki shiki-themes github-light-default github-dark-default"');
   });
 });
