@@ -145,6 +145,20 @@ describe('createDatabasePool', () => {
     await again.close();
   }, 60_000);
 
+  it('fails a second close through a reference the demo kept, and keeps the database it took back', async () => {
+    // Here a standalone run rejects too; in the pool, the database may
+    // already be idle, or lent to a later demo.
+    const own = createDatabasePool();
+    const db = await own.borrow(() => openDatabase());
+    const close = db.close;
+    await close();
+    await expect(close()).rejects.toThrow('PGlite is closed');
+    const again = await own.borrow(() => { throw new Error('no warm database'); });
+    expect(again).toBe(db);
+    expect((await again.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await again.close();
+  }, 60_000);
+
   it('drops the notification callbacks a demo registered before lending the database again', async () => {
     const own = createDatabasePool();
     const heard: string[] = [];

@@ -301,7 +301,12 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
       unsubscribes.push(off);
       return off;
     };
+    let returned = false;
     db.close = async () => {
+      // A demo may call this again through a reference it kept: by then the
+      // database is idle in the pool or lent to a later demo, not its own.
+      if (returned) throw new Error('PGlite is closed');
+      returned = true;
       // Once returned, it is closed as far as the demo is concerned, and
       // the wrappers made here go with `properties`: it holds the
       // instance's Emscripten module, and they share this scope, so a
