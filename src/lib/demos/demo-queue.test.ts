@@ -38,8 +38,25 @@ console.log(process.memoryUsage.rss() - before < 8 * 2 ** 20 ? 'returned' : 'kep
   });
 
   it("runs demos in the build's environment, without the host's allocator settings", async () => {
+    // The build's own value, if it has one, is what a demo sees.
     const file = module('env.ts', "console.log(process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset');\n");
-    await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: 'unset\n', exitCode: 0 });
+    const build = process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset';
+    await expect(runInDemoHost(file, options)).resolves.toMatchObject({ stdout: `${build}\n`, exitCode: 0 });
+  });
+
+  it("keeps the build's own allocator setting for its demos", async () => {
+    // A new folder gets a new queue, so a host started after the variable is set.
+    const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-malloc-'));
+    const file = join(cwd, 'env.ts');
+    writeFileSync(file, "console.log(process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset');\n");
+    const build = process.env.MALLOC_MMAP_THRESHOLD_;
+    process.env.MALLOC_MMAP_THRESHOLD_ = '65536';
+    try {
+      await expect(runInDemoHost(file, { ...options, cwd })).resolves.toMatchObject({ stdout: '65536\n', exitCode: 0 });
+    } finally {
+      if (build === undefined) delete process.env.MALLOC_MMAP_THRESHOLD_;
+      else process.env.MALLOC_MMAP_THRESHOLD_ = build;
+    }
   });
 
   it("starts hosts without Node's compile cache, even when the build has one", async () => {
