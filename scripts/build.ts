@@ -4,12 +4,16 @@
 // (build-for-tests.ts) and the benchmark import these steps, so both run
 // exactly this build.
 //
-// Astro runs with a 16 MB young generation (V8's default grows to 32 MB per
-// semi-space). It was 4 MB, to keep the nursery's pages out of the peak;
-// but V8 then collected it 807 times in a cold build, 2.9 s of the build
-// thread's time (--trace-gc), where 16 MB took 220 collections and 2.0 s,
-// and 64 MB 80 and 1.3 s but pushed the peak past Starlight's (one cold
-// build each, 2026-12-02; the nursery holds at most 3 × its size).
+// Astro runs with 16 MB semi-spaces: its young generation is two of them
+// and a large-object space as big, at most 48 MB. V8 13.6 (Node 24) lets a
+// semi-space grow to 64 MB by default with a heap limit of 2 GB or more
+// (see below), 16 MB at 512 MB (new space committed 128 MB and 32 MB
+// under --trace-gc-verbose in an allocation loop, 2026-12-02). It was 4 MB,
+// to keep the nursery's pages out of the peak; but V8 then collected it
+// 807 times in a cold build, 2.9 s of the build thread's time (--trace-gc),
+// where 16 MB took 220 collections and 2.0 s, and 64 MB (the default) 80
+// and 1.3 s but pushed the peak past Starlight's (one cold build each,
+// 2026-12-02).
 //
 // Most of Astro's memory is not V8's heap (which stayed under ~350 MB in a
 // cold build, --trace-gc) but native. Three packages of the build carry a
