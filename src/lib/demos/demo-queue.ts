@@ -46,10 +46,12 @@ const HOST_ENV = { NO_COLOR: '1', FORCE_COLOR: '0', NODE_COMPILE_CACHE: undefine
  * them as the process starts, and the host removes them before it runs a
  * demo, so demos see the build's environment. glibc's malloc serves a
  * block of over 128 KiB with a mapping of its own and unmaps it when
- * freed, but after the first such free it raises that threshold (up to
- * 32 MiB) and keeps later blocks of that size in its heap, which it seldom
- * shrinks: after the scrypt demos a host held ~75 MB more for the rest of
- * its life. Setting the threshold fixes it at 128 KiB.
+ * freed, but after the first such free it raises that threshold to the
+ * block's size (up to 32 MiB on 64-bit) and keeps later blocks of that
+ * size in its heap, whose free top it hands back only past twice the new
+ * threshold (mallopt(3), M_MMAP_THRESHOLD): after the scrypt demos a host
+ * held ~75 MB more for the rest of its life. Setting the threshold turns
+ * that off and keeps both at 128 KiB.
  */
 const ALLOCATOR_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' } as const;
 
