@@ -10,8 +10,11 @@ import { type DemoRequest, type DemoResult, HOST_STDIO, RESULT_FD } from './demo
  * Node flags for the demo host. `--liftoff-only` keeps WebAssembly on V8's
  * baseline compiler: a demo that starts PostgreSQL (PGlite) ends too soon
  * for the optimizing tier to pay back, and with it V8 recompiled PGlite's
- * hot functions in the background, at a large cost in memory and CPU. A
- * 1 MB young generation is plenty for a demo's garbage and lowers the
+ * hot functions in the background, at a large cost in memory and CPU: with
+ * one host for all 125 demos, 17.1–19.0 s of host CPU and ~650 MiB against
+ * 11.8–14.2 s and ~280 MiB (3 interleaved runs each of
+ * scripts/bench/host-cpu.ts, 2026-12-02). A
+ * 1 MB semi-space is plenty for a demo's garbage and lowers the
  * host's peak; 4 MB used no clearly less CPU (17.8 s against 18.5 s, 4
  * interleaved runs each of scripts/bench/host-cpu.ts, within its noise),
  * and 8 MB made the hosts reach their memory limit sooner: 5 hosts a cold
