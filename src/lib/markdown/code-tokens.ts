@@ -20,7 +20,7 @@
  * its light one stands for (darkColours checks that this holds, and throws
  * if a change of themes breaks it): the same markup as two passes, in one.
  */
-import type { ShikiTransformer, ThemeRegistrationResolved } from 'shiki';
+import type { ShikiTransformer, ThemedToken, ThemeRegistrationResolved } from 'shiki';
 
 /** The two Shiki themes the site uses; astro.config.mjs passes them to Shiki. */
 export const CODE_THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
@@ -149,10 +149,33 @@ export function tokenClasses(style: string, palettes: Palettes): string[] {
 }
 
 /**
+ * A line's tokens with each run of blank tokens joined to the token after
+ * it, as Shiki's `mergeWhitespaces` does with a pass per theme. With one
+ * theme Shiki sees font styles and keeps an underlined or struck-through
+ * blank apart (a struck-through space between two emphases in Markdown); its
+ * two-theme tokens carry no font style, so it merges every blank. Run on
+ * the one pass's merged tokens, this joins the blanks that pass kept apart.
+ */
+function mergeBlanksAsTwoPasses(line: ThemedToken[]): ThemedToken[] {
+  const merged: ThemedToken[] = [];
+  let blanks: ThemedToken[] = [];
+  line.forEach((token, i) => {
+    if (/^\s+$/.test(token.content) && i + 1 < line.length) {
+      blanks.push(token);
+      return;
+    }
+    merged.push(blanks.length ? { ...token, offset: blanks[0]!.offset, content: blanks.map((b) => b.content).join('') + token.content } : token);
+    blanks = [];
+  });
+  return merged;
+}
+
+/**
  * A Shiki transformer that moves token and block styles into classes. With
  * `dark` (from darkColours), it takes the light theme's one pass (Shiki's
  * `theme: CODE_THEMES.light`) and writes what a pass per theme would: both
- * colours' classes, and the block's class naming both themes. It also
+ * colours' classes, blanks merged as two passes merge them, and the
+ * block's class naming both themes. It also
  * lifts Shiki's time limit per line (500 ms, after which the rest of the
  * line stays uncoloured): on a busy build machine a first line can take
  * that long while the grammar compiles, and the build (and its highlight
@@ -163,6 +186,10 @@ export function tokenClassTransformer(palettes: Palettes, dark?: ReadonlyMap<str
     name: 'handbook:token-classes',
     preprocess(_code, options) {
       options.tokenizeTimeLimit = 0;
+    },
+    tokens(lines) {
+      // Only where Shiki merged blanks (its default), as it would have with two passes.
+      if (dark && (this.options.mergeWhitespaces ?? true) === true) return lines.map(mergeBlanksAsTwoPasses);
     },
     pre(node) {
       // The block's colours and scrolling live in code-tokens.css and code.css.
