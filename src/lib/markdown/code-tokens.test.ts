@@ -154,4 +154,12 @@ describe('tokenClassTransformer, one light pass', () => {
     expect(twoPasses).toContain('<span class="l-1f2328 d-e6edf3 i"> *b*</span>');
     expect(onePass).toBe(twoPasses);
   });
+
+  it('refuses ansi, whose colours come from the terminal palettes rather than the rules', async () => {
+    // Green is #116329 in the light palette, as is a rule's colour whose dark
+    // one (#7ee787) is not the dark palette's green (#3fb950).
+    const [real, dark] = [await loadPalettes(), await loadDarkColours()];
+    await expect(codeToHtml('\u001b[32mok\u001b[0m', { lang: 'ansi', theme: CODE_THEMES.light, transformers: [tokenClassTransformer(real, dark)] }))
+      .rejects.toThrow('ansi blocks take their colours from each theme\'s terminal palette');
+  });
 });

@@ -186,6 +186,13 @@ export function tokenClassTransformer(palettes: Palettes, dark?: ReadonlyMap<str
     name: 'handbook:token-classes',
     preprocess(_code, options) {
       options.tokenizeTimeLimit = 0;
+      // darkColours pairs the rules' colours. An ansi block's come from the
+      // terminal palettes, whose light colours can match a rule's while
+      // their dark ones differ: the block would get wrong dark colours.
+      if (dark && options.lang === 'ansi') {
+        throw new Error('ansi blocks take their colours from each theme\'s terminal palette, not its rules, so the light pass cannot give '
+          + 'their dark colours (and code-tokens.css has no class for most of them): show terminal output as text');
+      }
     },
     tokens(lines) {
       // Only where Shiki merged blanks (its default), as it would have with two passes.
