@@ -119,6 +119,14 @@ describe('darkColours', () => {
     expect(() => darkColours(shared, theme('d', '#ffffff', [['keyword', '#ff0000'], ['string', '#00ff00']])))
       .toThrow('give light #aa0000 two dark colours (#ff0000, #00ff00), so the dark colours cannot come from the light pass');
   });
+
+  it('refuses a theme that replaces colours, whose tokens then wear colours its rules do not pair', () => {
+    // Keywords would be light #00aa00 and dark #ff0000 with two passes; the map pairs #00aa00 with #00ff00.
+    const light = { ...theme('l', '#000000', [['keyword', '#aa0000'], ['string', '#00aa00']]), colorReplacements: { '#aa0000': '#00aa00' } };
+    const dark = theme('d', '#ffffff', [['keyword', '#ff0000'], ['string', '#00ff00']]);
+    expect(() => darkColours(light, dark)).toThrow('code theme l replaces colours (#aa0000 → #00aa00)');
+    expect(() => darkColours(dark, { ...light, name: 'l2', colorReplacements: {} })).not.toThrow();
+  });
 });
 
 describe('asBothThemes', () => {

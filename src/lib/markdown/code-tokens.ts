@@ -63,14 +63,21 @@ const rulesOf = (theme: ThemeRegistrationResolved) => (theme.settings ?? []).map
 /**
  * Each colour of `light` with the colour of `dark` that stands in its
  * place. Throws unless the two themes have the same rules (scope and font
- * style) in the same order, and each light colour (the default one
- * included) stands for one dark colour: only then does every token get,
+ * style) in the same order, each light colour (the default one
+ * included) stands for one dark colour, and neither theme replaces
+ * colours (colorReplacements): only then does every token get,
  * from the light theme alone, the colours two passes would give it.
  */
 export function darkColours(light: ThemeRegistrationResolved, dark: ThemeRegistrationResolved): ReadonlyMap<string, string> {
   const [lightRules, darkRules] = [rulesOf(light), rulesOf(dark)];
-  const unlike = (why: string) => new Error(`code themes ${light.name} and ${dark.name} ${why}, so the dark colours cannot come from the light pass; `
+  const cannot = (why: string) => new Error(`${why}, so the dark colours cannot come from the light pass; `
     + 'choose themes made from one set of rules (as GitHub\'s are) in CODE_THEMES');
+  const unlike = (why: string) => cannot(`code themes ${light.name} and ${dark.name} ${why}`);
+  // Shiki writes a replaced colour in place of the rule's, which the pairs below do not follow.
+  for (const theme of [light, dark]) {
+    const replaced = Object.entries(theme.colorReplacements ?? {});
+    if (replaced.length) throw cannot(`code theme ${theme.name} replaces colours (${replaced.map(([from, to]) => `${from} → ${to}`).join(', ')})`);
+  }
   const pairs = new Map<string, string>([[hex(light.fg, light.name), hex(dark.fg, dark.name)]]);
   if (lightRules.length !== darkRules.length) throw unlike(`have ${lightRules.length} and ${darkRules.length} rules`);
   lightRules.forEach((rule, i) => {
