@@ -120,6 +120,20 @@ describe('darkColours', () => {
       .toThrow('give light #aa0000 two dark colours (#ff0000, #00ff00), so the dark colours cannot come from the light pass');
   });
 
+  it('refuses themes whose light background stands for two dark ones, which split tokens differently', () => {
+    // The tokenizer merges neighbours only when colour, font style and background all match: with
+    // light backgrounds alike and dark ones not, two passes split `+new` in a diff where one pass does not.
+    const withBackgrounds = (name: string, backgrounds: string[]): ThemeRegistrationResolved => ({
+      name, type: 'light', fg: '#000000', bg: '#ffffff',
+      settings: ['punctuation.definition.inserted', 'markup.inserted'].map((scope, i) => ({ scope, settings: { foreground: '#116329', background: backgrounds[i] } })),
+    });
+    expect(() => darkColours(withBackgrounds('l', ['#dafbe1', '#dafbe1']), withBackgrounds('d', ['#04260f', '#05360f'])))
+      .toThrow('code themes l and d give light background #dafbe1 two dark backgrounds (#04260f, #05360f)');
+    expect(() => darkColours(withBackgrounds('l', ['#dafbe1', '#dafbe1']), withBackgrounds('d', ['#04260f', undefined!])))
+      .toThrow('differ at rule 1: one sets a background, the other not');
+    expect(() => darkColours(withBackgrounds('l', ['#dafbe1', '#ffebe9']), withBackgrounds('d', ['#04260f', '#490202']))).not.toThrow();
+  });
+
   it('refuses a theme that replaces colours, whose tokens then wear colours its rules do not pair', () => {
     // Keywords would be light #00aa00 and dark #ff0000 with two passes; the map pairs #00aa00 with #00ff00.
     const light = { ...theme('l', '#000000', [['keyword', '#aa0000'], ['string', '#00aa00']]), colorReplacements: { '#aa0000': '#00aa00' } };

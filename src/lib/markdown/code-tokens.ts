@@ -54,17 +54,21 @@ export function paletteOf(theme: ThemeRegistrationResolved): Palette {
   return { fg: hex(theme.fg, where), bg: hex(theme.bg, where), colors };
 }
 
-/** A theme's rules as the transformer compares them: scope and font style, and the foreground. */
-const rulesOf = (theme: ThemeRegistrationResolved) => (theme.settings ?? []).map((rule) => ({
-  match: JSON.stringify([rule.scope ?? null, rule.settings?.fontStyle ?? null]),
-  foreground: rule.settings?.foreground === undefined ? undefined : hex(rule.settings.foreground, `Shiki theme ${theme.name}`),
-}));
+/** A theme's rules as the transformer compares them: scope and font style, and the two colours. */
+const rulesOf = (theme: ThemeRegistrationResolved) => (theme.settings ?? []).map((rule) => {
+  const colour = (value: string | undefined) => (value === undefined ? undefined : hex(value, `Shiki theme ${theme.name}`));
+  return {
+    match: JSON.stringify([rule.scope ?? null, rule.settings?.fontStyle ?? null]),
+    colour: colour(rule.settings?.foreground),
+    background: colour(rule.settings?.background),
+  };
+});
 
 /**
  * Each colour of `light` with the colour of `dark` that stands in its
  * place. Throws unless the two themes have the same rules (scope and font
- * style) in the same order, each light colour (the default one
- * included) stands for one dark colour, and neither theme replaces
+ * style) in the same order, each light colour and background (the
+ * defaults included) stands for one dark one, and neither theme replaces
  * colours (colorReplacements): only then does every token get,
  * from the light theme alone, the colours two passes would give it.
  */
@@ -78,18 +82,25 @@ export function darkColours(light: ThemeRegistrationResolved, dark: ThemeRegistr
     const replaced = Object.entries(theme.colorReplacements ?? {});
     if (replaced.length) throw cannot(`code theme ${theme.name} replaces colours (${replaced.map(([from, to]) => `${from} → ${to}`).join(', ')})`);
   }
-  const pairs = new Map<string, string>([[hex(light.fg, light.name), hex(dark.fg, dark.name)]]);
+  // Backgrounds are not drawn, but the tokenizer merges neighbouring tokens
+  // only when their backgrounds match too: they must pair up as colours do,
+  // or two passes split tokens where the light pass does not.
+  const pairs = { colour: new Map([[hex(light.fg, light.name), hex(dark.fg, dark.name)]]), background: new Map([[hex(light.bg, light.name), hex(dark.bg, dark.name)]]) };
   if (lightRules.length !== darkRules.length) throw unlike(`have ${lightRules.length} and ${darkRules.length} rules`);
   lightRules.forEach((rule, i) => {
     const other = darkRules[i]!;
     if (rule.match !== other.match) throw unlike(`differ at rule ${i} (${rule.match} vs ${other.match})`);
-    if ((rule.foreground === undefined) !== (other.foreground === undefined)) throw unlike(`differ at rule ${i}: one sets a colour, the other not`);
-    if (rule.foreground === undefined) return;
-    const known = pairs.get(rule.foreground);
-    if (known !== undefined && known !== other.foreground) throw unlike(`give light ${rule.foreground} two dark colours (${known}, ${other.foreground})`);
-    pairs.set(rule.foreground, other.foreground!);
+    for (const what of ['colour', 'background'] as const) {
+      const [mine, theirs] = [rule[what], other[what]];
+      if ((mine === undefined) !== (theirs === undefined)) throw unlike(`differ at rule ${i}: one sets a ${what}, the other not`);
+      if (mine === undefined) continue;
+      const known = pairs[what].get(mine);
+      const named = what === 'colour' ? mine : `background ${mine}`;
+      if (known !== undefined && known !== theirs) throw unlike(`give light ${named} two dark ${what}s (${known}, ${theirs})`);
+      pairs[what].set(mine, theirs!);
+    }
   });
-  return pairs;
+  return pairs.colour;
 }
 
 /**
