@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { codeToHtml } from 'shiki';
+import { codeToHtml, createHighlighter } from 'shiki';
 import { describe, expect, it, vi } from 'vitest';
 import type { ThemeRegistrationResolved } from 'shiki';
 import {
@@ -134,6 +134,18 @@ describe('darkColours', () => {
     expect(() => darkColours(withBackgrounds('l', ['#dafbe1', '#ffebe9']), withBackgrounds('d', ['#04260f', '#490202']))).not.toThrow();
   });
 
+  it('tells a contributor who picks two unrelated themes how to keep them', async () => {
+    const highlighter = await createHighlighter({ themes: ['github-light', 'one-dark-pro'], langs: [] });
+    try {
+      const unrelated = () => darkColours(highlighter.getTheme('github-light'), highlighter.getTheme('one-dark-pro'));
+      expect(unrelated).toThrow(/^code themes github-light and one-dark-pro have \d+ and \d+ rules, so the dark colours cannot come from the light pass; /);
+      expect(unrelated).toThrow('; in CODE_THEMES choose two themes whose rules match, or highlight with a pass per theme: in astro.config.mjs '
+        + 'give Shiki `themes: CODE_THEMES, defaultColor: false` in place of `theme`, and tokenClassTransformer no dark colours');
+    } finally {
+      highlighter.dispose();
+    }
+  });
+
   it('refuses a theme that replaces colours, whose tokens then wear colours its rules do not pair', () => {
     // Keywords would be light #00aa00 and dark #ff0000 with two passes; the map pairs #00aa00 with #00ff00.
     const light = { ...theme('l', '#000000', [['keyword', '#aa0000'], ['string', '#00aa00']]), colorReplacements: { '#aa0000': '#00aa00' } };
@@ -150,7 +162,9 @@ describe('asBothThemes', () => {
       .toBe('--shiki-light:#cf222e;--shiki-dark:#ff7b72;--shiki-light-font-style:italic;--shiki-dark-font-style:italic');
   });
   it('fails on a colour it has no dark colour for', () => {
-    expect(() => asBothThemes('color:#123456', dark)).toThrow('code token colour #123456 has no dark colour in github-dark-default');
+    // Not a stale stylesheet: the colour comes from no rule of the light theme, and gen:code-tokens would not help.
+    expect(() => asBothThemes('color:#123456', dark))
+      .toThrow(/^code token colour #123456 is no rule's colour in github-light-default, so it has no dark colour$/);
   });
 });
 

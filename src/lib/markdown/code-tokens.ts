@@ -74,8 +74,10 @@ const rulesOf = (theme: ThemeRegistrationResolved) => (theme.settings ?? []).map
  */
 export function darkColours(light: ThemeRegistrationResolved, dark: ThemeRegistrationResolved): ReadonlyMap<string, string> {
   const [lightRules, darkRules] = [rulesOf(light), rulesOf(dark)];
+  // Not "as GitHub's are": github-light and github-dark do not pair; the -default ones do.
   const cannot = (why: string) => new Error(`${why}, so the dark colours cannot come from the light pass; `
-    + 'choose themes made from one set of rules (as GitHub\'s are) in CODE_THEMES');
+    + 'in CODE_THEMES choose two themes whose rules match, or highlight with a pass per theme: in astro.config.mjs '
+    + 'give Shiki `themes: CODE_THEMES, defaultColor: false` in place of `theme`, and tokenClassTransformer no dark colours');
   const unlike = (why: string) => cannot(`code themes ${light.name} and ${dark.name} ${why}`);
   // Shiki writes a replaced colour in place of the rule's, which the pairs below do not follow.
   for (const theme of [light, dark]) {
@@ -116,7 +118,8 @@ export function asBothThemes(style: string, dark: ReadonlyMap<string, string>): 
     if (property !== 'color') return `--shiki-light-${property}:${value};--shiki-dark-${property}:${value}`;
     const colour = hex(value, `code token style "${style}"`);
     const other = dark.get(colour);
-    if (other === undefined) throw new Error(`code token colour ${colour} has no dark colour in ${CODE_THEMES.dark}; run npm run gen:code-tokens after changing themes`);
+    // The map is made from the themes at each build, so regenerating code-tokens.css would not help.
+    if (other === undefined) throw new Error(`code token colour ${colour} is no rule's colour in ${CODE_THEMES.light}, so it has no dark colour`);
     return `--shiki-light:${colour};--shiki-dark:${other}`;
   }).join(';');
 }
