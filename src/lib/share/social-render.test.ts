@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng, renderCardPngInThread } from './social-render.ts';
+import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng } from './social-render.ts';
 import { pngSize } from './social-png.ts';
 
 const root = process.cwd();
@@ -15,19 +15,6 @@ afterAll(() => {
 });
 
 const card = { siteName: 'Backend Interview Handbook', title: 'What does a 200 HTTP status mean?', question: { id: 4, difficulty: 'easy' as const, label: 'Easy', topics: ['http'] } };
-
-describe('renderCardPngInThread', () => {
-  it('draws in the card thread the same PNG as in this one', async () => {
-    const [inThread, here] = await Promise.all([renderCardPngInThread(card, root), renderCardPng(card, root)]);
-    expect(inThread.equals(here)).toBe(true);
-  });
-
-  it('fails a card the thread cannot draw, and goes on drawing the next', async () => {
-    const empty = mkdtempSync(join(roots, 'no-fonts-'));
-    await expect(renderCardPngInThread(card, empty)).rejects.toThrow(/drawing a share card failed \(src\/lib\/share\/card-thread\.ts\): .*ENOENT/);
-    expect(pngSize(await renderCardPngInThread(card, root))).toEqual({ width: 1200, height: 630 });
-  });
-});
 
 describe('cachedCardPng', () => {
   it('renders a 1200×630 PNG and stores it under its key', async () => {

@@ -2,9 +2,7 @@ import { renderAsync } from '@resvg/resvg-js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import satori from 'satori';
-import type { CardReply, CardRequest } from './card-thread.ts';
 import { writeFileAside } from '../tooling/build-cache.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardContent, cardElement } from './social-card.ts';
 import { opaquePng } from './social-png.ts';
@@ -72,55 +70,11 @@ export function cardCacheKey(content: CardContent, root: string): string {
 /** Where a build keeps rendered cards by key. */
 export const cardCacheDir = (root: string) => join(root, '.cache/og');
 
-interface CardThread {
-  worker: Worker;
-  waiting: Map<number, { resolve: (png: Buffer) => void; reject: (error: Error) => void }>;
-  next: number;
-}
-
-/** This process's card thread (card-thread.ts), started by the first card to draw. */
-let cardThread: CardThread | undefined;
-
-/**
- * renderCardPng in the card thread. The thread's module is read from
- * `root`'s src/ (this module runs bundled in the build), and keeps the
- * process alive only while a card is being drawn.
- */
-export function renderCardPngInThread(content: CardContent, root: string): Promise<Buffer> {
-  if (!cardThread) {
-    const worker = new Worker(join(root, 'src/lib/share/card-thread.ts'));
-    const thread: CardThread = { worker, waiting: new Map(), next: 0 };
-    worker.on('message', (reply: CardReply) => {
-      const request = thread.waiting.get(reply.id);
-      thread.waiting.delete(reply.id);
-      if (thread.waiting.size === 0) worker.unref();
-      if ('png' in reply) request?.resolve(Buffer.from(reply.png));
-      else request?.reject(new Error(`drawing a share card failed (src/lib/share/card-thread.ts): ${reply.error}`));
-    });
-    // A thread that dies fails every card it was drawing; the next card starts a new one.
-    const fail = (error: Error) => {
-      if (cardThread === thread) cardThread = undefined;
-      for (const { reject } of thread.waiting.values()) reject(new Error(`the share card thread (src/lib/share/card-thread.ts) stopped: ${error.message}`));
-      thread.waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
-    cardThread = thread;
-  }
-  const thread = cardThread;
-  const id = thread.next++;
-  return new Promise((resolve, reject) => {
-    thread.waiting.set(id, { resolve, reject });
-    thread.worker.ref();
-    thread.worker.postMessage({ id, content, root } satisfies CardRequest);
-  });
-}
-
-/** A card's PNG, from `cacheDir` when an identical card was rendered before, else drawn in the card thread. */
+/** A card's PNG, from `cacheDir` when an identical card was rendered before. */
 export async function cachedCardPng(content: CardContent, root: string, cacheDir = cardCacheDir(root)): Promise<Buffer> {
   const file = join(cacheDir, `${cardCacheKey(content, root)}.png`);
   if (existsSync(file)) return readFileSync(file);
-  const png = await renderCardPngInThread(content, root);
+  const png = await renderCardPng(content, root);
   writeFileAside(file, png);
   return png;
 }
