@@ -303,16 +303,15 @@ export function createDatabasePool({ keep = 2, onDiscard = (_error: unknown) => 
     };
     let returned = false;
     db.close = async () => {
-      // A demo may call this again through a reference it kept: by then the
-      // database is idle in the pool or lent to a later demo, not its own.
+      // Once returned, it is closed as far as the demo is concerned, through
+      // db.close or a reference it kept: by then the database is idle in the
+      // pool or lent to a later demo (which gets a close of its own).
       if (returned) throw new Error('PGlite is closed');
       returned = true;
-      // Once returned, it is closed as far as the demo is concerned, and
-      // the wrappers made here go with `properties`: it holds the
+      // The wrappers made here go with `properties`: it holds the
       // instance's Emscripten module, and they share this scope, so a
       // discarded database a demo still held kept its ~135 MB of
       // WebAssembly memory as long as the demo's module lived: for ever.
-      db.close = () => Promise.reject(new Error('PGlite is closed'));
       const changed = !sameProperties(db, properties);
       properties = [];
       delete (db as Partial<PGlite>).listen;
