@@ -203,6 +203,9 @@ function mergeBlanksAsTwoPasses(line: ThemedToken[]): ThemedToken[] {
  * cache) must not depend on the machine's load.
  */
 export function tokenClassTransformer(palettes: Palettes, dark?: ReadonlyMap<string, string>): ShikiTransformer {
+  // `shiki github-light-default` (`astro-code …` in Astro) as two passes name it.
+  const onePassClass = new RegExp(`^(\\S+) ${CODE_THEMES.light}(?= |$)`);
+  const twoPassClass = `$1 $1-themes ${CODE_THEMES.light} ${CODE_THEMES.dark}`;
   return {
     name: 'handbook:token-classes',
     preprocess(_code, options) {
@@ -222,11 +225,7 @@ export function tokenClassTransformer(palettes: Palettes, dark?: ReadonlyMap<str
     pre(node) {
       // The block's colours and scrolling live in code-tokens.css and code.css.
       delete node.properties.style;
-      // `shiki github-light-default` (`astro-code …` in Astro) as two passes name it.
-      const { light, dark: darkTheme } = CODE_THEMES;
-      if (dark && typeof node.properties.class === 'string') {
-        node.properties.class = node.properties.class.replace(new RegExp(`^(\\S+) ${light}(?= |$)`), `$1 $1-themes ${light} ${darkTheme}`);
-      }
+      if (dark && typeof node.properties.class === 'string') node.properties.class = node.properties.class.replace(onePassClass, twoPassClass);
     },
     span(node) {
       const style = node.properties.style;
@@ -257,8 +256,11 @@ export function codeTokenCss(palettes: Palettes): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The two themes of CODE_THEMES, resolved by Shiki. */
-async function loadThemes(): Promise<Record<Scheme, ThemeRegistrationResolved>> {
+/** The two themes of CODE_THEMES, resolved by Shiki once per process (the config wants palettes and dark colours). */
+let themes: Promise<Record<Scheme, ThemeRegistrationResolved>> | undefined;
+const loadThemes = () => (themes ??= resolveThemes());
+
+async function resolveThemes(): Promise<Record<Scheme, ThemeRegistrationResolved>> {
   const { createHighlighter } = await import('shiki');
   const highlighter = await createHighlighter({ themes: Object.values(CODE_THEMES), langs: [] });
   try {
