@@ -1,10 +1,16 @@
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Resvg, renderAsync } from '@resvg/resvg-js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng } from './social-render.ts';
 import { pngSize } from './social-png.ts';
+
+// The real renderer, watched: the test of system fonts reads what it was given.
+vi.mock('@resvg/resvg-js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@resvg/resvg-js')>();
+  return { ...real, renderAsync: vi.fn(real.renderAsync) };
+});
 
 const root = process.cwd();
 const cacheDir = mkdtempSync(join(tmpdir(), 'og-cache-'));
@@ -58,5 +64,16 @@ describe('cachedCardPng', () => {
     appendFileSync(join(changed!, 'src/lib/share/social-png.ts'), '\n// deflated at another level\n');
     expect(cardCacheKey(card, same!)).toBe(cardCacheKey(card, root));
     expect(cardCacheKey(card, changed!)).not.toBe(cardCacheKey(card, root));
+  });
+
+  it("draws a card without the machine's fonts, which would not change a pixel", async () => {
+    vi.mocked(renderAsync).mockClear();
+    await renderCardPng(card, root);
+    const [svg, options] = vi.mocked(renderAsync).mock.calls[0]!;
+    expect(options?.font?.loadSystemFonts).toBe(false);
+    // satori drew the text as paths: with every font on the machine, resvg draws the same pixels.
+    expect(String(svg)).not.toMatch(/<text/);
+    const withFonts = new Resvg(svg, { fitTo: options!.fitTo, font: { loadSystemFonts: true } }).render().pixels;
+    expect(Buffer.compare(withFonts, (await renderAsync(svg, options)).pixels)).toBe(0);
   });
 });
