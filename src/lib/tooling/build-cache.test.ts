@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { buildCache, cachedBytes, cachedResult, dropOtherResults, readCached, writeCached } from './build-cache.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildCache, cachedBytes, cachedResult, dropOtherResults, fileDigest, readCached, writeCached } from './build-cache.ts';
 
 function repo(): { root: string; module: string } {
   const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
@@ -92,5 +93,43 @@ describe('buildCache', () => {
   it('names a file the key depends on that is missing', () => {
     const { root } = repo();
     expect(() => buildCache(root, join(root, '.cache/x'), [join(root, 'gone.ts')])).toThrow(/gone\.ts: a build cache depends on it, but it is missing/);
+  });
+});
+
+describe('fileDigest', () => {
+  const file = () => join(mkdtempSync(join(tmpdir(), 'file-digest-')), 'package-lock.json');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  afterEach(() => vi.useRealTimers());
+
+  it('is the SHA-256 of the bytes, or "missing"', () => {
+    const path = file();
+    expect(fileDigest(path)).toBe('missing');
+    writeFileSync(path, '{"a":1}');
+    expect(fileDigest(path)).toBe(sha256('{"a":1}'));
+  });
+
+  it('sees a file rewritten at once with as many bytes', () => {
+    const path = file();
+    writeFileSync(path, '{"a":1}');
+    expect(fileDigest(path)).toBe(sha256('{"a":1}'));
+    writeFileSync(path, '{"a":2}');
+    expect(fileDigest(path)).toBe(sha256('{"a":2}'));
+  });
+
+  it('sees a change to a file it kept the digest of, though size and modification time are put back', async () => {
+    const path = file();
+    const then = new Date('2026-01-01T00:00:00Z');
+    writeFileSync(path, '{"a":1}');
+    utimesSync(path, then, then);
+    // Two seconds on, the file counts as settled and its digest is kept.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5000 });
+    expect(fileDigest(path)).toBe(sha256('{"a":1}'));
+    vi.useRealTimers();
+    // Past the kernel's coarse clock tick, so the change time moves.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    writeFileSync(path, '{"a":2}');
+    utimesSync(path, then, then);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5000 });
+    expect(fileDigest(path)).toBe(sha256('{"a":2}'));
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -26,10 +26,34 @@ export interface BuildCache {
  */
 export function hashPackages(hash: Hash, root: string): Hash {
   for (const name of ['package-lock.json', 'node_modules/.package-lock.json']) {
-    const file = join(root, name);
-    hash.update(`\0${name}\0`).update(existsSync(file) ? readFileSync(file) : 'missing');
+    hash.update(`\0${name}\0`).update(fileDigest(join(root, name)));
   }
   return hash;
+}
+
+/** A file's SHA-256 by path, with the stat it was read under. */
+const digests = new Map<string, { stamp: string; digest: string }>();
+
+/**
+ * The SHA-256 of `file`, or 'missing'. The two lock files are ~0.5 MB
+ * together, and a cold build keyed 250 demo outputs on them, reading and
+ * hashing 125 MB (strace, 2026-12-02); so a digest is kept while the
+ * file's inode, size and modification time stay the same. A file changed
+ * in the last two seconds is read every time: the kernel stamps files with
+ * a coarse clock (a few ms), so a second write that soon may keep the
+ * stamp of the first.
+ */
+export function fileDigest(file: string): string {
+  const stat = statSync(file, { throwIfNoEntry: false, bigint: true });
+  if (!stat) return 'missing';
+  const stamp = `${stat.ino} ${stat.size} ${stat.mtimeNs} ${stat.ctimeNs}`;
+  const known = digests.get(file);
+  if (known?.stamp === stamp) return known.digest;
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const settled = Date.now() - Number(stat.mtimeMs) > 2000 && Date.now() - Number(stat.ctimeMs) > 2000;
+  if (settled) digests.set(file, { stamp, digest });
+  else digests.delete(file);
+  return digest;
 }
 
 /**
