@@ -22,7 +22,7 @@ import {
   type SearchSamples,
 } from './bench/browser-timing.ts';
 import { demoPhase } from './bench/demo-phase.ts';
-import { measure } from './bench/process-tree.ts';
+import { type Measured, measure } from './bench/process-tree.ts';
 import { ASTRO_BIN, BUILD_ARGS, buildEnv } from './build.ts';
 import { comparisonRows, type Metric, ratios } from './bench/report.ts';
 import { LIGHTHOUSE_PAGES, lighthouseMetrics, measureLighthouse } from './bench/lighthouse.ts';
@@ -60,8 +60,12 @@ const demoCache =
 const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), join(dir, 'node_modules/.astro')];
 const clear = (paths: string[]) => paths.forEach((path) => rmSync(path, { recursive: true, force: true }));
 
-/** Our build (the demos and Pagefind inside it); cold clears every cache first, warm keeps the demo output. */
-async function buildOurs(cold: boolean) {
+/**
+ * Our build (the demos and Pagefind inside it); cold clears every cache
+ * first, warm keeps the demo output. Timed, or with its memory sampled
+ * (process-tree.ts says why not both at once).
+ */
+async function buildOurs(cold: boolean, sampleMemory: boolean) {
   clear(buildState(root));
   if (cold) {
     clear([demoCache.dir, cardCacheDir(root), runCacheDir(root)]);
@@ -71,23 +75,21 @@ async function buildOurs(cold: boolean) {
   mkdirSync(join(root, 'bench/tmp'), { recursive: true });
   rmSync(timings, { force: true });
   const env = buildEnv({ ...process.env, DEMO_TIMINGS_FILE: timings, BASE_PATH: '/' });
-  const run = await measure(process.execPath, [...BUILD_ARGS], { cwd: root, env });
+  const run = await measure(process.execPath, [...BUILD_ARGS], { cwd: root, env, sampleMemory });
   const demos = demoPhase(existsSync(timings) ? readFileSync(timings, 'utf8') : '', root);
-  return {
-    totalSeconds: run.seconds,
-    peakRssBytes: run.peakRssBytes,
-    peakPssBytes: run.peakPssBytes,
-    demos,
-  };
+  return { totalSeconds: run.seconds, ...peakOf(run), demos };
 }
 type OurBuild = Awaited<ReturnType<typeof buildOurs>>;
 
-/** The peer's build from clean, the stock way (its Pagefind step is inside). */
-async function buildPeer(dir: string) {
+/** The peer's build from clean, the stock way (its Pagefind step is inside); timed, or sampled. */
+async function buildPeer(dir: string, sampleMemory: boolean) {
   clear(buildState(dir));
-  const run = await measure(process.execPath, stockAstroBuild, { cwd: dir });
-  return { totalSeconds: run.seconds, peakRssBytes: run.peakRssBytes, peakPssBytes: run.peakPssBytes };
+  const run = await measure(process.execPath, stockAstroBuild, { cwd: dir, sampleMemory });
+  return { totalSeconds: run.seconds, ...peakOf(run) };
 }
+
+/** A build's peak memory, NaN where it was not sampled. */
+const peakOf = ({ peak }: Measured) => ({ peakRssBytes: peak?.rssBytes ?? Number.NaN, peakPssBytes: peak?.pssBytes ?? Number.NaN });
 
 /** Per figure, the median over rounds. */
 function medianOf<T, K extends keyof T & string>(runs: readonly T[], keys: readonly K[]): Record<K, number> {
@@ -154,26 +156,33 @@ const summarizeBrowser = ({
 // Build times on this 2-core machine swing by a second or two from one
 // minute to the next, so builds run in rounds, ours and the peer's
 // interleaved, and the table gives medians: a slow moment hits both.
+// Each round times the three builds, then builds them again with their
+// memory sampled: sampling taxes a build that keeps both cores busy.
 const ROUNDS = 3;
 const coldRuns: OurBuild[] = [];
 const warmRuns: OurBuild[] = [];
 const peerRuns: Awaited<ReturnType<typeof buildPeer>>[] = [];
+const sampled = { cold: [] as OurBuild[], warm: [] as OurBuild[], peer: [] as Awaited<ReturnType<typeof buildPeer>>[] };
 let peerSite: ReturnType<typeof writeStarlightSite> | undefined;
 for (let i = 1; i <= ROUNDS; i++) {
   console.log(
-    `build round ${i}/${ROUNDS}: ours cold (every cache cleared, every snippet runs), the Starlight peer, ours warm (demo output cached)`,
+    `build round ${i}/${ROUNDS}: ours cold (every cache cleared, every snippet runs), the Starlight peer, ours warm (demo output cached); timed, then again with memory sampled`,
   );
-  coldRuns.push(await buildOurs(true));
+  coldRuns.push(await buildOurs(true, false));
   // The peer shows the demo output our cold build just made.
   peerSite ??= writeStarlightSite(root, (file) => readCachedDemo(demoCache, demoCacheKey(file, demoCache)));
-  peerRuns.push(await buildPeer(peerSite.dir));
-  warmRuns.push(await buildOurs(false));
+  peerRuns.push(await buildPeer(peerSite.dir, false));
+  warmRuns.push(await buildOurs(false, false));
+  sampled.cold.push(await buildOurs(true, true));
+  sampled.peer.push(await buildPeer(peerSite.dir, true));
+  sampled.warm.push(await buildOurs(false, true));
 }
 if (!peerSite) throw new Error(`ROUNDS is ${ROUNDS}; the benchmark needs at least one build round`);
-const figures = ['totalSeconds', 'peakRssBytes', 'peakPssBytes'] as const;
-const cold = medianOf(coldRuns, figures);
-const warm = medianOf(warmRuns, figures);
-const peerRun = medianOf(peerRuns, figures);
+const memory = ['peakRssBytes', 'peakPssBytes'] as const;
+const cold = { totalSeconds: median(coldRuns.map((run) => run.totalSeconds)), ...medianOf(sampled.cold, memory) };
+const warm = { totalSeconds: median(warmRuns.map((run) => run.totalSeconds)), ...medianOf(sampled.warm, memory) };
+const peerRun = { totalSeconds: median(peerRuns.map((run) => run.totalSeconds)), ...medianOf(sampled.peer, memory) };
+const sampledSeconds = { ours: median(sampled.cold.map((run) => run.totalSeconds)), peer: median(sampled.peer.map((run) => run.totalSeconds)) };
 const demoWall = median(coldRuns.map((run) => run.demos.wallSeconds));
 const demoSum = median(coldRuns.map((run) => run.demos.sumSeconds));
 
@@ -220,6 +229,7 @@ const p = peer.questionPage;
 const metrics: Metric[] = [
   { name: 'build, cold (every snippet runs), median', unit: 's', ours: cold.totalSeconds, peer: peerRun.totalSeconds },
   { name: 'build, warm (demo cache), median', unit: 's', ours: warm.totalSeconds, peer: peerRun.totalSeconds },
+  { name: 'build, cold, while memory is sampled, median', unit: 's', ours: sampledSeconds.ours, peer: sampledSeconds.peer },
   { name: 'build: snippet demos, wall', unit: 's', ours: demoWall, peer: null },
   { name: 'build: snippet demos, sum', unit: 's', ours: demoSum, peer: null },
   // PSS: memory the build's processes hold, shared pages charged once (see process-tree.ts).
@@ -341,6 +351,7 @@ const result = {
   cpus: availableParallelism(),
   notes: [
     'ratios are ours ÷ Starlight, measured in the same run; below 1.0 means ours is smaller or faster',
+    'build times from builds run without memory sampling; in each round the same builds run again with it, for the peak memory figures and the "while memory is sampled" row',
     "peak memory of the build's process tree, sampled from /proc every 250 ms: PSS (shared pages charged once) and RSS summed per process (shared pages counted in each)",
     `browser timings: headless Chromium over loopback on ${PAGE}; search over a fixed list of queries, cold = new context per query; ours through our query engine and the data of the results it shows, the peer through Pagefind and the data of its first five`,
     'search as a reader sees it: each site\'s own search box opened by its button, the query typed at a key every 80 ms, timed from the last keystroke to the frame that first shows a result for the whole query; cold = the page just loaded in a new context, warm = one page, the box cleared between queries',
@@ -372,6 +383,10 @@ const result = {
     coldSeconds: coldRuns.map((run) => round(run.totalSeconds)),
     warmSeconds: warmRuns.map((run) => round(run.totalSeconds)),
     starlightSeconds: peerRuns.map((run) => round(run.totalSeconds)),
+    // The builds whose memory was sampled, timed too.
+    sampledColdSeconds: sampled.cold.map((run) => round(run.totalSeconds)),
+    sampledWarmSeconds: sampled.warm.map((run) => round(run.totalSeconds)),
+    sampledStarlightSeconds: sampled.peer.map((run) => round(run.totalSeconds)),
   },
   questionPage: q,
   pagefindIndexBytes: ours.pagefindIndexBytes,

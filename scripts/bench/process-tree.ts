@@ -1,22 +1,30 @@
 /**
- * Runs a command and measures its wall time and peak memory, summed over the
- * whole process tree (Astro starts a demo host process, Pagefind is a native
- * binary) and sampled from /proc every 250 ms: a spike shorter than that can
- * be missed, so the figures are lower bounds.
+ * Runs a command and measures its wall time and, when asked, its peak
+ * memory, summed over the whole process tree (Astro starts a demo host
+ * process, Pagefind is a native binary) and sampled from /proc every
+ * 250 ms: a spike shorter than that can be missed, so the figures are
+ * lower bounds.
  *
  * Two sums: RSS counts every page a process has resident, so a page shared
  * by three processes (the node binary's code, say, 50 MB) counts three
  * times; PSS (proportional set size) charges each process its share, 1/3,
  * and so adds up to the memory the tree really holds. A one-process build
  * has the same RSS and PSS but for pages shared with processes outside it.
+ *
+ * Sampling is not free: the kernel walks each process's page tables to
+ * sum PSS, holding its memory map's lock. Over a cold build of ours it
+ * took ~2.6 s of CPU (2.0 s of it in the kernel; the sampling process's
+ * own times, 2026-12-02), taken from a build that keeps both cores busy;
+ * a build on one core, like Starlight's, loses little to it. So the
+ * benchmark times builds unsampled and samples memory in builds of its own.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Measured {
   seconds: number;
-  peakRssBytes: number;
-  peakPssBytes: number;
+  /** The tree's highest memory, sampled; null when not asked for. */
+  peak: { rssBytes: number; pssBytes: number } | null;
   /** What the command wrote to stdout and stderr, for a failure message. */
   log: string;
 }
@@ -86,27 +94,31 @@ function treeMemory(root: number): { rssBytes: number; pssBytes: number } {
   return sum;
 }
 
-export function measure(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measured> {
+export function measure(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; sampleMemory: boolean },
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk));
-    const peak = { rssBytes: 0, pssBytes: 0 };
+    const peak = options.sampleMemory ? { rssBytes: 0, pssBytes: 0 } : null;
     const sample = () => {
-      if (child.pid === undefined) return;
+      if (child.pid === undefined || !peak) return;
       const now = treeMemory(child.pid);
       peak.rssBytes = Math.max(peak.rssBytes, now.rssBytes);
       peak.pssBytes = Math.max(peak.pssBytes, now.pssBytes);
     };
-    const timer = setInterval(sample, SAMPLE_MS);
+    const timer = peak ? setInterval(sample, SAMPLE_MS) : undefined;
     sample();
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
       const seconds = (performance.now() - start) / 1000;
-      if (code === 0) resolve({ seconds, peakRssBytes: peak.rssBytes, peakPssBytes: peak.pssBytes, log });
+      if (code === 0) resolve({ seconds, peak, log });
       else reject(new Error(`${command} ${args.join(' ')} (in ${options.cwd}) exited with ${code}:\n${log.split('\n').slice(-30).join('\n')}`));
     });
   });
