@@ -1,6 +1,6 @@
 /**
  * The browser runner in the build: starts the one runner build
- * (run-manifest.ts) as the site build starts, so it is done, or kept, by
+ * (run-manifest.ts) as Astro sets up a build, so it is done, or kept, by
  * the time pages ask which demos run; then writes into `dist/_run/` the
  * files of the demos pages show with a Run button, the sandbox script the
  * iframe loads, and PGlite's WebAssembly and data when a shown demo uses
@@ -23,6 +23,12 @@ export function runnerFiles(root: string): AstroIntegration {
     hooks: {
       'astro:config:setup': ({ command, updateConfig }) => {
         if (command !== 'build') return;
+        // Started, not awaited, as soon as the build is known to be one: the
+        // pages wait for it where they need it, and a failure shows there,
+        // naming the module. Started at astro:build:start, ~2 s later, it was
+        // still running when pages asked, and they waited (CPU profile of a
+        // cold build, 2026-12-02).
+        runFiles(root).catch(() => {});
         // Stops this thread's esbuild service once Vite's builds are done:
         // Astro transforms server modules with it (import.meta.env), and left
         // running it stays ~15 MB resident through page rendering and the
@@ -38,10 +44,6 @@ export function runnerFiles(root: string): AstroIntegration {
             if (this.environment.name === 'client') await stopEsbuild();
           },
         }] } });
-      },
-      'astro:build:start': () => {
-        // Started, not awaited: the pages wait for it where they need it. A failure shows there, naming the module.
-        runFiles(root).catch(() => {});
       },
       'astro:build:done': async ({ dir, logger }) => {
         const out = join(fileURLToPath(dir), '_run');
