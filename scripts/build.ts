@@ -4,17 +4,19 @@
 // (build-for-tests.ts) and the benchmark import these steps, so both run
 // exactly this build.
 //
-// Astro runs with 4 MB semi-spaces (its young generation two of them and a
-// large-object space as big). V8 13.6 (Node 24) lets a semi-space grow to
-// 64 MB by default with a heap limit of 2 GB or more, 16 MB at 512 MB (new
-// space committed 128 MB and 32 MB under --trace-gc-verbose in an
+// Astro runs with 16 MB semi-spaces (its young generation two of them and
+// a large-object space as big). V8 13.6 (Node 24) lets a semi-space grow
+// to 64 MB by default with a heap limit of 2 GB or more, 16 MB at 512 MB
+// (new space committed 128 MB and 32 MB under --trace-gc-verbose in an
 // allocation loop, 2026-12-02). Larger semi-spaces are collected less
 // often: in a cold build 4 MB took 807 scavenges, 2.9 s of the build
 // thread's time (--trace-gc), 16 MB 220 and 2.0 s, 64 MB 80 and 1.3 s
-// (one cold build each, 2026-12-02). But the build's peak comes while its
-// memory is at its highest and the demo host still runs, and with 16 MB it
-// went past Starlight's (npm run bench, 2026-12-02: 1,207 against 1,175
-// MB PSS, median of 3), so the nursery stays small.
+// (one cold build each, 2026-12-02). The build's peak comes while its
+// memory is at its highest: with 16 MB it went past Starlight's at first
+// (npm run bench, 2026-12-02: 1,207 against 1,175 MB PSS, median of 3),
+// then stayed under it once share cards no longer loaded the machine's
+// fonts (1,184 against 1,198 MB, the bench of 22:05). Measure before
+// going higher.
 //
 // Most of Astro's memory is not V8's heap (which stayed under ~350 MB in a
 // cold build, --trace-gc) but native. Three packages of the build carry a
@@ -46,7 +48,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const ASTRO_BIN = `${root}node_modules/astro/bin/astro.mjs`;
 
 /** Node arguments of the build; run them with `process.execPath` in the repository root, with `buildEnv`. */
-export const BUILD_ARGS = ['--max-semi-space-size=4', ASTRO_BIN, 'build'] as const;
+export const BUILD_ARGS = ['--max-semi-space-size=16', ASTRO_BIN, 'build'] as const;
 
 /** mimalloc's options (see above): decommit freed pages, with no delay. */
 const ALLOCATOR_ENV = { MIMALLOC_PURGE_DECOMMITS: '1', MIMALLOC_PURGE_DELAY: '0' } as const;
