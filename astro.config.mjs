@@ -6,7 +6,6 @@ import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
 import { bookIds } from './src/lib/site/book-integration.ts';
 import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code-highlight-plugin.ts';
-import { CODE_THEMES, loadDarkColours, loadPalettes, tokenClassTransformer } from './src/lib/markdown/code-tokens.ts';
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
@@ -18,6 +17,7 @@ import { parseQuestionFileName, readQuestionSources } from './src/lib/content/qu
 import { questionLinkPlugin } from './src/lib/markdown/question-link-plugin.ts';
 import { snippetPlugin } from './src/lib/markdown/snippet-plugin.ts';
 import { searchIndex } from './src/lib/search/search-index-integration.ts';
+import { shikiConfig } from './src/lib/markdown/site-shiki.ts';
 import { securityHeaders } from './src/lib/site/security-integration.ts';
 import { runnerFiles } from './src/lib/runnable/run-integration.ts';
 import { siteConfig } from './src/lib/site/site-config.ts';
@@ -75,15 +75,14 @@ export default defineConfig({
         diagramPlugin({ root, cache: diagramCache(root) }),
       ],
       hastPlugins: [
+        // One pass with the light theme; the transformer adds the dark colours
+        // and writes token colours as classes (src/styles/code-tokens.css),
+        // not style attributes. Highlighted in a thread, which builds the
+        // same options from the module named last.
         codeHighlightPlugin(
-          {
-            // One pass with the light theme; the transformer adds the dark
-            // colours and writes token colours as classes
-            // (src/styles/code-tokens.css), not style attributes.
-            theme: CODE_THEMES.light,
-            transformers: [tokenClassTransformer(await loadPalettes(), await loadDarkColours())],
-          },
-          codeHighlightCache(root, [`${root}src/lib/markdown/code-tokens.ts`]),
+          await shikiConfig(),
+          codeHighlightCache(root, [`${root}src/lib/markdown/site-shiki.ts`]),
+          new URL('./src/lib/markdown/site-shiki.ts', import.meta.url),
         ),
         headingAnchorPlugin(),
         externalLinkPlugin(),

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { buildCache } from '../tooling/build-cache.ts';
 import { codeHighlightCache, codeHighlightPlugin } from './code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './code-tokens.ts';
+import { shikiConfig as siteShikiConfig } from './site-shiki.ts';
 
+const SITE_SHIKI = new URL('./site-shiki.ts', import.meta.url);
+const siteConfig = await siteShikiConfig();
 const shikiConfig = { themes: CODE_THEMES, defaultColor: false as const, transformers: [tokenClassTransformer(await loadPalettes())] };
 const PAGE = '# Q\n\n```ts\nconst answer: number = 42;\n```\n\n```text\nplain\n```\n';
 
@@ -65,5 +68,22 @@ describe('codeHighlightPlugin', () => {
     const before = codeHighlightCache(root, [tokens]).salt;
     writeFileSync(join(root, 'palette.ts'), "export const palette = ['#ff7b72'];\n");
     expect(codeHighlightCache(root, [tokens]).salt).not.toBe(before);
+  });
+
+  describe('in a thread', () => {
+
+    it('writes what highlighting in this thread writes, and keeps it the same way', async () => {
+      const here = await render(PAGE, codeHighlightPlugin(siteConfig));
+      const cache = tempCache();
+      expect(await render(PAGE, codeHighlightPlugin(siteConfig, cache, SITE_SHIKI))).toBe(here);
+      expect(readdirSync(cache.dir)).toHaveLength(2);
+      expect(await render(PAGE.replaceAll('42', '7'), codeHighlightPlugin(siteConfig, undefined, SITE_SHIKI))).toBe(here.replaceAll('42', '7'));
+    });
+
+    it('fails, naming the module, when its options are not the ones given', async () => {
+      await expect(render(PAGE, codeHighlightPlugin(shikiConfig, undefined, SITE_SHIKI))).rejects.toThrow(
+        /shikiConfig\(\) of file:.*site-shiki\.ts returns other options than the highlight step was given/,
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import { satteriCreateHighlightFn, satteriHighlightPlugin } from '@astrojs/markd
 import type { ShikiConfig } from 'astro';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { HastNode } from 'satteri';
 import { localModules } from '../demos/demo-cache.ts';
 import { type BuildCache, buildCache, readCached, writeCached } from '../tooling/build-cache.ts';
@@ -40,22 +41,98 @@ function keptBlock(json: string | undefined): HastNode | undefined {
 
 type HighlightFn = (code: string, lang: string, meta?: string) => Promise<HastNode>;
 
+/** What highlight-thread.ts is started with: the module whose `shikiConfig()` it highlights with, and those options as JSON. */
+export interface HighlightThreadData {
+  configModule: string;
+  configJson: string;
+}
+export interface HighlightRequest {
+  id: number;
+  code: string;
+  lang: string;
+  meta?: string;
+}
+export type HighlightReply = { id: number; hast: HastNode } | { id: number; error: string };
+
+/** How long the thread waits for another block before it ends, so its memory goes before the pages render. */
+const THREAD_IDLE_MS = 250;
+
+/**
+ * Highlights blocks in a thread of its own (highlight-thread.ts), started at
+ * the first block and ended once none has come for THREAD_IDLE_MS. Shiki
+ * took ~3 s of the build thread in a cold build, while Vite compiled the
+ * pages, and that thread decides how long the build takes: the other core
+ * runs the demos, which end seconds before the pages (CPU profiles,
+ * 2026-12-02).
+ */
+function threadHighlighter(data: HighlightThreadData): HighlightFn {
+  let thread: { worker: Worker; pending: Map<number, { resolve(hast: HastNode): void; reject(error: Error): void }> } | undefined;
+  let next = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const start = () => {
+    const worker = new Worker(new URL('./highlight-thread.ts', import.meta.url), { workerData: data });
+    const started = { worker, pending: new Map() };
+    const fail = (error: Error) => {
+      if (thread === started) thread = undefined;
+      for (const { reject } of started.pending.values()) reject(error);
+      started.pending.clear();
+    };
+    worker.on('message', (reply: HighlightReply) => {
+      const waiting = started.pending.get(reply.id);
+      started.pending.delete(reply.id);
+      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      else waiting?.resolve(reply.hast);
+      if (started.pending.size === 0) {
+        // Idle, it keeps the process no more than the timer below does.
+        worker.unref();
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          if (thread === started) thread = undefined;
+          void worker.terminate();
+        }, THREAD_IDLE_MS).unref();
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the highlight thread ended (code ${code}) with blocks to highlight`)));
+    return started;
+  };
+  return (code, lang, meta) => {
+    clearTimeout(idle);
+    thread ??= start();
+    const id = next++;
+    const { worker, pending } = thread;
+    // While a block waits, the thread keeps the process running, as a highlight in this thread would.
+    worker.ref();
+    return new Promise<HastNode>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, code, lang, meta } satisfies HighlightRequest);
+    });
+  };
+}
+
 /**
  * A Sätteri hast plugin: Astro's highlight step for `shikiConfig`, its
  * results kept in `cache` when one is given (none in tests). Shiki starts
  * at the first block not in the cache, so a build that finds them all
- * never loads it.
+ * never loads it. Given `configModule`, a module whose `shikiConfig()`
+ * returns these same options (site-shiki.ts), blocks are highlighted in a
+ * thread of its own, which builds them from it.
  */
-export function codeHighlightPlugin(shikiConfig: ShikiConfig, cache?: BuildCache) {
+export function codeHighlightPlugin(shikiConfig: ShikiConfig, cache?: BuildCache, configModule?: URL) {
   let shiki: Promise<HighlightFn | undefined> | undefined;
+  const inThread = configModule && threadHighlighter({ configModule: configModule.href, configJson: JSON.stringify(shikiConfig) });
   const highlight: HighlightFn = async (code, lang, meta) => {
     // Functions (the transformers) drop out of the JSON; their modules are in the cache's key.
     const input = JSON.stringify([shikiConfig, lang, meta ?? null, code]);
     const kept = cache && keptBlock(readCached(cache, input, 'json'));
     if (kept) return kept;
-    const astroHighlight = await (shiki ??= satteriCreateHighlightFn('shiki', shikiConfig));
-    if (!astroHighlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
-    const pre = await astroHighlight(code, lang, meta);
+    let pre: HastNode;
+    if (inThread) pre = await inThread(code, lang, meta);
+    else {
+      const astroHighlight = await (shiki ??= satteriCreateHighlightFn('shiki', shikiConfig));
+      if (!astroHighlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
+      pre = await astroHighlight(code, lang, meta);
+    }
     if (cache) writeCached(cache, input, JSON.stringify(pre), 'json');
     return pre;
   };
