@@ -2,10 +2,11 @@ import { satteriCreateHighlightFn, satteriHighlightPlugin } from '@astrojs/markd
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { markdownToHtml } from 'satteri';
 import { describe, expect, it } from 'vitest';
 import { buildCache } from '../tooling/build-cache.ts';
-import { codeHighlightCache, codeHighlightPlugin } from './code-highlight-plugin.ts';
+import { codeHighlightCache, codeHighlightCacheDir, codeHighlightPlugin } from './code-highlight-plugin.ts';
 import { CODE_THEMES, loadPalettes, tokenClassTransformer } from './code-tokens.ts';
 import { shikiConfig as siteShikiConfig } from './site-shiki.ts';
 
@@ -68,6 +69,16 @@ describe('codeHighlightPlugin', () => {
     const before = codeHighlightCache(root, [tokens]).salt;
     writeFileSync(join(root, 'palette.ts'), "export const palette = ['#ff7b72'];\n");
     expect(codeHighlightCache(root, [tokens]).salt).not.toBe(before);
+  });
+
+  it('keys on the thread module too, which makes the markup of blocks not kept', () => {
+    const root = mkdtempSync(join(tmpdir(), 'code-highlight-key-'));
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    const tokens = join(root, 'tokens.ts');
+    writeFileSync(tokens, 'export const transformer = {};\n');
+    const own = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+    const sources = [own('./code-highlight-plugin.ts'), own('./highlight-thread.ts'), tokens];
+    expect(codeHighlightCache(root, [tokens]).salt).toBe(buildCache(root, codeHighlightCacheDir(root), sources).salt);
   });
 
   describe('in a thread', () => {
