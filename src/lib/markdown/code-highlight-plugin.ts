@@ -17,17 +17,25 @@ import { type BuildCache, buildCache, readCached, writeCached } from '../tooling
  * the options Astro would pass them; only their result is kept.
  */
 
+/** The module of the thread that highlights blocks not kept. */
+const THREAD_MODULE = new URL('./highlight-thread.ts', import.meta.url);
+
 /** Where highlighted blocks are kept; `npm run bench` clears it for a cold build. */
 export const codeHighlightCacheDir = (root: string) => join(root, '.cache/code-highlight');
 
 /**
- * The build's store of highlighted blocks, keyed by the block, this module,
+ * The build's store of highlighted blocks, keyed by the block, this module
+ * and highlight-thread.ts (which highlights the blocks not kept),
  * `transformerModules` (the files of the config's Shiki transformers) with
  * the modules they import by relative path, transitively, and
  * the locked packages (Shiki, its themes and grammars, Astro).
  */
 export const codeHighlightCache = (root: string, transformerModules: readonly string[]): BuildCache =>
-  buildCache(root, codeHighlightCacheDir(root), [fileURLToPath(import.meta.url), ...new Set(transformerModules.flatMap((file) => localModules(file)))]);
+  buildCache(root, codeHighlightCacheDir(root), [
+    fileURLToPath(import.meta.url),
+    fileURLToPath(THREAD_MODULE),
+    ...new Set(transformerModules.flatMap((file) => localModules(file))),
+  ]);
 
 /** A kept block's hast; undefined when none is kept or its file is cut short (it is made and kept again). */
 function keptBlock(json: string | undefined): HastNode | undefined {
@@ -70,7 +78,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
   let next = 0;
   let idle: NodeJS.Timeout | undefined;
   const start = () => {
-    const worker = new Worker(new URL('./highlight-thread.ts', import.meta.url), { workerData: data });
+    const worker = new Worker(THREAD_MODULE, { workerData: data });
     const started = { worker, pending: new Map() };
     const fail = (error: Error) => {
       if (thread === started) thread = undefined;
