@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdownToHtml } from 'satteri';
+import type { ShikiConfig } from 'astro';
 import { describe, expect, it } from 'vitest';
 import { buildCache } from '../tooling/build-cache.ts';
 import { codeHighlightCache, codeHighlightCacheDir, codeHighlightPlugin } from './code-highlight-plugin.ts';
@@ -89,6 +90,22 @@ describe('codeHighlightPlugin', () => {
       expect(await render(PAGE, codeHighlightPlugin(siteConfig, cache, SITE_SHIKI))).toBe(here);
       expect(readdirSync(cache.dir)).toHaveLength(2);
       expect(await render(PAGE.replaceAll('42', '7'), codeHighlightPlugin(siteConfig, undefined, SITE_SHIKI))).toBe(here.replaceAll('42', '7'));
+    });
+
+    const HOSTILE = new URL('../../../tests/fixtures/shiki/hostile-shiki.ts', import.meta.url);
+    const hostile = async (code: string) => {
+      const config = await ((await import(HOSTILE.href)) as { shikiConfig(): Promise<ShikiConfig> }).shikiConfig();
+      return render(`\`\`\`ts\n${code}\n\`\`\`\n`, codeHighlightPlugin(config, undefined, HOSTILE));
+    };
+
+    it('rejects a block whose thread ends, and highlights the next in a new thread', async () => {
+      await expect(hostile('exit')).rejects.toThrow(/highlight-thread\.ts ended \(code 3\)/);
+      expect(await hostile('const a = 1;')).toContain('astro-code');
+    });
+
+    it("names the thread and the block's language in what a block's failure says, whatever was thrown", async () => {
+      await expect(hostile('string')).rejects.toThrow(/highlight-thread\.ts could not highlight a ts block: a thrown string/);
+      await expect(hostile('error')).rejects.toThrow(/highlight-thread\.ts could not highlight a ts block: Error: a thrown error\n/);
     });
 
     it('fails, naming the module, when its options are not the ones given', async () => {
