@@ -74,7 +74,7 @@ const THREAD_IDLE_MS = 250;
  * 2026-12-02).
  */
 function threadHighlighter(data: HighlightThreadData): HighlightFn {
-  let thread: { worker: Worker; pending: Map<number, { resolve(hast: HastNode): void; reject(error: Error): void }> } | undefined;
+  let thread: { worker: Worker; pending: Map<number, { lang: string; resolve(hast: HastNode): void; reject(error: Error): void }> } | undefined;
   let next = 0;
   let idle: NodeJS.Timeout | undefined;
   const start = () => {
@@ -88,7 +88,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
     worker.on('message', (reply: HighlightReply) => {
       const waiting = started.pending.get(reply.id);
       started.pending.delete(reply.id);
-      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      if ('error' in reply) waiting?.reject(new Error(`highlight-thread.ts could not highlight a ${waiting.lang} block: ${reply.error}`));
       else waiting?.resolve(reply.hast);
       if (started.pending.size === 0) {
         // Idle, it keeps the process no more than the timer below does.
@@ -101,7 +101,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
       }
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the highlight thread ended (code ${code}) with blocks to highlight`)));
+    worker.on('exit', (code) => fail(new Error(`highlight-thread.ts ended (code ${code}) with blocks to highlight; its error is above`)));
     return started;
   };
   return (code, lang, meta) => {
@@ -112,7 +112,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
     // While a block waits, the thread keeps the process running, as a highlight in this thread would.
     worker.ref();
     return new Promise<HastNode>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { lang, resolve, reject });
       worker.postMessage({ id, code, lang, meta } satisfies HighlightRequest);
     });
   };

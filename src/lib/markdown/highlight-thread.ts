@@ -29,6 +29,7 @@ port.on('message', ({ id, code, lang, meta }: HighlightRequest) => {
     .then((highlight) => highlight(code, lang, meta))
     .then(
       (hast) => port.postMessage({ id, hast } satisfies HighlightReply),
-      (error: Error) => port.postMessage({ id, error: error.message } satisfies HighlightReply),
+      // The stack says where in Shiki or the transformer; a thrown non-Error has none.
+      (error: unknown) => port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HighlightReply),
     );
 });
