@@ -1,8 +1,19 @@
 import { transform } from 'esbuild';
 import type { Plugin } from 'vite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { esbuildChildren, esbuildChildrenSettle } from '../../../tests/esbuild-children.ts';
 import { runnerFiles } from './run-integration.ts';
+
+// The runner build, stood in for: one that fails, as a build of '/nowhere' would.
+// Not a vi.fn, which handles the promises it returns and so would hide an unhandled rejection.
+const started = vi.hoisted(() => [] as string[]);
+vi.mock('./run-manifest.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./run-manifest.ts')>()),
+  runFiles: (root: string) => {
+    started.push(root);
+    return Promise.reject(new Error('no runner build here'));
+  },
+}));
 
 /** The Vite plugins the integration adds to `command`'s config. */
 function vitePlugins(command: 'build' | 'dev'): Plugin[] {
@@ -28,5 +39,15 @@ describe('the runner integration', () => {
 
   it('adds no plugin outside a build (the dev server keeps its service)', () => {
     expect(vitePlugins('dev')).toEqual([]);
+  });
+
+  it('starts the runner build as Astro sets up a build, and only then; its failure waits for the pages', async () => {
+    started.length = 0;
+    vitePlugins('dev');
+    expect(started).toEqual([]);
+    vitePlugins('build');
+    expect(started).toEqual(['/nowhere']);
+    // A rejection left unhandled would fail this run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   });
 });
