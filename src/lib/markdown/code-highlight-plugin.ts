@@ -101,7 +101,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
       }
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`highlight-thread.ts ended (code ${code}) with blocks to highlight; its error is above`)));
+    worker.on('exit', (code) => fail(new Error(`highlight-thread.ts ended (code ${code}) with blocks to highlight: its config module, a transformer or Shiki ended it`)));
     return started;
   };
   return (code, lang, meta) => {
