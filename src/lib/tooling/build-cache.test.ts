@@ -5,6 +5,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCache, cachedBytes, cachedResult, dropOtherResults, fileDigest, readCached, writeCached } from './build-cache.ts';
 
+// The real readFileSync, watched: the fileDigest tests count what it reads.
+const reads = vi.hoisted(() => [] as string[]);
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = (...args: Parameters<typeof fs.readFileSync>) => {
+    reads.push(String(args[0]));
+    return fs.readFileSync(...args);
+  };
+  return { ...fs, readFileSync };
+});
+
 function repo(): { root: string; module: string } {
   const root = mkdtempSync(join(tmpdir(), 'build-cache-'));
   writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
@@ -106,6 +117,21 @@ describe('fileDigest', () => {
     expect(fileDigest(path)).toBe('missing');
     writeFileSync(path, '{"a":1}');
     expect(fileDigest(path)).toBe(sha256('{"a":1}'));
+  });
+
+  it('reads a file once while it stays the same, once two seconds have passed since it changed', () => {
+    const path = file();
+    writeFileSync(path, '{"a":1}');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5000 });
+    expect([fileDigest(path), fileDigest(path)]).toEqual([sha256('{"a":1}'), sha256('{"a":1}')]);
+    expect(reads.filter((read) => read === path)).toHaveLength(1);
+  });
+
+  it('reads a file changed in the last two seconds every time', () => {
+    const path = file();
+    writeFileSync(path, '{"a":1}');
+    expect([fileDigest(path), fileDigest(path)]).toEqual([sha256('{"a":1}'), sha256('{"a":1}')]);
+    expect(reads.filter((read) => read === path)).toHaveLength(2);
   });
 
   it('sees a file rewritten at once with as many bytes', () => {
