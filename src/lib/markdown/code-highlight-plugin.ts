@@ -2,10 +2,10 @@ import { satteriCreateHighlightFn, satteriHighlightPlugin } from '@astrojs/markd
 import type { ShikiConfig } from 'astro';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { HastNode } from 'satteri';
 import { localModules } from '../demos/demo-cache.ts';
 import { type BuildCache, buildCache, readCached, writeCached } from '../tooling/build-cache.ts';
+import { jobThread } from '../tooling/job-thread.ts';
 
 /**
  * Astro's own Shiki step for code blocks, with each block's result kept in
@@ -54,68 +54,29 @@ export interface HighlightThreadData {
   configModule: string;
   configJson: string;
 }
-export interface HighlightRequest {
-  id: number;
+/** One block for highlight-thread.ts. */
+export interface HighlightJob {
   code: string;
   lang: string;
   meta?: string;
 }
-export type HighlightReply = { id: number; hast: HastNode } | { id: number; error: string };
-
-/** How long the thread waits for another block before it ends, so its memory goes before the pages render. */
-const THREAD_IDLE_MS = 250;
 
 /**
- * Highlights blocks in a thread of its own (highlight-thread.ts), started at
- * the first block and ended once none has come for THREAD_IDLE_MS. Shiki
- * took ~3 s of the build thread in a cold build, while Vite compiled the
- * pages, and that thread decides how long the build takes: the other core
- * runs the demos, which end seconds before the pages (CPU profiles,
+ * Highlights blocks in a thread of its own (highlight-thread.ts), ended 250
+ * ms after its last block, so its memory goes before the pages render.
+ * Shiki took ~3 s of the build thread in a cold build, while Vite compiled
+ * the pages, and that thread decides how long the build takes: the other
+ * core runs the demos, which end seconds before the pages (CPU profiles,
  * 2026-12-02).
  */
 function threadHighlighter(data: HighlightThreadData): HighlightFn {
-  let thread: { worker: Worker; pending: Map<number, { lang: string; resolve(hast: HastNode): void; reject(error: Error): void }> } | undefined;
-  let next = 0;
-  let idle: NodeJS.Timeout | undefined;
-  const start = () => {
-    const worker = new Worker(THREAD_MODULE, { workerData: data });
-    const started = { worker, pending: new Map() };
-    const fail = (error: Error) => {
-      if (thread === started) thread = undefined;
-      for (const { reject } of started.pending.values()) reject(error);
-      started.pending.clear();
-    };
-    worker.on('message', (reply: HighlightReply) => {
-      const waiting = started.pending.get(reply.id);
-      started.pending.delete(reply.id);
-      if ('error' in reply) waiting?.reject(new Error(`highlight-thread.ts could not highlight a ${waiting.lang} block: ${reply.error}`));
-      else waiting?.resolve(reply.hast);
-      if (started.pending.size === 0) {
-        // Idle, it keeps the process no more than the timer below does.
-        worker.unref();
-        clearTimeout(idle);
-        idle = setTimeout(() => {
-          if (thread === started) thread = undefined;
-          void worker.terminate();
-        }, THREAD_IDLE_MS).unref();
-      }
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`highlight-thread.ts ended (code ${code}) with blocks to highlight: its config module, a transformer or Shiki ended it`)));
-    return started;
-  };
-  return (code, lang, meta) => {
-    clearTimeout(idle);
-    thread ??= start();
-    const id = next++;
-    const { worker, pending } = thread;
-    // While a block waits, the thread keeps the process running, as a highlight in this thread would.
-    worker.ref();
-    return new Promise<HastNode>((resolve, reject) => {
-      pending.set(id, { lang, resolve, reject });
-      worker.postMessage({ id, code, lang, meta } satisfies HighlightRequest);
-    });
-  };
+  const run = jobThread<HighlightJob, HastNode>({
+    module: THREAD_MODULE,
+    workerData: data,
+    idleMs: 250,
+    endedBy: 'its config module, a transformer or Shiki',
+  });
+  return (code, lang, meta) => run({ code, lang, meta }, `highlight a ${lang} block`);
 }
 
 /**

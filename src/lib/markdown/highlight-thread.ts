@@ -5,11 +5,10 @@
  */
 import { satteriCreateHighlightFn } from '@astrojs/markdown-satteri';
 import type { ShikiConfig } from 'astro';
-import { parentPort, workerData } from 'node:worker_threads';
-import type { HighlightReply, HighlightRequest, HighlightThreadData } from './code-highlight-plugin.ts';
+import { workerData } from 'node:worker_threads';
+import { serveJobs } from '../tooling/job-thread.ts';
+import type { HighlightJob, HighlightThreadData } from './code-highlight-plugin.ts';
 
-const port = parentPort;
-if (!port) throw new Error('highlight-thread.ts runs as a worker thread of code-highlight-plugin.ts');
 const { configModule, configJson } = workerData as HighlightThreadData;
 
 async function highlighter() {
@@ -22,14 +21,6 @@ async function highlighter() {
   return highlight;
 }
 const ready = highlighter();
-ready.catch(() => {}); // Each request reports the failure.
+ready.catch(() => {}); // Each job reports the failure.
 
-port.on('message', ({ id, code, lang, meta }: HighlightRequest) => {
-  ready
-    .then((highlight) => highlight(code, lang, meta))
-    .then(
-      (hast) => port.postMessage({ id, hast } satisfies HighlightReply),
-      // The stack says where in Shiki or the transformer; a thrown non-Error has none.
-      (error: unknown) => port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HighlightReply),
-    );
-});
+serveJobs(async ({ code, lang, meta }: HighlightJob) => (await ready)(code, lang, meta));
