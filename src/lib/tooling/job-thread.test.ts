@@ -29,6 +29,14 @@ describe('jobThread', () => {
     expect(await run('g', 'shout g')).toBe('G');
   });
 
+  it('fails a job whose result cannot be sent back, naming the task, and keeps the thread for the others', async () => {
+    const run = shout();
+    const [fn, other] = await Promise.allSettled([run('function', 'shout a function back'), run('id', 'say its id')]);
+    expect(fn).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/^shout-thread\.ts could not shout a function back: .*could not be cloned/) } });
+    expect(other).toMatchObject({ status: 'fulfilled' });
+    expect(await run('id', 'say its id')).toBe((other as PromiseFulfilledResult<string>).value);
+  });
+
   it('keeps one thread while jobs come, ends it once idle, and starts another for a later job', async () => {
     const run = shout();
     const first = await run('id', 'say its id');
