@@ -81,14 +81,27 @@ export function jobThread<Job, Result>({ module, workerData, idleMs, endedBy }: 
   };
 }
 
-/** In the thread's module: answers each job with `work`'s result, or with what it threw (its stack, where it has one). */
+/**
+ * In the thread's module: answers each job with `work`'s result, or with
+ * what it threw (its stack, where it has one), or with why its result
+ * could not be sent back.
+ */
 export function serveJobs<Job, Result>(work: (job: Job) => Promise<Result>): void {
   const port = parentPort;
   if (!port) throw new Error('serveJobs runs in a worker thread that jobThread started');
+  const fail = (id: number, error: unknown) =>
+    port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ResultMessage<Result>);
   port.on('message', ({ id, job }: JobMessage<Job>) => {
     work(job).then(
-      (result) => port.postMessage({ id, result } satisfies ResultMessage<Result>),
-      (error: unknown) => port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ResultMessage<Result>),
+      (result) => {
+        // A result that cannot be sent back (a function in it, say) fails its job, not the thread.
+        try {
+          port.postMessage({ id, result } satisfies ResultMessage<Result>);
+        } catch (error) {
+          fail(id, `its result cannot be sent back (return only what structuredClone copies): ${(error as Error).message}`);
+        }
+      },
+      (error: unknown) => fail(id, error),
     );
   });
 }
