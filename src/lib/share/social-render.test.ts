@@ -81,9 +81,9 @@ describe('cachedCardPng', () => {
     expect(Buffer.compare(await renderCardPngInThread(card, '.'), await renderCardPng(card, root))).toBe(0);
   });
 
-  it('fails a card whose thread cannot start, naming the thread and the module it lacks', async () => {
+  it('fails a card whose thread cannot start, naming the card, the thread and the module it lacks', async () => {
     await expect(renderCardPngInThread({ ...card, title: 'No such root' }, join(roots, 'missing'))).rejects.toThrow(
-      /^card-thread\.ts failed with work waiting: Error: Cannot find module '.*missing\/src\/lib\/share\/card-thread\.ts'/,
+      /^card-thread\.ts could not draw the share card "No such root": its thread failed: Error: Cannot find module '.*missing\/src\/lib\/share\/card-thread\.ts'/,
     );
   });
 });

@@ -16,10 +16,11 @@ describe('jobThread', () => {
     expect(await run('d', 'shout d')).toBe('D');
   });
 
-  it('fails every job waiting on a thread that ends, and starts a new thread for the next', async () => {
+  it('fails every job waiting on a thread that ends, naming each task, and starts a new thread for the next', async () => {
     const run = shout();
     const waiting = [run('exit', 'shout exit'), run('e', 'shout e')];
-    for (const job of waiting) await expect(job).rejects.toThrow('shout-thread.ts ended (code 3) with work waiting: the word "exit" ended it');
+    await expect(waiting[0]).rejects.toThrow('shout-thread.ts could not shout exit: its thread ended (code 3); the word "exit" ended it');
+    await expect(waiting[1]).rejects.toThrow('shout-thread.ts could not shout e: its thread ended (code 3); the word "exit" ended it');
     expect(await run('f', 'shout f')).toBe('F');
   });
 
