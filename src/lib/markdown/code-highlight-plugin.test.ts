@@ -99,7 +99,7 @@ describe('codeHighlightPlugin', () => {
     };
 
     it('rejects a block whose thread ends, and highlights the next in a new thread', async () => {
-      await expect(hostile('exit')).rejects.toThrow(/highlight-thread\.ts ended \(code 3\)/);
+      await expect(hostile('exit')).rejects.toThrow(/highlight-thread\.ts could not highlight a ts block: its thread ended \(code 3\)/);
       expect(await hostile('const a = 1;')).toContain('astro-code');
     });
 

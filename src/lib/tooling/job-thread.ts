@@ -3,7 +3,8 @@
  * the thread starts at the first job, keeps the process running only while
  * a job waits (as the same work in this thread would), and ends once no job
  * has come for `idleMs`, so its memory goes with it. When it dies, every
- * job waiting on it fails, naming it, and the next job starts a new one.
+ * job waiting on it fails, naming the thread and the job's task, and the
+ * next job starts a new one.
  * The thread's module answers jobs with `serveJobs`. Used for highlighting
  * code (code-highlight-plugin.ts) and drawing share cards (social-render.ts).
  */
@@ -46,9 +47,9 @@ export function jobThread<Job, Result>({ module, workerData, idleMs, endedBy }: 
   };
   const start = () => {
     const started = { worker: new Worker(module, { workerData }), waiting: new Map<number, Waiting>() };
-    const fail = (error: Error) => {
+    const fail = (why: string) => {
       if (thread === started) thread = undefined;
-      for (const { reject } of started.waiting.values()) reject(error);
+      for (const { task, reject } of started.waiting.values()) reject(new Error(`${name} could not ${task}: ${why}`));
       started.waiting.clear();
     };
     started.worker.on('message', (message: ResultMessage<Result>) => {
@@ -58,8 +59,8 @@ export function jobThread<Job, Result>({ module, workerData, idleMs, endedBy }: 
       else waiting?.resolve(message.result);
       settled(started);
     });
-    started.worker.on('error', (error) => fail(new Error(`${name} failed with work waiting: ${error.stack ?? error.message}`)));
-    started.worker.on('exit', (code) => fail(new Error(`${name} ended (code ${code}) with work waiting: ${endedBy} ended it`)));
+    started.worker.on('error', (error) => fail(`its thread failed: ${error.stack ?? error.message}`));
+    started.worker.on('exit', (code) => fail(`its thread ended (code ${code}); ${endedBy} ended it`));
     return started;
   };
   return (job, task) => {
