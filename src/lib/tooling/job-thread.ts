@@ -37,7 +37,8 @@ export function jobThread<Job, Result>({ module, workerData, idleMs, endedBy }: 
   let next = 0;
   let idle: NodeJS.Timeout | undefined;
   const settled = (started: NonNullable<typeof thread>) => {
-    if (started.waiting.size > 0) return;
+    // A late reply from a thread that already failed must not touch the idle timer of the one after it.
+    if (thread !== started || started.waiting.size > 0) return;
     started.worker.unref();
     clearTimeout(idle);
     idle = setTimeout(() => {
@@ -60,6 +61,8 @@ export function jobThread<Job, Result>({ module, workerData, idleMs, endedBy }: 
       settled(started);
     });
     started.worker.on('error', (error) => fail(`its thread failed: ${error.stack ?? error.message}`));
+    // A reply that cannot be read names no job: every waiting one fails rather than waits for ever.
+    started.worker.on('messageerror', (error) => fail(`a reply from its thread could not be read: ${error.message}`));
     started.worker.on('exit', (code) => fail(`its thread ended (code ${code}); ${endedBy} ended it`));
     return started;
   };
