@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg, renderAsync } from '@resvg/resvg-js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng, renderCardPngInThread } from './social-render.ts';
+import { CARD_MODULES, cachedCardPng, cardCacheKey, renderCardPng } from './social-render.ts';
 import { pngSize } from './social-png.ts';
 
 // The real renderer, watched: the test of system fonts reads what it was given.
@@ -75,15 +75,5 @@ describe('cachedCardPng', () => {
     expect(String(svg)).not.toMatch(/<text/);
     const withFonts = new Resvg(svg, { fitTo: options!.fitTo, font: { loadSystemFonts: true } }).render().pixels;
     expect(Buffer.compare(withFonts, (await renderAsync(svg, options)).pixels)).toBe(0);
-  });
-
-  it('draws the same bytes in its thread as in this one, from a root given as a relative path', async () => {
-    expect(Buffer.compare(await renderCardPngInThread(card, '.'), await renderCardPng(card, root))).toBe(0);
-  });
-
-  it('fails a card whose thread cannot start, naming the card, the thread and the module it lacks', async () => {
-    await expect(renderCardPngInThread({ ...card, title: 'No such root' }, join(roots, 'missing'))).rejects.toThrow(
-      /^card-thread\.ts could not draw the share card "No such root": its thread failed: Error: Cannot find module '.*missing\/src\/lib\/share\/card-thread\.ts'/,
-    );
   });
 });

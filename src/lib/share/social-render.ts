@@ -1,12 +1,9 @@
 import { renderAsync } from '@resvg/resvg-js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import satori from 'satori';
 import { writeFileAside } from '../tooling/build-cache.ts';
-import { jobThread, type RunInThread } from '../tooling/job-thread.ts';
-import type { CardJob } from './card-thread.ts';
 import { CARD_HEIGHT, CARD_WIDTH, type CardContent, cardElement } from './social-card.ts';
 import { opaquePng } from './social-png.ts';
 
@@ -77,29 +74,11 @@ export function cardCacheKey(content: CardContent, root: string): string {
 /** Where a build keeps rendered cards by key. */
 export const cardCacheDir = (root: string) => join(root, '.cache/og');
 
-/** Each repository's card thread, by the path of its module. */
-const threads = new Map<string, RunInThread<CardJob, Uint8Array>>();
-
-/**
- * renderCardPng in a thread of its own (card-thread.ts), ended 250 ms after
- * its last card. The thread's module is read from `root`'s src/, since this
- * module runs bundled in the build. In a cold build the cards took ~1.3 s
- * of the build thread (3 s on a loaded machine) while it rendered pages,
- * when the demos are done and the other core has room (CPU profiles,
- * 2026-12-02); the thread's isolate, satori and fonts cost ~47 MB then.
- */
-export async function renderCardPngInThread(content: CardContent, root: string): Promise<Buffer> {
-  const module = pathToFileURL(join(resolve(root), 'src/lib/share/card-thread.ts'));
-  let run = threads.get(module.href);
-  if (!run) threads.set(module.href, (run = jobThread<CardJob, Uint8Array>({ module, idleMs: 250, endedBy: 'drawing a card' })));
-  return Buffer.from(await run({ content, root }, `draw the share card "${content.title}"`));
-}
-
-/** A card's PNG, from `cacheDir` when an identical card was rendered before, else drawn in the card thread. */
+/** A card's PNG, from `cacheDir` when an identical card was rendered before. */
 export async function cachedCardPng(content: CardContent, root: string, cacheDir = cardCacheDir(root)): Promise<Buffer> {
   const file = join(cacheDir, `${cardCacheKey(content, root)}.png`);
   if (existsSync(file)) return readFileSync(file);
-  const png = await renderCardPngInThread(content, root);
+  const png = await renderCardPng(content, root);
   writeFileAside(file, png);
   return png;
 }

@@ -6,7 +6,10 @@
  * job waiting on it fails, naming the thread and the job's task, and the
  * next job starts a new one.
  * The thread's module answers jobs with `serveJobs`. Used for highlighting
- * code (code-highlight-plugin.ts) and drawing share cards (social-render.ts).
+ * code (code-highlight-plugin.ts). Share cards drawn this way made the
+ * cold build slower (npm run bench, 2026-12-02 23:09: demo wall 16.7 s
+ * against 12.8 s, cold build 1.90× against 1.68×): the demo host, which
+ * ends last, lost the core the card thread took.
  */
 import { parentPort, Worker } from 'node:worker_threads';
 
