@@ -65,9 +65,9 @@ export interface HighlightJob {
  * Highlights blocks in a thread of its own (highlight-thread.ts), ended 250
  * ms after its last block, so its memory goes before the pages render.
  * Shiki took ~3 s of the build thread in a cold build, while Vite compiled
- * the pages, and that thread decides how long the build takes: the other
- * core runs the demos, which end seconds before the pages (CPU profiles,
- * 2026-12-02).
+ * the pages, and that thread decided how long the build took: the other
+ * core ran the demos, which ended seconds before the pages (CPU profiles,
+ * 2026-12-02). Now the two end about together.
  */
 function threadHighlighter(data: HighlightThreadData): HighlightFn {
   const run = jobThread<HighlightJob, HastNode>({

@@ -25,7 +25,7 @@ export function runnerFiles(root: string): AstroIntegration {
         if (command !== 'build') return;
         // Started, not awaited, as soon as the build is known to be one: the
         // pages wait for it where they need it, and a failure shows there,
-        // naming the module. Started at astro:build:start, ~2 s later, it was
+        // naming the module. Started at astro:build:start, ~1.5 s later, it was
         // still running when pages asked, and they waited (CPU profile of a
         // cold build, 2026-12-02).
         runFiles(root).catch(() => {});
