@@ -49,6 +49,13 @@ function keptBlock(json: string | undefined): HastNode | undefined {
 
 type HighlightFn = (code: string, lang: string, meta?: string) => Promise<HastNode>;
 
+/** Astro's Shiki highlighter for `shikiConfig`, here or in highlight-thread.ts. */
+export async function astroShikiHighlighter(shikiConfig: ShikiConfig): Promise<HighlightFn> {
+  const highlight = await satteriCreateHighlightFn('shiki', shikiConfig);
+  if (!highlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
+  return highlight;
+}
+
 /** What highlight-thread.ts is started with: the module whose `shikiConfig()` it highlights with, and those options as JSON. */
 export interface HighlightThreadData {
   configModule: string;
@@ -88,7 +95,7 @@ function threadHighlighter(data: HighlightThreadData): HighlightFn {
  * thread of its own, which builds them from it.
  */
 export function codeHighlightPlugin(shikiConfig: ShikiConfig, cache?: BuildCache, configModule?: URL) {
-  let shiki: Promise<HighlightFn | undefined> | undefined;
+  let shiki: Promise<HighlightFn> | undefined;
   const inThread = configModule && threadHighlighter({ configModule: configModule.href, configJson: JSON.stringify(shikiConfig) });
   const highlight: HighlightFn = async (code, lang, meta) => {
     // Functions (the transformers) drop out of the JSON; their modules are in the cache's key.
@@ -97,11 +104,7 @@ export function codeHighlightPlugin(shikiConfig: ShikiConfig, cache?: BuildCache
     if (kept) return kept;
     let pre: HastNode;
     if (inThread) pre = await inThread(code, lang, meta);
-    else {
-      const astroHighlight = await (shiki ??= satteriCreateHighlightFn('shiki', shikiConfig));
-      if (!astroHighlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
-      pre = await astroHighlight(code, lang, meta);
-    }
+    else pre = await (await (shiki ??= astroShikiHighlighter(shikiConfig)))(code, lang, meta);
     if (cache) writeCached(cache, input, JSON.stringify(pre), 'json');
     return pre;
   };

@@ -3,11 +3,10 @@
  * Astro's Shiki highlighter from the options the module named in its
  * workerData returns, and answers each block with its hast.
  */
-import { satteriCreateHighlightFn } from '@astrojs/markdown-satteri';
 import type { ShikiConfig } from 'astro';
 import { workerData } from 'node:worker_threads';
 import { serveJobs } from '../tooling/job-thread.ts';
-import type { HighlightJob, HighlightThreadData } from './code-highlight-plugin.ts';
+import { astroShikiHighlighter, type HighlightJob, type HighlightThreadData } from './code-highlight-plugin.ts';
 
 const { configModule, configJson } = workerData as HighlightThreadData;
 
@@ -16,9 +15,7 @@ async function highlighter() {
   if (JSON.stringify(config) !== configJson) {
     throw new Error(`shikiConfig() of ${configModule} returns other options than the highlight step was given; give it that module's options`);
   }
-  const highlight = await satteriCreateHighlightFn('shiki', config);
-  if (!highlight) throw new Error("Astro made no Shiki highlighter for the site's shikiConfig");
-  return highlight;
+  return astroShikiHighlighter(config);
 }
 const ready = highlighter();
 ready.catch(() => {}); // Each job reports the failure.
