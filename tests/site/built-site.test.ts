@@ -116,6 +116,8 @@ describe('the built site', () => {
       expect(page.html).toContain('data-pagefind-body');
       expect(page.html).toMatch(/data-pagefind-filter="difficulty:(easy|medium|hard)"/);
     }
+    // Pagefind reads only INDEXED_PAGES (search-index-integration.ts): a body anywhere else would go unindexed.
+    for (const page of questionPages) expect(page.file).toMatch(/^questions\/[^/]+\/index\.html$/);
     const others = pages.filter((p) => !p.file.startsWith('questions/'));
     for (const page of others) expect(page.html, page.file).not.toContain('data-pagefind-body');
   });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runPagefind } from './search-index-integration.ts';
+import { INDEXED_PAGES, runPagefind } from './search-index-integration.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -20,6 +20,14 @@ describe('Pagefind inside the build', () => {
     const dir = site();
     expect(await runPagefind(root, dir)).toMatch(/Indexed 1 page/);
     expect(existsSync(join(dir, 'pagefind/pagefind.js'))).toBe(true);
+  });
+
+  it('reads only the pages INDEXED_PAGES matches: question pages', async () => {
+    const dir = site();
+    mkdirSync(join(dir, 'questions/idempotency'), { recursive: true });
+    writeFileSync(join(dir, 'questions/idempotency/index.html'), '<html><body><main data-pagefind-body><h1>Retries</h1></main></body></html>');
+    expect(await runPagefind(root, dir, INDEXED_PAGES)).toMatch(/Indexed 1 page\b/);
+    expect(await runPagefind(root, dir)).toMatch(/Indexed 2 pages/);
   });
 
   it('fails the build naming the folder, the exit code and why, when Pagefind cannot index it', async () => {

@@ -31,14 +31,15 @@ function pagefindExecutable(root: string): string {
 }
 
 /**
- * Runs Pagefind over `site`; resolves with what it printed, rejects naming
- * its exit code and last lines. Stopped if this process exits first: when a
+ * Runs Pagefind over the pages of `site` that `glob` matches (all by
+ * default); resolves with what it printed, rejects naming its exit code
+ * and last lines. Stopped if this process exits first: when a
  * later integration fails, Astro's CLI exits at once, and Pagefind would
  * otherwise go on writing `pagefind/` into the failed build's folder.
  */
-export function runPagefind(root: string, site: string): Promise<string> {
+export function runPagefind(root: string, site: string, glob?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(pagefindExecutable(root), ['--site', site], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pagefindExecutable(root), ['--site', site, ...(glob ? ['--glob', glob] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = () => child.kill();
     process.once('exit', stop);
     let log = '';
@@ -53,6 +54,16 @@ export function runPagefind(root: string, site: string): Promise<string> {
   });
 }
 
+/**
+ * The pages Pagefind reads: only question pages carry data-pagefind-body
+ * (tests/site/built-site.test.ts checks), and with a body on any page
+ * Pagefind indexes no page without one. Left to read every page, it also
+ * parsed the book's 5 MB for nothing: the index came out byte for byte the
+ * same, for ~0.4 s less of its CPU (1.09 against 0.71 s, `pagefind --site
+ * dist` on the built site, 2026-12-03).
+ */
+export const INDEXED_PAGES = 'questions/*/index.html';
+
 /** The two integrations, `start` and `end`, to place as the comment above says. */
 export function searchIndex(root: string): { start: AstroIntegration; end: AstroIntegration } {
   let indexing: Promise<string> | undefined;
@@ -61,7 +72,7 @@ export function searchIndex(root: string): { start: AstroIntegration; end: Astro
       name: 'handbook-search-index',
       hooks: {
         'astro:build:done': ({ dir }) => {
-          indexing = runPagefind(root, fileURLToPath(dir));
+          indexing = runPagefind(root, fileURLToPath(dir), INDEXED_PAGES);
           // Awaited by `end`; until then a failure must not count as unhandled.
           indexing.catch(() => {});
         },
