@@ -247,8 +247,13 @@ export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<s
     const written = await db.query<[string, string, boolean]>(hashed.map(({ catalog, where }) =>
       `SELECT '${catalog}', (${mark(catalog)})::text, bool_or(xmin::text::bigint >= ${baseline.nextXid}) FROM ${catalog} t WHERE ${where}`)
       .join('\nUNION ALL '), [], { rowMode: 'array' });
-    const same = new Map(written.rows.map(([catalog, marked, changed]) => [catalog, changed
-      ? undefined : baseline.summary.find((line) => line.startsWith(`initdb rows ${catalog} ${marked} `))]));
+    // One initdb rows line per catalog, found by name. Searching the summary's ~820 lines per catalog, and
+    // per line below, took ~3 ms of each reset (37 in a cold build; 2026-12-03); Map and Set take ~0.1.
+    const then = new Map(baseline.summary.filter((line) => line.startsWith('initdb rows ')).map((line) => [line.split(' ')[2], line]));
+    const same = new Map(written.rows.map(([catalog, marked, changed]) => {
+      const line = then.get(catalog);
+      return [catalog, !changed && line?.startsWith(`initdb rows ${catalog} ${marked} `) ? line : undefined];
+    }));
     kept = [...same.values()].filter((line) => line !== undefined);
     toHash = hashed.filter(({ catalog }) => same.get(catalog) === undefined);
   }
@@ -264,8 +269,10 @@ export async function resetDatabase(db: PGlite, baseline: Baseline): Promise<voi
   for (const [statement] of drops.rows) await db.exec(statement!);
   const expected = baseline.summary;
   const now = await catalogSummary(db, baseline);
-  const extra = now.filter((line) => !expected.includes(line));
-  const missing = expected.filter((line) => !now.includes(line));
+  const expectedLines = new Set(expected);
+  const nowLines = new Set(now);
+  const extra = now.filter((line) => !expectedLines.has(line));
+  const missing = expected.filter((line) => !nowLines.has(line));
   if (extra.length || missing.length) {
     throw new Error(`database not empty after reset: ${[...extra.map((l) => `+ ${l}`), ...missing.map((l) => `- ${l}`)].slice(0, 5).join('; ')}`);
   }
