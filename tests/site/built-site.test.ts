@@ -1,7 +1,9 @@
 // Checks the site as built under a sub-path (npm run build:test): every
 // internal link and asset resolves, short links redirect, pages are sound.
 import { readFileSync } from 'node:fs';
+import { matchesGlob } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INDEXED_PAGES } from '../../src/lib/search/search-index-integration.ts';
 import { TEST_BASE, TEST_ORIGIN } from '../site-under-test.ts';
 import { brokenLinks, builtPages, fileFor } from './dist.ts';
 
@@ -116,9 +118,11 @@ describe('the built site', () => {
       expect(page.html).toContain('data-pagefind-body');
       expect(page.html).toMatch(/data-pagefind-filter="difficulty:(easy|medium|hard)"/);
     }
-    // Pagefind reads only INDEXED_PAGES (search-index-integration.ts): a body anywhere else would go unindexed.
-    for (const page of questionPages) expect(page.file).toMatch(/^questions\/[^/]+\/index\.html$/);
+    // Pagefind reads only INDEXED_PAGES: a body anywhere else would go unindexed.
+    for (const page of questionPages) expect(matchesGlob(page.file, INDEXED_PAGES), page.file).toBe(true);
     const others = pages.filter((p) => !p.file.startsWith('questions/'));
     for (const page of others) expect(page.html, page.file).not.toContain('data-pagefind-body');
+    const entry = JSON.parse(readFileSync(fileFor('/pagefind/pagefind-entry.json')!, 'utf8')) as { languages: Record<string, { page_count: number }> };
+    expect(Object.values(entry.languages).reduce((sum, l) => sum + l.page_count, 0)).toBe(questionPages.length);
   });
 });

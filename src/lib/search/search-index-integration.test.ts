@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { INDEXED_PAGES, runPagefind } from './search-index-integration.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The URL of every page in `dir`'s index: each fragment is gzip, then the
+ * marker pagefind_dcd (12 bytes), then the page's JSON.
+ */
+function indexedUrls(dir: string): string[] {
+  const fragments = join(dir, 'pagefind/fragment');
+  return readdirSync(fragments).map((name) => (JSON.parse(gunzipSync(readFileSync(join(fragments, name))).subarray(12).toString('utf8')) as { url: string }).url);
+}
 
 /** A built site of one page Pagefind can index. */
 function site(): string {
@@ -26,8 +36,14 @@ describe('Pagefind inside the build', () => {
     const dir = site();
     mkdirSync(join(dir, 'questions/idempotency'), { recursive: true });
     writeFileSync(join(dir, 'questions/idempotency/index.html'), '<html><body><main data-pagefind-body><h1>Retries</h1></main></body></html>');
-    expect(await runPagefind(root, dir, INDEXED_PAGES)).toMatch(/Indexed 1 page\b/);
-    expect(await runPagefind(root, dir)).toMatch(/Indexed 2 pages/);
+    await runPagefind(root, dir, INDEXED_PAGES);
+    expect(indexedUrls(dir)).toEqual(['/questions/idempotency/']);
+    await runPagefind(root, dir);
+    expect(indexedUrls(dir).sort()).toEqual(['/', '/questions/idempotency/']);
+  });
+
+  it('names the glob when no page matches it', async () => {
+    await expect(runPagefind(root, site(), INDEXED_PAGES)).rejects.toThrow(/ --glob questions\/\*\/index\.html exited with 1/);
   });
 
   it('fails the build naming the folder, the exit code and why, when Pagefind cannot index it', async () => {

@@ -49,7 +49,7 @@ export function runPagefind(root: string, site: string, glob?: string): Promise<
     child.on('close', (code) => {
       process.off('exit', stop);
       if (code === 0) resolve(log);
-      else reject(new Error(`pagefind --site ${site} exited with ${code}:\n${log.trim().split('\n').slice(-12).join('\n')}`));
+      else reject(new Error(`pagefind --site ${site}${glob ? ` --glob ${glob}` : ''} exited with ${code}:\n${log.trim().split('\n').slice(-12).join('\n')}`));
     });
   });
 }
