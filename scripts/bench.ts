@@ -62,7 +62,9 @@ const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), joi
 /** Where cleared build state waits until the last build is timed (set-aside.ts says why). */
 const trash = join(root, 'bench/tmp/set-aside');
 const clear = (paths: string[]) => setAside(paths, trash);
+// Emptied at the very end, so the deletion taxes none of the timings either; Ctrl-C ends the run the same way.
 process.on('exit', () => emptyTrash(trash));
+process.once('SIGINT', () => process.exit(130));
 
 /**
  * Our build (the demos and Pagefind inside it); cold clears every cache
@@ -182,7 +184,6 @@ for (let i = 1; i <= ROUNDS; i++) {
   sampled.warm.push(await buildOurs(false, true));
 }
 if (!peerSite) throw new Error(`ROUNDS is ${ROUNDS}; the benchmark needs at least one build round`);
-emptyTrash(trash);
 const memory = ['peakRssBytes', 'peakPssBytes'] as const;
 const cold = { totalSeconds: median(coldRuns.map((run) => run.totalSeconds)), ...medianOf(sampled.cold, memory) };
 const warm = { totalSeconds: median(warmRuns.map((run) => run.totalSeconds)), ...medianOf(sampled.warm, memory) };

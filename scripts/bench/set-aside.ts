@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /**
  * Clears build state before a timed build by moving it into `trash` (a
- * folder on the same filesystem) rather than deleting it; `emptyTrash`
- * deletes it all once no build is timed.
+ * folder on the same filesystem: a path that cannot be moved there is
+ * deleted, with a warning) rather than deleting it; `emptyTrash` deletes it
+ * all when nothing more is timed.
  *
  * Deleting costs the next build. On ext4 without a journal, as on these
  * machines, each new file's inode is found by a scan of its block group
@@ -18,11 +19,18 @@ import { join } from 'node:path';
  */
 export function setAside(paths: readonly string[], trash: string): void {
   for (const path of paths) {
-    if (!existsSync(path)) continue;
+    // lstat: a symlink (to a folder or to nothing) is moved itself, as rm would delete it.
+    if (!lstatSync(path, { throwIfNoEntry: false })) continue;
     mkdirSync(trash, { recursive: true });
-    let n = 0;
-    while (existsSync(join(trash, String(n)))) n++;
-    renameSync(path, join(trash, String(n)));
+    // A folder of its own per path, so no two paths (or two benches) take one name.
+    const slot = mkdtempSync(join(trash, 'n-'));
+    try {
+      renameSync(path, join(slot, basename(path)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      console.warn(`setAside: ${path} is on another filesystem than ${trash}; deleting it instead`);
+      rmSync(path, { recursive: true, force: true });
+    }
   }
 }
 
