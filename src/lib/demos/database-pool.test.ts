@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../snippets/db/database.ts';
-import { baselineOf, catalogSummary, createDatabasePool } from './database-pool.ts';
+import { baselineOf, catalogSummary, createDatabasePool, resetDatabase } from './database-pool.ts';
 
 /** A demo that leaves behind one of everything it can create, and session state. */
 const WORKLOAD = `
@@ -196,5 +196,21 @@ describe('createDatabasePool', () => {
     }
     expect(module.deref()).toBeUndefined();
     await expect(db.close()).rejects.toThrow('PGlite is closed');
+  }, 60_000);
+});
+
+describe('resetDatabase', () => {
+  it('fails naming what a new database has and the reset one lacks, as well as what it has extra', async () => {
+    const db = await openDatabase();
+    try {
+      const baseline = await baselineOf(db);
+      await expect(resetDatabase(db, { ...baseline, summary: [...baseline.summary, 'schema ghost'] }))
+        .rejects.toThrow(/^database not empty after reset: - schema ghost$/);
+      await expect(resetDatabase(db, { ...baseline, summary: baseline.summary.filter((line) => !line.startsWith('schema public ')) }))
+        .rejects.toThrow(/^database not empty after reset: \+ schema public /);
+      await expect(resetDatabase(db, baseline)).resolves.toBeUndefined();
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 });
