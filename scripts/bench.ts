@@ -59,7 +59,7 @@ const demoCache =
  * is made once per installed version, and the unit tests make it first.
  */
 const buildState = (dir: string) => [join(dir, 'dist'), join(dir, '.astro'), join(dir, 'node_modules/.astro')];
-/** Where cleared build state waits until the last build is timed (set-aside.ts says why). */
+/** Where cleared build state waits until the run ends (set-aside.ts says why). */
 const trash = join(root, 'bench/tmp/set-aside');
 const clear = (paths: string[]) => setAside(paths, trash);
 // Emptied at the very end, so the deletion taxes none of the timings either; Ctrl-C ends the run the same way.
