@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concatSamples, latency, median, percentile, ratio, spread } from './stats.ts';
+import { concatSamples, latency, median, pairedRatios, percentile, ratio, spread } from './stats.ts';
 
 describe('median', () => {
   it('takes the middle sample, or the mean of the middle two', () => {
@@ -59,5 +59,15 @@ describe('concatSamples', () => {
 
   it('refuses no rounds', () => {
     expect(() => concatSamples([])).toThrow(/no rounds/);
+  });
+});
+
+describe('pairedRatios', () => {
+  it('divides round by round, in order', () => {
+    expect(pairedRatios([3, 5, 8], [2, 4, 5])).toEqual([1.5, 1.25, 1.6]);
+  });
+
+  it('refuses rounds that do not pair up', () => {
+    expect(() => pairedRatios([1, 2], [1])).toThrow(/2 rounds of ours against 1 of the peer/);
   });
 });

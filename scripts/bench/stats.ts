@@ -41,6 +41,15 @@ export function ratio(ours: number, peer: number): number | null {
   return Math.round((ours / peer) * 100) / 100;
 }
 
+/**
+ * Ours ÷ peer within each round, paired in order: the two builds of a round
+ * ran a minute apart, so a slow stretch of the machine hits both. Unrounded.
+ */
+export function pairedRatios(ours: readonly number[], peer: readonly number[]): number[] {
+  if (ours.length !== peer.length) throw new Error(`pairedRatios: ${ours.length} rounds of ours against ${peer.length} of the peer`);
+  return ours.map((value, i) => value / peer[i]!);
+}
+
 /** Samples of several rounds as one set: each named list, concatenated in round order. */
 export function concatSamples<T extends { [K in keyof T]: number[] }>(rounds: readonly T[]): T {
   const [first] = rounds;
