@@ -249,7 +249,7 @@ export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<s
       .join('\nUNION ALL '), [], { rowMode: 'array' });
     // One initdb rows line per catalog, found by name. Searching the summary's ~820 lines per catalog, and
     // per line below, took ~3 ms of each reset (37 in a cold build; 2026-12-03); Map and Set take ~0.1.
-    const then = new Map(baseline.summary.filter((line) => line.startsWith('initdb rows ')).map((line) => [line.split(' ')[2], line]));
+    const then = byCatalog(baseline.summary.filter((line) => line.startsWith('initdb rows ')));
     const same = new Map(written.rows.map(([catalog, marked, changed]) => {
       const line = then.get(catalog);
       return [catalog, !changed && line?.startsWith(`initdb rows ${catalog} ${marked} `) ? line : undefined];
@@ -258,9 +258,12 @@ export async function catalogSummary(db: PGlite, baseline?: Baseline): Promise<s
     toHash = hashed.filter(({ catalog }) => same.get(catalog) === undefined);
   }
   const rows = toHash.length ? (await db.query<string[]>(initdbRows(toHash), [], { rowMode: 'array' })).rows.map(([line]) => line!) : [];
-  const byCatalog = new Map([...kept, ...rows].map((line) => [line.split(' ')[2], line]));
-  return [...lines, ...counts.rows.map(([line]) => line!), ...hashed.map(({ catalog }) => byCatalog.get(catalog)!)];
+  const lineOf = byCatalog([...kept, ...rows]);
+  return [...lines, ...counts.rows.map(([line]) => line!), ...hashed.map(({ catalog }) => lineOf.get(catalog)!)];
 }
+
+/** `initdb rows <catalog> …` lines by their catalog, the line's third word. */
+const byCatalog = (lines: readonly string[]) => new Map(lines.map((line) => [line.split(' ')[2], line]));
 
 /** Empties a database a demo has used; throws if anything is left that a new one lacks. */
 export async function resetDatabase(db: PGlite, baseline: Baseline): Promise<void> {
