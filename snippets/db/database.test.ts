@@ -37,6 +37,16 @@ describe('openDatabase', () => {
     await db.close();
   });
 
+  it('opens each database with PL/pgSQL loaded, so using it changes no setting', async () => {
+    const db = await openDatabase(cacheDir);
+    const settings = async () => (await db.query(`SELECT name, setting FROM pg_settings WHERE name LIKE 'plpgsql.%' ORDER BY 1`)).rows;
+    const loaded = await settings();
+    expect(loaded).toContainEqual({ name: 'plpgsql.variable_conflict', setting: 'error' });
+    await db.exec('DO $$ BEGIN PERFORM 1; END $$');
+    expect(await settings()).toEqual(loaded);
+    await db.close();
+  });
+
   it('runs with 16 MB of shared buffers', async () => {
     const db = await openDatabase(cacheDir);
     expect((await db.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);

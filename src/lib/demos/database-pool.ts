@@ -23,11 +23,14 @@
  * other output than a standalone run;
  * scripts/compare-pooled-demos.ts checks every database demo's output
  * against a standalone run, byte for byte (48 demos, none differed, on
- * 2026-12-02). The demos that load PL/pgSQL leave its settings in
- * pg_settings, so their databases are closed, not kept: in a cold build
- * 37 of 42 borrows got a warm database. The host's CPU for all 125 demos
- * went from ~15–19 s to ~11–12 s (indicative, busy 2-core machine;
- * measure with `npm run bench`).
+ * 2026-12-02). The host's CPU for all 125 demos went from ~15–19 s to
+ * ~11–12 s (indicative, busy 2-core machine; measure with `npm run bench`).
+ * PL/pgSQL, once loaded, adds its settings to pg_settings for good, so
+ * database.ts loads it into every database when it starts: a database a
+ * demo used PL/pgSQL in then empties back to a new one's summary. Before
+ * that, the two demos that use it each cost a database (~0.3 s of CPU to
+ * start another): 3 of 42 borrows in a cold build started a database,
+ * now 1 (2026-12-03).
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { promisify } from 'node:util';
@@ -80,7 +83,8 @@ const RESET_SESSION = ['ROLLBACK', 'DISCARD ALL'];
 /**
  * Then, as the bootstrap superuser again, statements that drop everything
  * a demo can create. Built from the catalogs rather than run as a DO block,
- * which would load PL/pgSQL and its settings into a database that had not.
+ * which would load PL/pgSQL: database.ts has loaded it already, but a
+ * reset must not depend on that.
  */
 const DROP_STATEMENTS = `
 SELECT format('DROP EVENT TRIGGER %I CASCADE', evtname) FROM pg_event_trigger

@@ -12,7 +12,7 @@ import type { PgliteAssets } from '../../lib/runnable/run-protocol.ts';
 export async function openDatabase(): Promise<PGlite> {
   const assets = (globalThis as { __pglite?: PgliteAssets }).__pglite;
   if (!assets) throw new Error('PGlite files were not sent to the runner');
-  return PGlite.create({
+  const db = await PGlite.create({
     pgliteWasmModule: assets.pglite,
     // Started from the build's empty cluster, PGlite never runs initdb; given no module for it, it would
     // fetch initdb.wasm, which the sandbox may not. The smallest valid module (its header) stands in.
@@ -20,4 +20,7 @@ export async function openDatabase(): Promise<PGlite> {
     fsBundle: new Blob([assets.data]),
     loadDataDir: new Blob([assets.cluster]),
   });
+  // As the Node version does (snippets/db/database.ts says why), so pg_settings reads the same here.
+  await db.exec(`LOAD 'plpgsql'`);
+  return db;
 }
