@@ -33,6 +33,23 @@ describe('the demo host', () => {
     expect(outputs).toEqual(['a: 2', 'b: 1']);
   });
 
+  it('strips types by text: a module changed between two demos loads as changed', async () => {
+    module('label.ts', "export const label: string = 'first';\n");
+    const before = module('label-a.ts', "import { label } from './label.ts';\nconsole.log(label as string);\n");
+    await expect(run(before)).resolves.toBe('first');
+    module('label.ts', "export const label: string = 'second';\n");
+    const after = module('label-b.ts', "import { label } from './label.ts';\nconsole.log(label as string);\n");
+    await expect(run(after)).resolves.toBe('second');
+  });
+
+  it("places an error where node does, line and column, in a module with types", async () => {
+    const file = module('typed-throws.ts', "type Limit = { max: number };\nconst limit: Limit = { max: 0 }; if (limit.max < 1) throw new RangeError('max');\n");
+    const alone = spawnSync(process.execPath, [file], { encoding: 'utf8' }).stderr;
+    const where = /typed-throws\.ts:\d+:\d+/.exec(alone)?.[0];
+    expect(where).toBe('typed-throws.ts:2:59');
+    await expect(run(file)).rejects.toThrow(where);
+  });
+
   it('sets process.argv as node does and restores env and the working folder after each demo', async () => {
     const changes = module('changes.ts', "process.env.DEMO_LEAK = 'yes';\nprocess.chdir('/');\nconsole.log(process.argv.length, process.argv[1]);\n");
     const looks = module('looks.ts', "console.log(process.env.DEMO_LEAK ?? 'unset', process.cwd());\n");

@@ -29,7 +29,7 @@
  * removes before it runs a demo.
  */
 import { writeSync } from 'node:fs';
-import { registerHooks, type ResolveFnOutput } from 'node:module';
+import { registerHooks, type ResolveFnOutput, stripTypeScriptTypes } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -87,11 +87,30 @@ function installHooks(): void {
     },
     load(url, context, next) {
       const loaded = next(url, context);
-      if (url !== running?.entry || loaded.source == null) return loaded;
-      const source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
-      return { ...loaded, source: source.replaceAll('import.meta.main', 'true') };
+      const entry = url === running?.entry;
+      if (loaded.source == null || (!entry && loaded.format !== 'module-typescript')) return loaded;
+      let source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
+      if (entry) source = source.replaceAll('import.meta.main', 'true');
+      return loaded.format === 'module-typescript' ? { ...loaded, format: 'module', source: stripped(source) } : { ...loaded, source };
     },
   });
+}
+
+/**
+ * A module's source with its types stripped, by source text. Each demo
+ * loads our modules anew (their URLs differ), and Node strips a module's
+ * types at every load: a cold build's demos loaded 494 modules of ours,
+ * 228 distinct texts. Stripping depends on the text alone, and this is
+ * the function Node's loader strips with, in the same mode (whitespace in
+ * place of types, so lines and columns stay), so each text is stripped
+ * once: 150 ms for the 228, the other 266 (1.3 MB) a lookup where they
+ * took as long again (scripts/bench/host-cpu.ts, 2026-12-03).
+ */
+const strippedSources = new Map<string, string>();
+function stripped(source: string): string {
+  let js = strippedSources.get(source);
+  if (js === undefined) strippedSources.set(source, (js = stripTypeScriptTypes(source)));
+  return js;
 }
 
 /** Resource types keeping the event loop alive, with counts. */
@@ -161,6 +180,13 @@ async function runAsEntry(file: string, base: Map<string, number>): Promise<Demo
 async function serve(): Promise<void> {
   for (const name of process.argv.slice(3)) delete process.env[name];
   installHooks();
+  // Its first call warns that it is experimental. Not in a demo's stderr, and
+  // not at all: Node adds a hint to a process's first warning, which a demo
+  // that warns should print as `node file.ts` does.
+  const { emitWarning } = process;
+  process.emitWarning = () => {};
+  stripTypeScriptTypes('');
+  process.emitWarning = emitWarning;
   if (process.env.DEMO_DATABASE_POOL !== '0') installDatabasePool();
   // An error thrown in a callback, or a promise rejected with no handler,
   // ends a node process with code 1, and ends the host the same way. So does
