@@ -9,6 +9,7 @@ import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
+import { warmDemoHost } from './src/lib/demos/demo-output.ts';
 import { diagramCache, diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
 import { epubBook, epubCache } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
@@ -33,6 +34,9 @@ const slugs = new Map(
 );
 // In `astro build`, pages render while their demos run; outputs go in after.
 const deferredDemos = new DeferredDemos();
+// And a cold one starts the demo host now, while Astro loads. Not in `astro
+// check` or `sync`, which read this file too and run no demos.
+if (process.argv.includes('build')) warmDemoHost(root);
 const search = searchIndex(root);
 
 export default defineConfig({

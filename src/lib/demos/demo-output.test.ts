@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prefetchDemos, runDemo } from './demo-output.ts';
+import { runInDemoHost } from './demo-queue.ts';
+import { prefetchDemos, runDemo, WARM_UP_MODULE, warmDemoHost } from './demo-output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 function module(name: string, body: string): string {
@@ -30,6 +31,39 @@ describe('runDemo', () => {
     const file = module('hang.ts', 'setInterval(() => {}, 1000);\n');
     await expect(runDemo(file, { cwd: dir, timeoutMs: 300 })).rejects.toThrow(/was stopped after 300 ms/);
   });
+});
+
+describe('warmDemoHost', () => {
+  const started: string[] = [];
+  const run = async (file: string) => {
+    started.push(file);
+    return { file, stdout: '', stderr: '', exitCode: 0, start: 0, end: 0, last: false };
+  };
+
+  it('starts the host on the warm-up module only when no demo output is kept', () => {
+    const root = mkdtempSync(join(tmpdir(), 'warm-'));
+    const cache = { dir: join(root, '.cache/demo-output'), root };
+    started.length = 0;
+    expect(warmDemoHost(root, { cache, run })).toBe(true); // no folder yet
+    mkdirSync(cache.dir, { recursive: true });
+    expect(warmDemoHost(root, { cache, run })).toBe(true); // an empty one
+    writeFileSync(join(cache.dir, 'kept.txt'), 'output');
+    expect(warmDemoHost(root, { cache, run })).toBe(false); // a warm build: its demos may all be kept
+    expect(warmDemoHost(root, { cache: null, run })).toBe(true); // DEMO_CACHE=off runs every demo
+    expect(started).toEqual([WARM_UP_MODULE, WARM_UP_MODULE, WARM_UP_MODULE]);
+  });
+
+  it('has the host open and close a database, which the next demo borrows warm; it prints nothing', async () => {
+    const options = { cwd: dir, timeoutMs: 60_000, hosts: 1 };
+    const borrows = module('borrows-warm.ts', `const pool = (globalThis as { demoDatabasePool?: { borrow(start: () => never): Promise<{ close(): Promise<void> }> } }).demoDatabasePool!;
+const db = await pool.borrow(() => { throw new Error('no warm database in the pool'); });
+await db.close();
+console.log('borrowed warm');
+`);
+    const [warmUp, next] = await Promise.all([runInDemoHost(WARM_UP_MODULE, options), runInDemoHost(borrows, options)]);
+    expect(warmUp).toMatchObject({ stdout: '', exitCode: 0 });
+    expect(next).toMatchObject({ stdout: 'borrowed warm\n', exitCode: 0 });
+  }, 90_000);
 });
 
 describe('prefetchDemos', () => {

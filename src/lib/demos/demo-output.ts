@@ -1,5 +1,6 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cachedDemoOutput, type DemoCache } from './demo-cache.ts';
 import type { DemoResult } from './demo-protocol.ts';
 import { runInDemoHost, stderrTail } from './demo-queue.ts';
@@ -12,6 +13,7 @@ import { runInDemoHost, stderrTail } from './demo-queue.ts';
  * - demo-queue.ts: the demo host processes (one by default), each sent
  *   demos as they are queued, beside Astro's work on the other core;
  * - demo-host.ts: that process, running each demo as its own program;
+ * - warm-database.ts: what the host runs first in a cold build (warmDemoHost);
  * - demo-protocol.ts: what the queue and the host say to each other;
  * - deferred-demos.ts, demo-placeholder.ts, demo-output-integration.ts:
  *   in `astro build`, outputs filled into the pages after they render.
@@ -72,6 +74,34 @@ export function runDemo(file: string, { cwd, timeoutMs = 30_000, cache = default
 export function prefetchDemos(files: Iterable<string>, options: DemoOptions): void {
   for (const file of files) runDemo(file, options).catch(() => {});
 }
+
+/** What warmDemoHost has the host run first. */
+export const WARM_UP_MODULE = fileURLToPath(new URL('./warm-database.ts', import.meta.url));
+
+/**
+ * In `astro build` with no demo output kept (a cold build), starts the demo
+ * host as the build's config loads, before Astro's first hook, and has it
+ * open and close one database first (warm-database.ts), so that PGlite is
+ * loaded and a database waits in the pool when the first demo arrives.
+ * Astro's own start runs on one core; the host used to start ~0.5 s later,
+ * after the content check, and then spend ~0.4 s of CPU on PGlite before
+ * its first database demo could run (2026-12-03). No page's code runs
+ * before the content check: only this module and database.ts. Returns
+ * whether it started the host; any failure surfaces in the demos after it.
+ */
+export function warmDemoHost(root: string, { cache = defaultDemoCache(root), run = runInDemoHost } = {}): boolean {
+  if (cache && keptOutputs(cache.dir) > 0) return false;
+  run(WARM_UP_MODULE, { cwd: root, timeoutMs: 30_000, hosts: demoHosts() }).catch(() => {});
+  return true;
+}
+
+const keptOutputs = (dir: string) => {
+  try {
+    return readdirSync(dir).length;
+  } catch {
+    return 0; // no folder yet
+  }
+};
 
 /** Runs the demo in the host: its output, or an error saying why there is none. */
 async function freshOutput(file: string, cwd: string, timeoutMs: number): Promise<string> {
