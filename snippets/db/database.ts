@@ -61,14 +61,20 @@ async function startDatabase(cacheDir = CACHE, scratch = scratchDir()): Promise<
       openFolders.delete(dir);
     }
   };
-  await db.exec(LOAD_PLPGSQL);
+  try {
+    await db.exec(LOAD_PLPGSQL);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return db;
 }
 
 /**
  * PL/pgSQL, loaded into every database from the start (~20 ms).
  * PostgreSQL loads it at the first PL/pgSQL function or DO block and
- * cannot unload it; from then on pg_settings lists its five settings.
+ * cannot unload it; from then on pg_settings lists its five settings (and
+ * a made-up setting under `plpgsql.` is refused).
  * Loaded up front, a database has the same settings before and after a
  * demo used PL/pgSQL, so the build's demo host can empty it and lend it
  * to the next demo (src/lib/demos/database-pool.ts) instead of starting

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeError, withoutDemoQuery } from './demo-host.ts';
 import { runDemo } from './demo-output.ts';
@@ -48,6 +48,24 @@ describe('the demo host', () => {
     const where = /typed-throws\.ts:\d+:\d+/.exec(alone)?.[0];
     expect(where).toBe('typed-throws.ts:2:59');
     await expect(run(file)).rejects.toThrow(where);
+  });
+
+  it('fails a demo with TypeScript node cannot strip, with the error node prints', async () => {
+    mkdirSync(join(dir, 'esm'), { recursive: true }); // a module folder, as the repository is: the host's hook strips there
+    module('esm/package.json', '{"type":"module"}');
+    const file = module('esm/has-enum.ts', 'enum Color { Red }\nconsole.log(Color.Red);\n');
+    const { exitCode, stderr } = await runInDemoHost(file, { cwd: dir, timeoutMs: 30_000, hosts: 1 });
+    expect(exitCode).toBe(1);
+    expect(stderr.startsWith(`${pathToFileURL(file).href}:1\nenum Color { Red }\n`)).toBe(true);
+    expect(stderr).not.toContain('demo-host.ts');
+  });
+
+  it('refuses a .ts file under node_modules, as node does', async () => {
+    mkdirSync(join(dir, 'node_modules/typed'), { recursive: true });
+    module('node_modules/typed/package.json', '{"name":"typed","type":"module","exports":"./index.ts"}');
+    module('node_modules/typed/index.ts', 'export const v: number = 1;\n');
+    const file = module('uses-typed.ts', "import { v } from 'typed';\nconsole.log(v);\n");
+    await expect(run(file)).rejects.toThrow('ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING');
   });
 
   it('sets process.argv as node does and restores env and the working folder after each demo', async () => {

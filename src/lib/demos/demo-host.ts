@@ -88,10 +88,12 @@ function installHooks(): void {
     load(url, context, next) {
       const loaded = next(url, context);
       const entry = url === running?.entry;
-      if (loaded.source == null || (!entry && loaded.format !== 'module-typescript')) return loaded;
+      const ours = loaded.format === 'module-typescript' && !url.includes('/node_modules/') && process.features.typescript === 'strip';
+      if (loaded.source == null || (!entry && !ours)) return loaded;
       let source = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
       if (entry) source = source.replaceAll('import.meta.main', 'true');
-      return loaded.format === 'module-typescript' ? { ...loaded, format: 'module', source: stripped(source) } : { ...loaded, source };
+      const js = ours ? stripped(source) : undefined;
+      return js === undefined ? { ...loaded, source } : { ...loaded, format: 'module', source: js };
     },
   });
 }
@@ -100,16 +102,30 @@ function installHooks(): void {
  * A module's source with its types stripped, by source text. Each demo
  * loads our modules anew (their URLs differ), and Node strips a module's
  * types at every load: a cold build's demos loaded 494 modules of ours,
- * 228 distinct texts. Stripping depends on the text alone, and this is
- * the function Node's loader strips with, in the same mode (whitespace in
- * place of types, so lines and columns stay), so each text is stripped
- * once: 150 ms for the 228, the other 266 (1.3 MB) a lookup where they
- * took as long again (scripts/bench/host-cpu.ts, 2026-12-03).
+ * 228 distinct texts. Stripping depends on the text alone, so each text is
+ * stripped once: 150 ms for the 228, the other 266 (1.3 MB) a lookup where
+ * they took as long again (scripts/bench/host-cpu.ts, 2026-12-03).
+ *
+ * Node's loader strips with the same function in the same mode (whitespace
+ * in place of types, so lines and columns stay) and then appends a
+ * sourceURL comment, which stack traces do not need: they name the
+ * module's URL either way. The hook leaves to Node what it treats
+ * otherwise: a file under node_modules (which Node refuses to strip), a
+ * process not in strip mode (--experimental-transform-types), and a text
+ * that does not strip (undefined here: Node then throws its own error,
+ * naming the file, as `node file.ts` prints it).
  */
 const strippedSources = new Map<string, string>();
-function stripped(source: string): string {
+function stripped(source: string): string | undefined {
   let js = strippedSources.get(source);
-  if (js === undefined) strippedSources.set(source, (js = stripTypeScriptTypes(source)));
+  if (js === undefined) {
+    try {
+      js = stripTypeScriptTypes(source);
+    } catch {
+      return undefined;
+    }
+    strippedSources.set(source, js);
+  }
   return js;
 }
 
@@ -182,11 +198,15 @@ async function serve(): Promise<void> {
   installHooks();
   // Its first call warns that it is experimental. Not in a demo's stderr, and
   // not at all: Node adds a hint to a process's first warning, which a demo
-  // that warns should print as `node file.ts` does.
+  // that warns should print as `node file.ts` does. (So a demo that calls
+  // stripTypeScriptTypes itself would not print that warning; none does.)
   const { emitWarning } = process;
   process.emitWarning = () => {};
-  stripTypeScriptTypes('');
-  process.emitWarning = emitWarning;
+  try {
+    stripTypeScriptTypes('');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
   if (process.env.DEMO_DATABASE_POOL !== '0') installDatabasePool();
   // An error thrown in a callback, or a promise rejected with no handler,
   // ends a node process with code 1, and ends the host the same way. So does

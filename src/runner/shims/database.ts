@@ -21,6 +21,11 @@ export async function openDatabase(): Promise<PGlite> {
     loadDataDir: new Blob([assets.cluster]),
   });
   // As the Node version does (snippets/db/database.ts says why), so pg_settings reads the same here.
-  await db.exec(`LOAD 'plpgsql'`);
+  try {
+    await db.exec(`LOAD 'plpgsql'`);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return db;
 }
