@@ -34,9 +34,9 @@ const slugs = new Map(
 );
 // In `astro build`, pages render while their demos run; outputs go in after.
 const deferredDemos = new DeferredDemos();
-// And a cold one starts the demo host now, while Astro loads. Not in `astro
-// check` or `sync`, which read this file too and run no demos.
-if (process.argv.includes('build')) warmDemoHost(root);
+// And a cold one starts the demo host now, while Astro loads. Astro tells
+// a config no command; `check`, `sync` and `dev` read this file too.
+if (process.argv[2] === 'build') warmDemoHost(root);
 const search = searchIndex(root);
 
 export default defineConfig({

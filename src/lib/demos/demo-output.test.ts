@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInDemoHost } from './demo-queue.ts';
-import { prefetchDemos, runDemo, WARM_UP_MODULE, warmDemoHost } from './demo-output.ts';
+import type { DemoResult } from './demo-protocol.ts';
+import { type HostOptions, runInDemoHost } from './demo-queue.ts';
+import { prefetchDemos, runDemo, WARM_HOST_LINGER_MS, WARM_UP_MODULE, warmDemoHost } from './demo-output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 function module(name: string, body: string): string {
@@ -34,35 +35,54 @@ describe('runDemo', () => {
 });
 
 describe('warmDemoHost', () => {
-  const started: string[] = [];
-  const run = async (file: string) => {
-    started.push(file);
-    return { file, stdout: '', stderr: '', exitCode: 0, start: 0, end: 0, last: false };
-  };
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('starts the host on the warm-up module only when no demo output is kept', () => {
+  it('starts the host on the warm-up module only when no demo output is kept', async () => {
     const root = mkdtempSync(join(tmpdir(), 'warm-'));
     const cache = { dir: join(root, '.cache/demo-output'), root };
-    started.length = 0;
+    const calls: [string, HostOptions][] = [];
+    const run = async (file: string, options: HostOptions) => {
+      calls.push([file, options]);
+      return { file, stdout: '', stderr: '', exitCode: 0, start: 0, end: 0, last: false };
+    };
     expect(warmDemoHost(root, { cache, run })).toBe(true); // no folder yet
     mkdirSync(cache.dir, { recursive: true });
     expect(warmDemoHost(root, { cache, run })).toBe(true); // an empty one
     writeFileSync(join(cache.dir, 'kept.txt'), 'output');
     expect(warmDemoHost(root, { cache, run })).toBe(false); // a warm build: its demos may all be kept
     expect(warmDemoHost(root, { cache: null, run })).toBe(true); // DEMO_CACHE=off runs every demo
-    expect(started).toEqual([WARM_UP_MODULE, WARM_UP_MODULE, WARM_UP_MODULE]);
+    await flush();
+    // The queue the build's demos use (one per folder), told to keep the host for them.
+    const expected = { cwd: root, timeoutMs: 30_000, hosts: 1, lingerMs: WARM_HOST_LINGER_MS };
+    expect(calls).toEqual([[WARM_UP_MODULE, expected], [WARM_UP_MODULE, expected], [WARM_UP_MODULE, expected]]);
   });
 
-  it('has the host open and close a database, which the next demo borrows warm; it prints nothing', async () => {
-    const options = { cwd: dir, timeoutMs: 60_000, hosts: 1 };
+  it('leaves to the demos any failure to start, thrown or rejected', async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      expect(warmDemoHost(dir, { cache: null, run: () => { throw new Error('demo hosts: expected a whole number'); } })).toBe(true);
+      expect(warmDemoHost(dir, { cache: null, run: () => Promise.reject(new Error('the demo host ended')) })).toBe(true);
+      await flush();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+  });
+
+  it('has the host open and close a database, which a demo queued after it borrows warm', async () => {
     const borrows = module('borrows-warm.ts', `const pool = (globalThis as { demoDatabasePool?: { borrow(start: () => never): Promise<{ close(): Promise<void> }> } }).demoDatabasePool!;
 const db = await pool.borrow(() => { throw new Error('no warm database in the pool'); });
 await db.close();
 console.log('borrowed warm');
 `);
-    const [warmUp, next] = await Promise.all([runInDemoHost(WARM_UP_MODULE, options), runInDemoHost(borrows, options)]);
-    expect(warmUp).toMatchObject({ stdout: '', exitCode: 0 });
-    expect(next).toMatchObject({ stdout: 'borrowed warm\n', exitCode: 0 });
+    let warmUp!: Promise<DemoResult>;
+    expect(warmDemoHost(dir, { cache: null, run: (file, options) => (warmUp = runInDemoHost(file, options)) })).toBe(true);
+    await flush();
+    // Queued only once the warm-up has ended, as the build's first demo may be.
+    await expect(warmUp).resolves.toMatchObject({ stdout: '', exitCode: 0 });
+    await expect(runDemo(borrows, { cwd: dir, cache: null })).resolves.toBe('borrowed warm');
   }, 90_000);
 });
 

@@ -12,7 +12,7 @@ if (!port) throw new Error('demo-queue-thread.ts runs as a worker thread of demo
 
 port.on('message', ({ id, file, options }: QueueRequest) => {
   demoQueue(options)
-    .run(file, options.timeoutMs)
+    .run(file, options.timeoutMs, options.lingerMs)
     .then(
       (result) => port.postMessage({ id, result } satisfies QueueReply),
       (error: Error) => port.postMessage({ id, error: error.message } satisfies QueueReply),

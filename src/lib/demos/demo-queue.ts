@@ -69,6 +69,8 @@ export interface HostOptions {
   hosts: number;
   /** A host's memory limit (MiB, see HOST_RSS_LIMIT_MB; taken from the first call per folder). */
   rssLimitMb?: number;
+  /** Keeps idle hosts this long after this demo ends, for demos still to come (a warm-up's; none by default). */
+  lingerMs?: number;
 }
 
 /** The last lines of a process's stderr, to end an error message with. */
@@ -120,6 +122,9 @@ export class DemoQueue {
   private readonly cwd: string;
   private readonly size: number;
   private readonly rssLimitMb: number;
+  /** Idle hosts stay until then (epoch ms), and the timer that retires them after. */
+  private lingerUntil = 0;
+  private lingerTimer?: NodeJS.Timeout;
 
   constructor(cwd: string, size: number, rssLimitMb: number) {
     checkHosts(size);
@@ -128,14 +133,18 @@ export class DemoQueue {
     this.rssLimitMb = rssLimitMb;
   }
 
-  run(file: string, timeoutMs: number): Promise<DemoResult> {
+  run(file: string, timeoutMs: number, lingerMs = 0): Promise<DemoResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ file, timeoutMs, resolve, reject });
+      const ended = (outcome: () => void) => {
+        this.lingerUntil = Math.max(this.lingerUntil, Date.now() + lingerMs);
+        outcome();
+      };
+      this.waiting.push({ file, timeoutMs, resolve: (result) => ended(() => resolve(result)), reject: (error) => ended(() => reject(error)) });
       this.dispatch();
     });
   }
 
-  /** Sends waiting demos to the least busy host, starting hosts as needed; retires idle hosts. */
+  /** Sends waiting demos to the least busy host, starting hosts as needed; retires idle hosts, once no demo asks them to linger. */
   private dispatch(): void {
     while (this.waiting.length > 0) {
       let host = [...this.hosts].sort((a, b) => a.sent.length - b.sent.length)[0];
@@ -143,7 +152,11 @@ export class DemoQueue {
       if (!host) break;
       this.send(host, this.waiting.shift()!);
     }
-    if (this.waiting.length === 0) for (const host of this.hosts) if (host.sent.length === 0) this.retire(host);
+    if (this.waiting.length > 0) return;
+    const linger = this.lingerUntil - Date.now();
+    clearTimeout(this.lingerTimer);
+    if (linger > 0) this.lingerTimer = setTimeout(() => this.dispatch(), linger).unref();
+    else for (const host of this.hosts) if (host.sent.length === 0) this.retire(host);
   }
 
   private send(host: Host, job: Job): void {
