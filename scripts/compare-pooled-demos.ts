@@ -36,7 +36,8 @@ const demos = shown.filter((file) => opensDatabase(file));
 
 const options = { cwd: root, timeoutMs: 60_000, hosts: 1 };
 // As a cold build does, the host runs the warm-up first (warmDemoHost), so the first database demo borrows its database.
-const [, ...hosted] = await Promise.all([WARM_UP_MODULE, ...demos].map((file) => runInDemoHost(file, options)));
+const [warmUp, ...hosted] = await Promise.all([WARM_UP_MODULE, ...demos].map((file) => runInDemoHost(file, options)));
+if (warmUp!.exitCode !== 0) throw new Error(`the warm-up (${WARM_UP_MODULE}) failed, so no database demo ran as in a build:\n${warmUp!.stderr}`);
 let differ = 0;
 for (const [i, file] of demos.entries()) {
   const alone = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });

@@ -57,16 +57,33 @@ describe('warmDemoHost', () => {
     expect(calls).toEqual([[WARM_UP_MODULE, expected], [WARM_UP_MODULE, expected], [WARM_UP_MODULE, expected]]);
   });
 
-  it('leaves to the demos any failure to start, thrown or rejected', async () => {
+  it('logs its run with the demos, as the benchmark counts them', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'warm-log-')), 'timings.jsonl');
+    process.env.DEMO_TIMINGS_FILE = log;
+    try {
+      const run = async (file: string) => ({ file, stdout: '', stderr: '', exitCode: 0, start: 1, end: 2, last: false });
+      expect(warmDemoHost(dir, { cache: null, run })).toBe(true);
+      await flush();
+      expect(readFileSync(log, 'utf8')).toBe(`${JSON.stringify({ file: WARM_UP_MODULE, start: 1, end: 2 })}\n`);
+    } finally {
+      delete process.env.DEMO_TIMINGS_FILE;
+    }
+  });
+
+  it('leaves to the demos any failure to start or to log, thrown or rejected', async () => {
     const unhandled: unknown[] = [];
     const note = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', note);
+    process.env.DEMO_TIMINGS_FILE = join(dir, 'no-such-folder/timings.jsonl');
     try {
       expect(warmDemoHost(dir, { cache: null, run: () => { throw new Error('demo hosts: expected a whole number'); } })).toBe(true);
       expect(warmDemoHost(dir, { cache: null, run: () => Promise.reject(new Error('the demo host ended')) })).toBe(true);
+      const ran = async (file: string) => ({ file, stdout: '', stderr: '', exitCode: 0, start: 1, end: 2, last: false });
+      expect(warmDemoHost(dir, { cache: null, run: ran })).toBe(true); // its timing cannot be written
       await flush();
       expect(unhandled).toEqual([]);
     } finally {
+      delete process.env.DEMO_TIMINGS_FILE;
       process.off('unhandledRejection', note);
     }
   });

@@ -96,7 +96,7 @@ export const WARM_UP_MODULE = fileURLToPath(new URL('./warm-database.ts', import
 export function warmDemoHost(root: string, { cache = defaultDemoCache(root), run = runInDemoHost } = {}): boolean {
   if (cache && keptOutputs(cache.dir) > 0) return false;
   const options = { cwd: root, timeoutMs: 30_000, hosts: demoHosts(), lingerMs: WARM_HOST_LINGER_MS };
-  Promise.resolve().then(() => run(WARM_UP_MODULE, options)).then(logTiming, () => {});
+  Promise.resolve().then(() => run(WARM_UP_MODULE, options)).then(logTiming).catch(() => {});
   return true;
 }
 

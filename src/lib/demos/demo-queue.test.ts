@@ -121,6 +121,24 @@ describe('runInDemoHost, sending ahead', () => {
     expect(Math.max(a!.start, b!.start)).toBeLessThan(Math.min(a!.end, b!.end));
   });
 
+  it('keeps an idle host as long as a demo asked it to linger, and no longer', async () => {
+    const queue = new DemoQueue(mkdtempSync(join(tmpdir(), 'demo-queue-linger-')), 1, HOST_RSS_LIMIT_MB);
+    const pid = (name: string) => module(name, 'console.log(process.pid);\n');
+    const alive = (id: number) => {
+      try {
+        process.kill(id, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const first = Number((await queue.run(pid('pid-a.ts'), 30_000, 1_000)).stdout);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Number((await queue.run(pid('pid-b.ts'), 30_000)).stdout)).toBe(first); // the same host, kept idle
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(alive(first)).toBe(false); // retired once the linger ran out
+  });
+
   it('refuses a number of hosts that is not a whole number of at least 1', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'demo-queue-none-'));
     expect(() => runInDemoHost(module('never.ts', ''), { ...options, cwd, hosts: 0 }))

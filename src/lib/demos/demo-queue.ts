@@ -136,7 +136,7 @@ export class DemoQueue {
   run(file: string, timeoutMs: number, lingerMs = 0): Promise<DemoResult> {
     return new Promise((resolve, reject) => {
       const ended = (outcome: () => void) => {
-        this.lingerUntil = Math.max(this.lingerUntil, Date.now() + lingerMs);
+        if (Number.isFinite(lingerMs)) this.lingerUntil = Math.max(this.lingerUntil, Date.now() + lingerMs);
         outcome();
       };
       this.waiting.push({ file, timeoutMs, resolve: (result) => ended(() => resolve(result)), reject: (error) => ended(() => reject(error)) });
