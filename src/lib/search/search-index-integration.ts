@@ -38,8 +38,9 @@ function pagefindExecutable(root: string): string {
  * otherwise go on writing `pagefind/` into the failed build's folder.
  */
 export function runPagefind(root: string, site: string, glob?: string): Promise<string> {
+  const args = ['--site', site, ...(glob ? ['--glob', glob] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(pagefindExecutable(root), ['--site', site, ...(glob ? ['--glob', glob] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pagefindExecutable(root), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = () => child.kill();
     process.once('exit', stop);
     let log = '';
@@ -49,7 +50,7 @@ export function runPagefind(root: string, site: string, glob?: string): Promise<
     child.on('close', (code) => {
       process.off('exit', stop);
       if (code === 0) resolve(log);
-      else reject(new Error(`pagefind --site ${site}${glob ? ` --glob ${glob}` : ''} exited with ${code}:\n${log.trim().split('\n').slice(-12).join('\n')}`));
+      else reject(new Error(`pagefind ${args.join(' ')} exited with ${code}:\n${log.trim().split('\n').slice(-12).join('\n')}`));
     });
   });
 }
