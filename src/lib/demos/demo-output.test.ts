@@ -36,6 +36,8 @@ describe('runDemo', () => {
 
 describe('warmDemoHost', () => {
   const flush = () => new Promise((resolve) => setImmediate(resolve));
+  /** What a host reports for a demo that ran from `start` to `end` and printed nothing. */
+  const succeeded = (file: string, start = 0, end = 0): DemoResult => ({ file, stdout: '', stderr: '', exitCode: 0, start, end, last: false });
 
   it('starts the host on the warm-up module only when no demo output is kept', async () => {
     const root = mkdtempSync(join(tmpdir(), 'warm-'));
@@ -43,7 +45,7 @@ describe('warmDemoHost', () => {
     const calls: [string, HostOptions][] = [];
     const run = async (file: string, options: HostOptions) => {
       calls.push([file, options]);
-      return { file, stdout: '', stderr: '', exitCode: 0, start: 0, end: 0, last: false };
+      return succeeded(file);
     };
     expect(warmDemoHost(root, { cache, run })).toBe(true); // no folder yet
     mkdirSync(cache.dir, { recursive: true });
@@ -61,7 +63,7 @@ describe('warmDemoHost', () => {
     const log = join(mkdtempSync(join(tmpdir(), 'warm-log-')), 'timings.jsonl');
     process.env.DEMO_TIMINGS_FILE = log;
     try {
-      const run = async (file: string) => ({ file, stdout: '', stderr: '', exitCode: 0, start: 1, end: 2, last: false });
+      const run = async (file: string) => succeeded(file, 1, 2);
       expect(warmDemoHost(dir, { cache: null, run })).toBe(true);
       await flush();
       expect(readFileSync(log, 'utf8')).toBe(`${JSON.stringify({ file: WARM_UP_MODULE, start: 1, end: 2 })}\n`);
@@ -78,7 +80,7 @@ describe('warmDemoHost', () => {
     try {
       expect(warmDemoHost(dir, { cache: null, run: () => { throw new Error('demo hosts: expected a whole number'); } })).toBe(true);
       expect(warmDemoHost(dir, { cache: null, run: () => Promise.reject(new Error('the demo host ended')) })).toBe(true);
-      const ran = async (file: string) => ({ file, stdout: '', stderr: '', exitCode: 0, start: 1, end: 2, last: false });
+      const ran = async (file: string) => succeeded(file, 1, 2);
       expect(warmDemoHost(dir, { cache: null, run: ran })).toBe(true); // its timing cannot be written
       await flush();
       expect(unhandled).toEqual([]);
