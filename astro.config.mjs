@@ -9,7 +9,6 @@ import { codeHighlightCache, codeHighlightPlugin } from './src/lib/markdown/code
 import { contentCheck } from './src/lib/content/content-integration.ts';
 import { DeferredDemos } from './src/lib/demos/deferred-demos.ts';
 import { demoOutputs } from './src/lib/demos/demo-output-integration.ts';
-import { warmDemoHost } from './src/lib/demos/demo-output.ts';
 import { diagramCache, diagramPlugin } from './src/lib/diagrams/diagram-plugin.ts';
 import { epubBook, epubCache } from './src/lib/epub/epub-integration.ts';
 import { externalLinkPlugin } from './src/lib/markdown/external-link-plugin.ts';
@@ -33,10 +32,8 @@ const slugs = new Map(
     .map((f) => [f.id, f.slug]),
 );
 // In `astro build`, pages render while their demos run; outputs go in after.
+// (`npm run build` starts the demo host before this file loads: src/lib/demos/warm-host-preload.ts.)
 const deferredDemos = new DeferredDemos();
-// And a cold one starts the demo host now, while Astro loads. Astro tells
-// a config no command; `check`, `sync` and `dev` read this file too.
-if (process.argv[2] === 'build') warmDemoHost(root);
 const search = searchIndex(root);
 
 export default defineConfig({

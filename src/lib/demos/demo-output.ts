@@ -81,12 +81,13 @@ export const WARM_UP_MODULE = fileURLToPath(new URL('./warm-database.ts', import
 /**
  * In `astro build` with no demo output kept (a fresh clone, or the
  * benchmark's cold build; a folder of outputs from other versions counts
- * as kept), starts the demo host as the build's config loads, before
- * Astro's first hook, and has it run warm-database.ts first, which opens
+ * as kept), starts the demo host before Astro has loaded (from
+ * warm-host-preload.ts, which `npm run build` imports first), and has it
+ * run warm-database.ts first, which opens
  * and closes one database: PGlite is loaded and a database waits in the
  * pool when the first demo arrives, and the host stays up to 10 s for it.
- * Astro's own start runs on one core; the host used to start ~0.5 s later,
- * after the content check, and then spend ~0.4 s of CPU on PGlite before
+ * Astro's own start runs on one core; the host used to start after the
+ * content check, ~1.3 s in, and then spend ~0.4 s of CPU on PGlite before
  * its first database demo could run (2026-12-03). The only code that runs
  * before the content check is warm-database.ts and database.ts, which no
  * page shows. Its run is logged with the demos' (DEMO_TIMINGS_FILE).
