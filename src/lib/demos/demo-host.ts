@@ -36,6 +36,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { installDatabasePool } from './database-pool.ts';
 import { type DemoRequest, type DemoResult, RESULT_FD } from './demo-protocol.ts';
+import { packageImportResolver } from './package-imports.ts';
 
 const QUERY = /\?demo=\d+$/;
 
@@ -72,9 +73,14 @@ const BARE = /^(?![./#]|[a-z][a-z0-9+.-]*:)/i;
  */
 const packages = new Map<string, ResolveFnOutput>();
 
+/** Imports among a package's own files, each package's type read once (package-imports.ts says why). */
+const withinPackage = packageImportResolver();
+
 function installHooks(): void {
   registerHooks({
     resolve(specifier, context, next) {
+      const inPackage = withinPackage(specifier, context.parentURL, context.conditions);
+      if (inPackage) return inPackage;
       const key = BARE.test(specifier)
         ? JSON.stringify([specifier, context.parentURL?.replace(QUERY, ''), context.conditions, context.importAttributes])
         : undefined;
