@@ -1,5 +1,6 @@
 import { bandForId, type Band } from '../content/difficulty.ts';
-import { attr, classes, elements, parseDocument, textOf, type Element } from './xhtml.ts';
+import { parseBookPage } from './code-blocks.ts';
+import { attr, classes, elements, textOf, type Element } from './xhtml.ts';
 
 /**
  * The answers of the built book: its three parts (/book/easy/, /book/medium/,
@@ -35,7 +36,7 @@ export function answersFromBook(pages: readonly BookPage[]): BookAnswer[] {
   const holder = new Map<number, string>();
   for (const { file, html } of pages) {
     const before = answers.length;
-    for (const element of elements(parseDocument(html))) {
+    for (const element of elements(parseBookPage(html))) {
       if (element.tagName !== 'article' || !classes(element).includes('book-answer')) continue;
       const id = Number(/^q(\d+)$/.exec(attr(element, 'id') ?? '')?.[1]);
       if (!Number.isInteger(id)) throw new Error(`${file}: <article class="book-answer"> has id="${attr(element, 'id')}"; expected q and the question's number`);

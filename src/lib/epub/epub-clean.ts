@@ -1,4 +1,4 @@
-import { attr, classes, elements, isHtml, isSvg, setAttr, type Element, type Node, type ParentNode } from './xhtml.ts';
+import { attr, classes, elements, isHtml, isSvg, setAttr, type Element, type Node, type ParentNode, type WrittenXhtml } from './xhtml.ts';
 
 /**
  * Makes one answer of the book fit for an e-reader, in place: what only works
@@ -36,11 +36,43 @@ export function cleanForEpub(root: ParentNode, palette: ReadonlyMap<string, stri
     if (element.tagName === 'details') rename(element, 'div', 'text-description');
     else if (element.tagName === 'summary') rename(element, 'p', 'text-description-label');
     else if (element.tagName === 'h2' && classes(element).includes('book-title')) element.tagName = element.nodeName = 'h1';
-    const kept = classes(element).filter((c) => !/^d-[0-9a-f]{6}$/.test(c)); // dark-theme token colours
-    for (const c of kept) if (/^l-[0-9a-f]{6}$/.test(c)) tokenColours.add(c.slice(2));
+    const kept = keptClasses(classes(element), tokenColours);
     if (kept.length || attr(element, 'class') !== undefined) setAttr(element, 'class', kept.length ? kept.join(' ') : undefined);
   }
+  // Code blocks written as XHTML already (code-blocks.ts): the same, on their class attributes,
+  // of which there are tens of thousands but only hundreds of distinct values.
+  const written = new Map<string, string>();
+  const rewrite = (_: string, value: string) => {
+    let attribute = written.get(value);
+    if (attribute === undefined) {
+      const kept = keptClasses(value.split(/\s+/).filter(Boolean), tokenColours);
+      written.set(value, (attribute = kept.length ? ` class="${kept.join(' ')}"` : ''));
+    }
+    return attribute;
+  };
+  for (const node of writtenXhtml(root)) node.xhtml = node.xhtml.replace(CLASS_ATTRIBUTE, rewrite);
   return { tokenColours };
+}
+
+/** A class list less the dark theme's token colours (`d-ff7b72`); adds the light ones (`l-cf222e`) to `tokenColours`. */
+function keptClasses(list: readonly string[], tokenColours: Set<string>): string[] {
+  const kept = list.filter((c) => !/^d-[0-9a-f]{6}$/.test(c));
+  for (const c of kept) if (/^l-[0-9a-f]{6}$/.test(c)) tokenColours.add(c.slice(2));
+  return kept;
+}
+
+/** A class attribute in written XHTML, whose values code-blocks.ts keeps free of quotes and entities. */
+const CLASS_ATTRIBUTE = / class="([^"]*)"/g;
+
+function writtenXhtml(root: ParentNode): WrittenXhtml[] {
+  const found: WrittenXhtml[] = [];
+  const stack: Node[] = [...root.childNodes];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.nodeName === '#xhtml') found.push(node as WrittenXhtml);
+    else if ('childNodes' in node) stack.push(...node.childNodes);
+  }
+  return found;
 }
 
 /** `.js-only` shows only when script runs; `a.anchor` is a heading's own link, "#". */

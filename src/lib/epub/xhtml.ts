@@ -7,9 +7,22 @@ import type { DefaultTreeAdapterMap } from 'parse5';
  * `toXhtml` writes that tree back as XML, which EPUB content documents must
  * be: every element closed, `&` and `<` escaped, namespaces declared.
  */
-export type Node = DefaultTreeAdapterMap['node'];
 export type Element = DefaultTreeAdapterMap['element'];
 export type ParentNode = DefaultTreeAdapterMap['parentNode'];
+
+/**
+ * Content already written as XHTML, standing in a tree for the nodes it
+ * would parse to: a code block's contents (code-blocks.ts). `toXhtml`
+ * writes it as it is; `text` is its text content.
+ */
+export interface WrittenXhtml {
+  nodeName: '#xhtml';
+  xhtml: string;
+  text: string;
+  parentNode: ParentNode | null;
+}
+
+export type Node = DefaultTreeAdapterMap['node'] | WrittenXhtml;
 
 export const XHTML_NS = html.NS.HTML;
 const SVG_NS = html.NS.SVG;
@@ -37,6 +50,9 @@ export function escapeXml(text: string, attribute = false): string {
 // XML 1.0 section 2.2: no C0 controls but tab, LF and CR; no lone surrogates; no U+FFFE, U+FFFF.
 const NOT_XML_CHAR = /[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Text as XML character data: checked (see checked), then escaped. */
+export const xmlText = (text: string): string => escapeXml(checked(text));
+
 function checked(text: string): string {
   const bad = NOT_XML_CHAR.exec(text);
   if (bad) {
@@ -54,7 +70,8 @@ function checked(text: string): string {
 export function toXhtml(nodes: readonly Node[], parentNs: string = XHTML_NS): string {
   let out = '';
   for (const node of nodes) {
-    if (node.nodeName === '#text') out += escapeXml(checked((node as DefaultTreeAdapterMap['textNode']).value));
+    if (node.nodeName === '#text') out += xmlText((node as DefaultTreeAdapterMap['textNode']).value);
+    else if (node.nodeName === '#xhtml') out += (node as WrittenXhtml).xhtml;
     else if ('tagName' in node) out += elementXml(node, parentNs);
   }
   return out;
@@ -129,5 +146,6 @@ export function elements(nodes: readonly Node[]): Element[] {
 /** The text of a node and its descendants, as a browser's textContent. */
 export function textOf(node: Node): string {
   if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
+  if (node.nodeName === '#xhtml') return (node as WrittenXhtml).text;
   return 'childNodes' in node ? node.childNodes.map(textOf).join('') : '';
 }
