@@ -40,15 +40,15 @@
 // the CPU above). Measure a change here with `npm run bench`
 // (bench/README.md).
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Astro's command-line entry, which `astro build` runs. */
 export const ASTRO_BIN = `${root}node_modules/astro/bin/astro.mjs`;
 
-/** Starts the demo host before Node loads Astro (the module says why). */
-const WARM_HOST = `${root}src/lib/demos/warm-host-preload.ts`;
+/** Starts the demo host before Node loads Astro (the module says why); a URL, as `--import` reads it. */
+export const WARM_HOST = pathToFileURL(`${root}src/lib/demos/warm-host-preload.ts`).href;
 
 /** Node arguments of the build; run them with `process.execPath` in the repository root, with `buildEnv`. */
 export const BUILD_ARGS = ['--max-semi-space-size=16', '--import', WARM_HOST, ASTRO_BIN, 'build'] as const;

@@ -2,23 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ASTRO_BIN as ASTRO_ENTRY, BUILD_ARGS } from '../../../scripts/build.ts';
+import { ASTRO_BIN, BUILD_ARGS, WARM_HOST } from '../../../scripts/build.ts';
 
-const PRELOAD = fileURLToPath(new URL('./warm-host-preload.ts', import.meta.url));
+const PRELOAD = new URL('./warm-host-preload.ts', import.meta.url).href;
 
 /**
  * Run as `node --import <the preload> script.mjs <command>`, the way the
- * build runs `astro.mjs build`: starts a worker thread from a file (which
- * loads the preload too), waits for it to end, then prints how many processes this
+ * build runs `astro.mjs build`: starts a worker thread from a file, with
+ * the same command in its argv (it loads the preload too), waits for it to end, then prints how many processes this
  * process's threads have started: the demo hosts. (A script file, not
  * `node -e`: worker threads inherit the `-e` and fail.)
  */
 const SCRIPT = `
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-await new Promise((done) => new Worker(new URL(import.meta.url + '-worker.mjs')).on('exit', done));
+await new Promise((done) => new Worker(new URL(import.meta.url + '-worker.mjs'), { argv: process.argv.slice(2) }).on('exit', done));
 const children = () => readdirSync('/proc/self/task')
   .flatMap((task) => readFileSync('/proc/self/task/' + task + '/children', 'utf8').split(' ').filter(Boolean));
 // A host starts from the demo queue's thread: wait for one, then for any other.
@@ -42,8 +41,11 @@ function hostsStarted(command: string): number {
 }
 
 describe.runIf(process.platform === 'linux')('warm-host-preload', () => {
-  it('is what the build imports first', () => {
-    expect(BUILD_ARGS.slice(0, BUILD_ARGS.indexOf(ASTRO_ENTRY))).toEqual(expect.arrayContaining(['--import', PRELOAD]));
+  it('is what the build imports first, by URL', () => {
+    expect(WARM_HOST).toBe(PRELOAD);
+    const at = BUILD_ARGS.indexOf('--import');
+    expect(BUILD_ARGS[at + 1]).toBe(PRELOAD);
+    expect(at).toBeLessThan(BUILD_ARGS.indexOf(ASTRO_BIN));
   });
 
   it('starts one demo host in the build, none in its worker threads', () => {

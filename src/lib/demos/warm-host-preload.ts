@@ -9,11 +9,12 @@
  * demo-output.ts by the same URL, so the prefetched demos queue on this
  * host.
  *
- * Node loads `--import` modules into the build's worker threads too, but
- * a worker's process.argv holds no command, so only `astro build`'s own
- * thread starts a host.
+ * Node loads `--import` modules into the build's worker threads too (and
+ * a worker may be given any argv), so only `astro build`'s main thread
+ * starts a host.
  */
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { warmDemoHost } from './demo-output.ts';
 
-if (process.argv[2] === 'build') warmDemoHost(fileURLToPath(new URL('../../../', import.meta.url)));
+if (isMainThread && process.argv[2] === 'build') warmDemoHost(fileURLToPath(new URL('../../../', import.meta.url)));
