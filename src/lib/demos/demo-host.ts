@@ -79,7 +79,7 @@ const withinPackage = packageImportResolver();
 function installHooks(): void {
   registerHooks({
     resolve(specifier, context, next) {
-      const inPackage = withinPackage(specifier, context.parentURL, context.conditions);
+      const inPackage = withinPackage(specifier, context.parentURL, context.conditions, context.importAttributes);
       if (inPackage) return inPackage;
       const key = BARE.test(specifier)
         ? JSON.stringify([specifier, context.parentURL?.replace(QUERY, ''), context.conditions, context.importAttributes])

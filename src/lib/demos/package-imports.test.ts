@@ -36,6 +36,15 @@ describe('packageImportResolver', () => {
     'node_modules/broken/package.json': '{ not json',
     'node_modules/broken/index.js': '',
     'node_modules/broken/g.js': '',
+    'node_modules/list/package.json': '["module"]',
+    'node_modules/list/i.js': '',
+    'node_modules/odd-type/package.json': '{ "type": ["module"] }',
+    'node_modules/odd-type/j.js': '',
+    'node_modules/cjs/package.json': '{ "type": "commonjs" }',
+    'node_modules/cjs/index.js': '',
+    'node_modules/cjs/real.mjs': '',
+    'node_modules/esm/back\\slash/index.js': '',
+    'node_modules/esm/back\\slash/k.js': '',
     'node_modules/bare/index.js': '',
     'node_modules/bare/h.js': '',
     'package.json': '{ "type": "module" }',
@@ -62,11 +71,20 @@ describe('packageImportResolver', () => {
     expect(resolve('./h.js', url('node_modules/bare/index.js'), IMPORT)?.format).toBeNull();
   });
 
-  it('gives the real path of a file reached through a symbolic link', () => {
+  it('gives the real path of a file reached through a symbolic link, and the format of its real name', () => {
     const linked = tree({ 'node_modules/esm/index.js': '' });
     symlinkSync(join(dir, 'node_modules/esm/lib/a.js'), join(linked, 'node_modules/esm/link.js'));
     expect(packageImportResolver()('./link.js', pathToFileURL(join(linked, 'node_modules/esm/index.js')).href, IMPORT)?.url)
       .toBe(url('node_modules/esm/lib/a.js'));
+    symlinkSync(join(dir, 'node_modules/cjs/real.mjs'), join(dir, 'node_modules/cjs/alias.js'));
+    expect(packageImportResolver()('./alias.js', url('node_modules/cjs/index.js'), IMPORT)).toEqual({
+      url: url('node_modules/cjs/real.mjs'), format: 'module', shortCircuit: true,
+    });
+  });
+
+  it('answers nothing in a process that keeps symbolic links (--preserve-symlinks)', () => {
+    expect(packageImportResolver(['--preserve-symlinks'])('./lib/a.js', url('node_modules/esm/index.js'), IMPORT)).toBeUndefined();
+    expect(packageImportResolver(['--max-old-space-size=64'])('./lib/a.js', url('node_modules/esm/index.js'), IMPORT)).toBeDefined();
   });
 
   it('leaves to Node what it does not answer the way Node would', () => {
@@ -83,6 +101,10 @@ describe('packageImportResolver', () => {
     expect(resolve('./ours.js', url('src/index.js'), IMPORT)).toBeUndefined(); // not in node_modules
     expect(resolve('./lib/a.js', undefined, IMPORT)).toBeUndefined();
     expect(resolve('./g.js', url('node_modules/broken/index.js'), IMPORT)).toBeUndefined(); // Node reports the bad package.json
+    expect(resolve('./i.js', url('node_modules/list/i.js'), IMPORT)).toBeUndefined(); // and one that is not an object
+    expect(resolve('./j.js', url('node_modules/odd-type/j.js'), IMPORT)).toBeUndefined(); // or whose type is not a string
+    expect(resolve('./lib/d.json', from, IMPORT, { type: 'json' })).toBeUndefined(); // import attributes: Node checks them
+    expect(resolve('./k.js', url('node_modules/esm/back\\slash/index.js'), IMPORT)).toBeUndefined(); // %5C in the URL: Node refuses it
   });
 
   it('answers as Node does for every relative import inside real packages', () => {
