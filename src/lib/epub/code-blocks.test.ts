@@ -67,16 +67,36 @@ describe('parseBookPage', () => {
     }
   });
 
+  const clean = (nodes: Node[]) => {
+    const body = elements(nodes).find((e) => e.tagName === 'body')! as ParentNode;
+    const { tokenColours } = cleanForEpub(body, new Map());
+    return { xhtml: toXhtml(body.childNodes), tokenColours: [...tokenColours].sort() };
+  };
+
   it('is cleaned for the book as a parsed block is: dark token colours go, light ones are listed', () => {
-    const clean = (nodes: Node[]) => {
-      const body = elements(nodes).find((e) => e.tagName === 'body')! as ParentNode;
-      const { tokenColours } = cleanForEpub(body, new Map());
-      return { xhtml: toXhtml(body.childNodes), tokenColours: [...tokenColours].sort() };
-    };
     const fast = clean(parseBookPage(page(HIGHLIGHTED)));
     expect(fast).toEqual(clean(parseDocument(page(HIGHLIGHTED))));
     expect(fast.tokenColours).toEqual(['0550ae', 'cf222e']);
     expect(fast.xhtml).toContain('<span class="l-cf222e">const</span>');
     expect(fast.xhtml).not.toContain('d-ff7b72');
+  });
+
+  it('cleans class attributes of its spans only, not text that looks like one', () => {
+    const body = '<pre><code>&lt;div class=&quot;&quot;&gt; &lt;b class=&quot;d-ff7b72 l-123456&quot;&gt;</code></pre>'
+      + '<pre><code><span class="js-only">copy</span>x</code></pre>'; // a span epub-clean.ts removes: parsed as before
+    const fast = clean(parseBookPage(page(body)));
+    expect(fast).toEqual(clean(parseDocument(page(body))));
+    expect(fast.tokenColours).toEqual([]);
+    expect(fast.xhtml).toContain('&lt;b class="d-ff7b72 l-123456"&gt;');
+  });
+
+  it('leaves characters XML lacks to parse5 and toXhtml, as before', () => {
+    // NUL: parse5 drops it from text.
+    const nul = '<pre><code>a\0b</code></pre>';
+    expect(html(parseBookPage(page(nul)))).toBe(html(parseDocument(page(nul))));
+    // A vertical tab: toXhtml refuses it, naming the text around it.
+    const vt = '<pre><code>a &amp; b\x0bc</code></pre>';
+    expect(() => html(parseDocument(page(vt)))).toThrow(/U\+000B cannot appear in XML/);
+    expect(() => html(parseBookPage(page(vt)))).toThrow(/U\+000B cannot appear in XML.*"a & b\x0bc"/s);
   });
 });

@@ -46,7 +46,7 @@ export function cleanForEpub(root: ParentNode, palette: ReadonlyMap<string, stri
     let attribute = written.get(value);
     if (attribute === undefined) {
       const kept = keptClasses(value.split(/\s+/).filter(Boolean), tokenColours);
-      written.set(value, (attribute = kept.length ? ` class="${kept.join(' ')}"` : ''));
+      written.set(value, (attribute = kept.length ? `<span class="${kept.join(' ')}">` : '<span>'));
     }
     return attribute;
   };
@@ -61,8 +61,12 @@ function keptClasses(list: readonly string[], tokenColours: Set<string>): string
   return kept;
 }
 
-/** A class attribute in written XHTML, whose values code-blocks.ts keeps free of quotes and entities. */
-const CLASS_ATTRIBUTE = / class="([^"]*)"/g;
+/**
+ * A span's start tag in written XHTML, with its class. code-blocks.ts
+ * writes no other attribute and no quotes or entities in a class, and
+ * escapes every `<` of text, so this finds tags only.
+ */
+const CLASS_ATTRIBUTE = /<span class="([^"]*)">/g;
 
 function writtenXhtml(root: ParentNode): WrittenXhtml[] {
   const found: WrittenXhtml[] = [];

@@ -50,8 +50,8 @@ export function escapeXml(text: string, attribute = false): string {
 // XML 1.0 section 2.2: no C0 controls but tab, LF and CR; no lone surrogates; no U+FFFE, U+FFFF.
 const NOT_XML_CHAR = /[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Text as XML character data: checked (see checked), then escaped. */
-export const xmlText = (text: string): string => escapeXml(checked(text));
+/** Whether every character of `text` may appear in XML. */
+export const isXmlText = (text: string): boolean => !NOT_XML_CHAR.test(text);
 
 function checked(text: string): string {
   const bad = NOT_XML_CHAR.exec(text);
@@ -70,7 +70,7 @@ function checked(text: string): string {
 export function toXhtml(nodes: readonly Node[], parentNs: string = XHTML_NS): string {
   let out = '';
   for (const node of nodes) {
-    if (node.nodeName === '#text') out += xmlText((node as DefaultTreeAdapterMap['textNode']).value);
+    if (node.nodeName === '#text') out += escapeXml(checked((node as DefaultTreeAdapterMap['textNode']).value));
     else if (node.nodeName === '#xhtml') out += (node as WrittenXhtml).xhtml;
     else if ('tagName' in node) out += elementXml(node, parentNs);
   }
