@@ -39,18 +39,18 @@ export function cleanForEpub(root: ParentNode, palette: ReadonlyMap<string, stri
     const kept = keptClasses(classes(element), tokenColours);
     if (kept.length || attr(element, 'class') !== undefined) setAttr(element, 'class', kept.length ? kept.join(' ') : undefined);
   }
-  // Code blocks written as XHTML already (code-blocks.ts): the same, on their class attributes,
-  // of which there are tens of thousands but only hundreds of distinct values.
-  const written = new Map<string, string>();
-  const rewrite = (_: string, value: string) => {
-    let attribute = written.get(value);
-    if (attribute === undefined) {
+  // Code blocks written as XHTML already (code-blocks.ts): the same, on their spans' classes,
+  // tens of thousands of tags but only hundreds of distinct ones.
+  const cleanTags = new Map<string, string>();
+  const cleanTag = (_: string, value: string) => {
+    let tag = cleanTags.get(value);
+    if (tag === undefined) {
       const kept = keptClasses(value.split(/\s+/).filter(Boolean), tokenColours);
-      written.set(value, (attribute = kept.length ? `<span class="${kept.join(' ')}">` : '<span>'));
+      cleanTags.set(value, (tag = kept.length ? `<span class="${kept.join(' ')}">` : '<span>'));
     }
-    return attribute;
+    return tag;
   };
-  for (const node of writtenXhtml(root)) node.xhtml = node.xhtml.replace(CLASS_ATTRIBUTE, rewrite);
+  for (const node of writtenXhtml(root)) node.xhtml = node.xhtml.replace(SPAN_WITH_CLASS, cleanTag);
   return { tokenColours };
 }
 
@@ -66,7 +66,7 @@ function keptClasses(list: readonly string[], tokenColours: Set<string>): string
  * writes no other attribute and no quotes or entities in a class, and
  * escapes every `<` of text, so this finds tags only.
  */
-const CLASS_ATTRIBUTE = /<span class="([^"]*)">/g;
+const SPAN_WITH_CLASS = /<span class="([^"]*)">/g;
 
 function writtenXhtml(root: ParentNode): WrittenXhtml[] {
   const found: WrittenXhtml[] = [];
