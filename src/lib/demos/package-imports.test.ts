@@ -118,7 +118,7 @@ describe('packageImportResolver', () => {
       registerHooks({
         resolve(specifier, context, next) {
           const node = next(specifier, context);
-          const answer = mine(specifier, context.parentURL, context.conditions);
+          const answer = mine(specifier, context.parentURL, context.conditions, context.importAttributes);
           if (answer) {
             compared++;
             if (answer.url !== node.url || answer.format !== (node.format ?? null)) differ.push([specifier, context.parentURL, answer, node]);
