@@ -1,4 +1,4 @@
-import { escapeXml, isHtml, isXmlText, parseDocument, type Node, type WrittenXhtml } from './xhtml.ts';
+import { descendants, escapeXml, isHtml, isXmlText, parseDocument, type Node, type WrittenXhtml } from './xhtml.ts';
 
 /**
  * A book page parsed with its code blocks' contents read without parse5.
@@ -76,10 +76,7 @@ function codeXhtml(inner: string): Written | undefined {
 /** Puts each cut-out back as a WrittenXhtml node; false unless each is found once, alone in a `<pre>`. */
 function restore(nodes: Node[], blocks: readonly Written[]): boolean {
   const placed = new Set<number>();
-  const stack: Node[] = [...nodes];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if ('childNodes' in node) stack.push(...node.childNodes);
+  for (const node of descendants(nodes)) {
     if (node.nodeName !== '#text' || !('value' in node) || !node.value.includes(MARK)) continue;
     const n = Number(MARKED.exec(node.value)?.[1]);
     const pre = node.parentNode;

@@ -1,4 +1,4 @@
-import { attr, classes, elements, isHtml, isSvg, setAttr, type Element, type Node, type ParentNode, type WrittenXhtml } from './xhtml.ts';
+import { attr, classes, descendants, elements, isHtml, isSvg, setAttr, type Element, type Node, type ParentNode, type WrittenXhtml } from './xhtml.ts';
 
 /**
  * Makes one answer of the book fit for an e-reader, in place: what only works
@@ -50,7 +50,9 @@ export function cleanForEpub(root: ParentNode, palette: ReadonlyMap<string, stri
     }
     return tag;
   };
-  for (const node of writtenXhtml(root)) node.xhtml = node.xhtml.replace(SPAN_WITH_CLASS, cleanTag);
+  for (const node of descendants(root.childNodes)) {
+    if (node.nodeName === '#xhtml') (node as WrittenXhtml).xhtml = (node as WrittenXhtml).xhtml.replace(SPAN_WITH_CLASS, cleanTag);
+  }
   return { tokenColours };
 }
 
@@ -67,17 +69,6 @@ function keptClasses(list: readonly string[], tokenColours: Set<string>): string
  * escapes every `<` of text, so this finds tags only.
  */
 const SPAN_WITH_CLASS = /<span class="([^"]*)">/g;
-
-function writtenXhtml(root: ParentNode): WrittenXhtml[] {
-  const found: WrittenXhtml[] = [];
-  const stack: Node[] = [...root.childNodes];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (node.nodeName === '#xhtml') found.push(node as WrittenXhtml);
-    else if ('childNodes' in node) stack.push(...node.childNodes);
-  }
-  return found;
-}
 
 /** `.js-only` shows only when script runs; `a.anchor` is a heading's own link, "#". */
 function isSiteOnly(element: Element): boolean {

@@ -127,20 +127,25 @@ export function classes(element: Element): string[] {
 }
 
 /**
- * Every element under `nodes`, depth first, parents before children. A loop
- * over an explicit stack: nested generators cost a step per level for every
- * element, and a highlighted code line is a dozen levels deep.
+ * `nodes` and every node under them, depth first, parents before children
+ * (through elements, whose children these are). A loop over an explicit
+ * stack: nested generators cost a step per level for every node, and a
+ * highlighted code line is a dozen levels deep.
  */
-export function elements(nodes: readonly Node[]): Element[] {
-  const out: Element[] = [];
+export function descendants(nodes: readonly Node[]): Node[] {
+  const out: Node[] = [];
   const stack: Node[] = [...nodes].reverse();
   while (stack.length) {
     const node = stack.pop()!;
-    if (!('tagName' in node)) continue;
     out.push(node);
-    for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
+    if ('tagName' in node) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
   }
   return out;
+}
+
+/** Every element of `nodes` and under them, in the order of `descendants`. */
+export function elements(nodes: readonly Node[]): Element[] {
+  return descendants(nodes).filter((node): node is Element => 'tagName' in node);
 }
 
 /** The text of a node and its descendants, as a browser's textContent. */
